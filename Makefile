@@ -1,0 +1,135 @@
+# rampart: one Makefile, no autotools.
+#
+#   make            build rampartd, rampart-worker and rampartctl into build/
+#   make asan       the same with AddressSanitizer + UBSan into build-asan/
+#   make check      install test dependencies, build both, run every test in both
+#   make demo       install build dependencies, build, run a demo server on 127.0.0.1:2222
+#
+# Sources are found by folder (DESIGN.md's layout): common/, crypto/ and policy/
+# form one static library that every program links; monitor/, worker/ and tools/
+# are the three programs.
+
+BUILD      ?= build
+SANITIZE   ?= 0
+CC         ?= gcc
+PYTHON     ?= /usr/bin/python3
+
+MULTIARCH      := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
+BORINGSSL_INC  ?= /usr/include/android
+BORINGSSL_LIB  ?= /usr/lib/$(MULTIARCH)/android
+
+# Where the installed daemon finds its worker when it is not next to rampartd.
+LIBEXECDIR ?= /usr/lib/rampart
+VERSION    := 0.1.0
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+CPPFLAGS := -I. -I$(BORINGSSL_INC) -D_GNU_SOURCE -DRAMPART_VERSION='"$(VERSION)"' \
+            -DRAMPART_LIBEXECDIR='"$(LIBEXECDIR)"'
+CFLAGS   := -std=gnu11 $(WARN) -g -fPIE -fstack-protector-strong -fno-strict-aliasing
+LDFLAGS  := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -L$(BORINGSSL_LIB) -Wl,-rpath,$(BORINGSSL_LIB)
+LDLIBS   := -lcrypto -lseccomp -lcap -lcrypt -lz
+
+ifeq ($(SANITIZE),1)
+  # FORTIFY_SOURCE and ASan do not mix well; the sanitizers check more anyway.
+  CFLAGS   += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  CPPFLAGS += -DRAMPART_SANITIZER_BUILD=1
+  LDFLAGS  += -fsanitize=address,undefined
+else
+  CFLAGS   += -O2
+  CPPFLAGS += -D_FORTIFY_SOURCE=3
+endif
+
+LIB_SRC     := $(sort $(wildcard common/*.c crypto/*.c policy/*.c))
+MONITOR_SRC := $(sort $(wildcard monitor/*.c))
+WORKER_SRC  := $(sort $(wildcard worker/*.c))
+TOOLS_SRC   := $(sort $(wildcard tools/*.c))
+UNIT_SRC    := $(sort $(wildcard tests/unit/*.c))
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+LIB      := $(BUILD)/librampart.a
+PROGRAMS := $(BUILD)/rampartd $(BUILD)/rampart-worker $(BUILD)/rampartctl
+# Test-only programs: a worker with the sandbox-probe hook compiled in, and a
+# fake worker that speaks garbage to the monitor's IPC end.
+TEST_PROGRAMS := $(BUILD)/tests/unit-tests $(BUILD)/tests/rampart-worker-probe \
+                 $(BUILD)/tests/ipc-garbage-worker
+
+.PHONY: all asan check check-build unit integration demo deps-build deps-test clean \
+        lint check-one
+all: $(PROGRAMS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/probe/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DRAMPART_TEST_HOOKS=1 $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(call obj,$(LIB_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/rampartd: $(call obj,$(MONITOR_SRC)) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/rampart-worker: $(call obj,$(WORKER_SRC)) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/rampartctl: $(call obj,$(TOOLS_SRC)) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/unit-tests: $(call obj,$(UNIT_SRC)) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $$(pkg-config --libs check)
+
+$(BUILD)/tests/rampart-worker-probe: $(patsubst %.c,$(BUILD)/obj/probe/%.o,$(WORKER_SRC)) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/ipc-garbage-worker: $(call obj,tests/harness/ipc_garbage_worker.c) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+asan:
+	$(MAKE) BUILD=build-asan SANITIZE=1 all $(subst $(BUILD)/,build-asan/,$(TEST_PROGRAMS))
+
+# --- dependencies ----------------------------------------------------------
+# The two README commands must work on a fresh Debian 12: they install what is
+# missing with apt-get (and only what is missing, so a re-run is quick).
+BUILD_DEPS := gcc make libc6-dev dpkg-dev android-libboringssl-dev libseccomp-dev libcap-dev \
+              libcrypt-dev zlib1g-dev
+TEST_DEPS  := check pkg-config openssh-client python3 python3-paramiko passwd coreutils procps
+
+deps-build:
+	@build-aux/ensure-packages $(BUILD_DEPS)
+deps-test: deps-build
+	@build-aux/ensure-packages $(TEST_DEPS)
+
+# --- tests -----------------------------------------------------------------
+lint:
+	@build-aux/check-layering
+
+unit: $(BUILD)/tests/unit-tests
+	CK_DEFAULT_TIMEOUT=60 $(BUILD)/tests/unit-tests
+
+integration: $(PROGRAMS) $(BUILD)/tests/rampart-worker-probe $(BUILD)/tests/ipc-garbage-worker
+	$(PYTHON) tests/integration/run.py --build $(BUILD)
+
+# One build (normal or sanitizer) through every test.
+check-one: lint unit integration
+
+check: deps-test
+	$(MAKE) check-one
+	$(MAKE) BUILD=build-asan SANITIZE=1 check-one
+
+# --- demo ------------------------------------------------------------------
+demo: deps-build
+	$(MAKE) all
+	build-aux/demo $(BUILD)
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,64 @@
+/*
+ * crypto/sshkey.h: SSH public and private keys, their wire blobs, their
+ * one-line text form, fingerprints and signatures (RFC 4253 section 6.6,
+ * RFC 8709 for ssh-ed25519).
+ *
+ * The key types are opaque so that later key types (ECDSA, RSA) can hold
+ * BoringSSL objects without changing callers. Today: ssh-ed25519.
+ */
+#ifndef RAMPART_CRYPTO_SSHKEY_H
+#define RAMPART_CRYPTO_SSHKEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/bytes.h"
+
+enum rp_key_type {
+	RP_KEY_ED25519 = 1,
+};
+
+struct rp_pubkey;
+struct rp_privkey;
+
+/* "ssh-ed25519" for RP_KEY_ED25519. */
+const char *rp_key_type_name(enum rp_key_type type);
+/* Returns 0 when the name is not a key type rampart supports. */
+int rp_key_type_from_name(const char *name, enum rp_key_type *out);
+
+/* Parse a public key blob exactly: type name, fields, nothing after them.
+ * Returns 0 on anything malformed or of an unsupported type. */
+int rp_pubkey_from_blob(const uint8_t *blob, size_t len, struct rp_pubkey **out);
+/* Append the blob (not wrapped in a string) to out. */
+int rp_pubkey_to_blob(const struct rp_pubkey *key, CBB *out);
+enum rp_key_type rp_pubkey_type(const struct rp_pubkey *key);
+int rp_pubkey_equal(const struct rp_pubkey *a, const struct rp_pubkey *b);
+struct rp_pubkey *rp_pubkey_dup(const struct rp_pubkey *key);
+void rp_pubkey_free(struct rp_pubkey *key);
+
+/* OpenSSH's one-line text form "ssh-ed25519 AAAAC3Nz... comment". Leading and
+ * trailing blanks are ignored; the comment is optional. The type word must
+ * match the type inside the blob. On failure *err names the problem in a few
+ * words ("unknown key type", "invalid base64", ...). *comment_out, when
+ * comment_out is not NULL, receives a malloc'd copy of the comment or NULL. */
+int rp_pubkey_from_text(const char *line, struct rp_pubkey **out, char **comment_out,
+    const char **err);
+/* "ssh-ed25519 AAAA... comment\n"-less line, malloc'd; comment may be NULL. */
+char *rp_pubkey_to_text(const struct rp_pubkey *key, const char *comment);
+/* "SHA256:<unpadded base64 of SHA-256(blob)>", as `ssh-keygen -l` prints. */
+int rp_pubkey_fingerprint(const struct rp_pubkey *key, char *out, size_t outsz);
+
+/* Verify a signature blob (string algorithm name, string signature) over
+ * data. sig_alg is the algorithm the protocol message named; the blob must
+ * name the same one and it must suit the key. Returns 1 only when valid. */
+int rp_pubkey_verify(const struct rp_pubkey *key, const char *sig_alg,
+    const uint8_t *sig_blob, size_t sig_len, const uint8_t *data, size_t data_len);
+
+int rp_privkey_generate(enum rp_key_type type, struct rp_privkey **out);
+const struct rp_pubkey *rp_privkey_public(const struct rp_privkey *key);
+/* Sign data; append the signature blob (string alg, string sig) to out. */
+int rp_privkey_sign(const struct rp_privkey *key, const uint8_t *data, size_t len, CBB *out);
+/* Wipes the private part. NULL is fine. */
+void rp_privkey_free(struct rp_privkey *key);
+
+#endif
