@@ -13,6 +13,8 @@
 static const char *log_progname = "rampart";
 static enum rp_log_level log_level = RP_LOG_INFO;
 
+static void (*log_sink)(enum rp_log_level, const char *);
+
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 
 void
@@ -55,6 +57,12 @@ rp_log_level_name(enum rp_log_level level)
 }
 
 void
+rp_log_set_sink(void (*sink)(enum rp_log_level level, const char *message))
+{
+	log_sink = sink;
+}
+
+void
 rp_log(enum rp_log_level level, const char *fmt, ...)
 {
 	char line[2048];
@@ -66,6 +74,14 @@ rp_log(enum rp_log_level level, const char *fmt, ...)
 
 	if (level > log_level)
 		return;
+	if (log_sink != NULL) {
+		va_start(ap, fmt);
+		n = vsnprintf(line, sizeof(line), fmt, ap);
+		va_end(ap);
+		if (n >= 0)
+			log_sink(level, line);
+		return;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	off = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ", &tm);

@@ -27,6 +27,11 @@ enum rp_log_level rp_log_get_level(void);
 int rp_log_level_from_name(const char *name, enum rp_log_level *out);
 const char *rp_log_level_name(enum rp_log_level level);
 
+/* Send each message (already filtered by level, without time or program
+ * name) to sink instead of stderr. The worker uses this to hand its log
+ * lines to the monitor over IPC. NULL restores stderr. */
+void rp_log_set_sink(void (*sink)(enum rp_log_level level, const char *message));
+
 void rp_log(enum rp_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -1,0 +1,196 @@
+/*
+ * common/ipc.h: the contract between the monitor (rampartd) and a worker
+ * (rampart-worker). This header is the trust boundary: every message that
+ * crosses it, its fields, who sends it and when it is allowed are here.
+ *
+ * Transport: a SOCK_SEQPACKET socketpair, one message per datagram, file
+ * descriptors attached as SCM_RIGHTS. Each message is
+ *
+ *     uint16 type || uint32 request id || payload
+ *
+ * built and parsed with CBS/CBB like an SSH packet; strings are SSH strings
+ * (uint32 length || bytes). A request from the worker carries a fresh id and
+ * is answered by exactly one reply with the same id. Messages the monitor
+ * sends on its own (HELLO, SESSION_EXITED) carry id 0.
+ *
+ * The monitor trusts nothing a worker sends: every message is bounded
+ * (RP_IPC_MAX_MSG), parsed exactly (trailing bytes are an error), checked
+ * against the connection's state (the table in monitor/ipc_dispatch.c), and
+ * a malformed or out-of-order message ends the connection.
+ *
+ * Worker file descriptors at exec: RP_WORKER_FD_CLIENT is the TCP connection,
+ * RP_WORKER_FD_IPC the worker's end of the socketpair; 0 and 1 are /dev/null,
+ * 2 is the monitor's stderr in debug mode and /dev/null otherwise.
+ */
+#ifndef RAMPART_COMMON_IPC_H
+#define RAMPART_COMMON_IPC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/bytes.h"
+
+#define RP_WORKER_FD_CLIENT 3
+#define RP_WORKER_FD_IPC 4
+
+#define RP_IPC_HEADER_LEN 6
+/* Largest message either side accepts: a KEX_SIGN carries both KEXINITs. */
+#define RP_IPC_MAX_MSG (128 * 1024)
+#define RP_IPC_MAX_FDS 3
+
+/* Field bounds, checked by the decoders. */
+#define RP_IPC_MAX_NAME 64          /* user, algorithm and service names */
+#define RP_IPC_MAX_VERSION 255      /* SSH identification string, RFC 4253 4.2 */
+#define RP_IPC_MAX_KEXINIT 32768    /* one KEXINIT payload */
+#define RP_IPC_MAX_KEX_VALUE 2048   /* ephemeral public values, shared secret */
+#define RP_IPC_MAX_KEY_BLOB 16384   /* public key blob */
+#define RP_IPC_MAX_SIG_BLOB 16384   /* signature blob */
+#define RP_IPC_MAX_COMMAND 65536    /* exec command line */
+#define RP_IPC_MAX_LOG 1024         /* one log message */
+#define RP_IPC_MAX_ALGLIST 2048     /* an algorithm name-list */
+
+enum rp_ipc_type {
+	/*
+	 * monitor -> worker, id 0, sent once right after the worker starts.
+	 *   uint32  connection id (for log lines)
+	 *   string  server identification string without CR LF
+	 *   string  host key algorithms offered, name-list
+	 *   uint32  number of host keys n (1..8), then n x string public key blob
+	 *   string  kex algorithms, name-list
+	 *   string  ciphers, name-list
+	 *   string  MACs, name-list
+	 *   string  auth methods offered to clients, name-list
+	 */
+	RP_IPC_HELLO = 1,
+
+	/*
+	 * worker -> monitor: sign a key exchange. The monitor computes the
+	 * exchange hash itself from these parts and its own host key blob, so
+	 * it signs exchange hashes and nothing else; the first hash it signs is
+	 * the session identifier it keeps for userauth. Allowed in any state.
+	 *   string  kex method name
+	 *   string  host key algorithm
+	 *   string  V_C, client identification without CR LF
+	 *   string  V_S, server identification without CR LF
+	 *   string  I_C, payload of the client's KEXINIT
+	 *   string  I_S, payload of the server's KEXINIT
+	 *   string  Q_C, client ephemeral public value
+	 *   string  Q_S, server ephemeral public value
+	 *   string  K, shared secret (for curve25519: the raw 32 bytes)
+	 * reply KEX_SIGNED:
+	 *   string  signature blob
+	 */
+	RP_IPC_KEX_SIGN = 10,
+	RP_IPC_KEX_SIGNED = 11,
+
+	/*
+	 * worker -> monitor: would this key be accepted for this user?
+	 * (publickey without signature, RFC 4252 7). After the first key
+	 * exchange, before authentication.
+	 *   string  user
+	 *   string  public key algorithm
+	 *   string  public key blob
+	 * reply AUTH_RESULT.
+	 */
+	RP_IPC_AUTH_PUBKEY_CHECK = 20,
+
+	/*
+	 * worker -> monitor: authenticate with this signature. The monitor
+	 * builds the signed data (RFC 4252 7) from its recorded session
+	 * identifier and these fields and verifies the signature itself.
+	 *   string  user
+	 *   string  service (must be "ssh-connection")
+	 *   string  public key algorithm
+	 *   string  public key blob
+	 *   string  signature blob
+	 * reply AUTH_RESULT.
+	 */
+	RP_IPC_AUTH_PUBKEY_VERIFY = 21,
+
+	/*
+	 * monitor -> worker, reply to the two above.
+	 *   byte    RP_AUTH_* result
+	 *   string  auth methods that can continue, name-list (for FAILURE)
+	 */
+	RP_IPC_AUTH_RESULT = 22,
+
+	/*
+	 * worker -> monitor: start a command for the authenticated user. After
+	 * authentication only.
+	 *   uint32  session number (the worker's, unique per connection)
+	 *   string  command
+	 * reply SESSION_STARTED with three descriptors attached: the write end
+	 * of the command's stdin and the read ends of its stdout and stderr;
+	 * or DENIED.
+	 */
+	RP_IPC_SESSION_EXEC = 30,
+	RP_IPC_SESSION_STARTED = 31,
+
+	/*
+	 * monitor -> worker, id 0: a session's process ended.
+	 *   uint32  session number
+	 *   bool    killed by a signal
+	 *   uint32  exit status (when not signalled)
+	 *   string  signal name without "SIG" (when signalled), e.g. "TERM"
+	 *   bool    core dumped
+	 */
+	RP_IPC_SESSION_EXITED = 32,
+
+	/*
+	 * monitor -> worker: the request was valid but the policy says no.
+	 *   string  reason, for the worker's log
+	 */
+	RP_IPC_DENIED = 40,
+
+	/*
+	 * worker -> monitor, no reply: a log line. The monitor adds time,
+	 * connection id and escapes the text.
+	 *   byte    level (common/log.h)
+	 *   string  text
+	 */
+	RP_IPC_LOG = 50,
+
+	/*
+	 * worker -> monitor, no reply: the connection is ending and why.
+	 *   uint32  SSH disconnect reason code (RFC 4253 11.1), 0 when the
+	 *           peer simply closed the connection
+	 *   bool    1 when the peer sent the disconnect or closed, 0 when
+	 *           the worker ended it
+	 *   string  description
+	 */
+	RP_IPC_CLOSING = 51,
+};
+
+enum rp_auth_result {
+	RP_AUTH_FAILURE = 0,  /* no; the user may try again */
+	RP_AUTH_OK = 1,       /* CHECK: key acceptable; VERIFY: authenticated */
+	RP_AUTH_EXHAUSTED = 2 /* no, and too many failures: disconnect */
+};
+
+/* A received message. payload points into buf. */
+struct rp_ipc_msg {
+	uint16_t type;
+	uint32_t id;
+	CBS payload;
+	int fds[RP_IPC_MAX_FDS];
+	size_t nfds;
+	size_t len;
+	uint8_t buf[RP_IPC_MAX_MSG];
+};
+
+/* Start a message: header written into a fresh CBB (*cbb is initialised). */
+int rp_ipc_begin(CBB *cbb, uint16_t type, uint32_t id);
+/* Finish *cbb and send it with nfds descriptors as one datagram, without
+ * blocking (MSG_DONTWAIT) when nonblock is set. Always cleans up *cbb.
+ * Returns 1, or 0 with errno set (EMSGSIZE when over RP_IPC_MAX_MSG). */
+int rp_ipc_send(int fd, CBB *cbb, const int *fds, size_t nfds, int nonblock);
+/* Receive one datagram. Returns 1 with *msg filled, 0 on end of file, -1 on
+ * a system error (errno), -2 when the datagram is malformed: truncated,
+ * shorter than a header, or carrying more descriptors than RP_IPC_MAX_FDS
+ * (any descriptors received are closed before returning -2). */
+int rp_ipc_recv(int fd, struct rp_ipc_msg *msg, int nonblock);
+/* Close every descriptor still attached to msg. */
+void rp_ipc_close_fds(struct rp_ipc_msg *msg);
+const char *rp_ipc_type_name(uint16_t type);
+
+#endif

@@ -1,0 +1,241 @@
+/*
+ * common/ipc_msg.c: writers and readers of the IPC messages, each pair side
+ * by side so the two cannot drift apart. Field meanings: common/ipc.h.
+ */
+#include "common/ipc_msg.h"
+
+#include <string.h>
+
+#include "common/wire.h"
+
+/* A string of at most max bytes. */
+static int
+get_bounded(CBS *cbs, CBS *out, size_t max)
+{
+	return ssh_get_string(cbs, out) && CBS_len(out) <= max;
+}
+
+static int
+add_cbs(CBB *cbb, const CBS *s)
+{
+	return ssh_add_string(cbb, CBS_data(s), CBS_len(s));
+}
+
+/* The whole payload must have been consumed. */
+static int
+done(const CBS *cbs)
+{
+	return CBS_len(cbs) == 0;
+}
+
+/* HELLO */
+
+int
+rp_ipc_hello_write(CBB *cbb, const struct rp_ipc_hello *m)
+{
+	if (m->nhostkeys == 0 || m->nhostkeys > RP_IPC_MAX_HOSTKEYS)
+		return 0;
+	if (!CBB_add_u32(cbb, m->conn_id) || !add_cbs(cbb, &m->server_version) ||
+	    !add_cbs(cbb, &m->hostkey_algs) || !CBB_add_u32(cbb, (uint32_t)m->nhostkeys))
+		return 0;
+	for (size_t i = 0; i < m->nhostkeys; i++)
+		if (!add_cbs(cbb, &m->hostkeys[i]))
+			return 0;
+	return add_cbs(cbb, &m->kex_algs) && add_cbs(cbb, &m->ciphers) &&
+	    add_cbs(cbb, &m->macs) && add_cbs(cbb, &m->auth_methods);
+}
+
+int
+rp_ipc_hello_read(CBS *cbs, struct rp_ipc_hello *m)
+{
+	uint32_t n;
+
+	memset(m, 0, sizeof(*m));
+	if (!CBS_get_u32(cbs, &m->conn_id) ||
+	    !get_bounded(cbs, &m->server_version, RP_IPC_MAX_VERSION) ||
+	    !get_bounded(cbs, &m->hostkey_algs, RP_IPC_MAX_ALGLIST) || !CBS_get_u32(cbs, &n) ||
+	    n == 0 || n > RP_IPC_MAX_HOSTKEYS)
+		return 0;
+	m->nhostkeys = n;
+	for (size_t i = 0; i < n; i++)
+		if (!get_bounded(cbs, &m->hostkeys[i], RP_IPC_MAX_KEY_BLOB))
+			return 0;
+	return get_bounded(cbs, &m->kex_algs, RP_IPC_MAX_ALGLIST) &&
+	    get_bounded(cbs, &m->ciphers, RP_IPC_MAX_ALGLIST) &&
+	    get_bounded(cbs, &m->macs, RP_IPC_MAX_ALGLIST) &&
+	    get_bounded(cbs, &m->auth_methods, RP_IPC_MAX_ALGLIST) && done(cbs);
+}
+
+/* KEX_SIGN */
+
+int
+rp_ipc_kex_sign_write(CBB *cbb, const struct rp_ipc_kex_sign *m)
+{
+	return ssh_add_cstring(cbb, m->kex) && ssh_add_cstring(cbb, m->hostkey_alg) &&
+	    add_cbs(cbb, &m->v_c) && add_cbs(cbb, &m->v_s) && add_cbs(cbb, &m->i_c) &&
+	    add_cbs(cbb, &m->i_s) && add_cbs(cbb, &m->q_c) && add_cbs(cbb, &m->q_s) &&
+	    add_cbs(cbb, &m->k);
+}
+
+int
+rp_ipc_kex_sign_read(CBS *cbs, struct rp_ipc_kex_sign *m)
+{
+	memset(m, 0, sizeof(*m));
+	return ssh_get_name(cbs, m->kex, sizeof(m->kex), 0) &&
+	    ssh_get_name(cbs, m->hostkey_alg, sizeof(m->hostkey_alg), 0) &&
+	    get_bounded(cbs, &m->v_c, RP_IPC_MAX_VERSION) &&
+	    get_bounded(cbs, &m->v_s, RP_IPC_MAX_VERSION) &&
+	    get_bounded(cbs, &m->i_c, RP_IPC_MAX_KEXINIT) &&
+	    get_bounded(cbs, &m->i_s, RP_IPC_MAX_KEXINIT) &&
+	    get_bounded(cbs, &m->q_c, RP_IPC_MAX_KEX_VALUE) &&
+	    get_bounded(cbs, &m->q_s, RP_IPC_MAX_KEX_VALUE) &&
+	    get_bounded(cbs, &m->k, RP_IPC_MAX_KEX_VALUE) && done(cbs);
+}
+
+/* KEX_SIGNED */
+
+int
+rp_ipc_kex_signed_write(CBB *cbb, const struct rp_ipc_kex_signed *m)
+{
+	return add_cbs(cbb, &m->sig);
+}
+
+int
+rp_ipc_kex_signed_read(CBS *cbs, struct rp_ipc_kex_signed *m)
+{
+	return get_bounded(cbs, &m->sig, RP_IPC_MAX_SIG_BLOB) && done(cbs);
+}
+
+/* AUTH_PUBKEY_CHECK */
+
+int
+rp_ipc_pubkey_check_write(CBB *cbb, const struct rp_ipc_pubkey_check *m)
+{
+	return ssh_add_cstring(cbb, m->user) && ssh_add_cstring(cbb, m->alg) &&
+	    add_cbs(cbb, &m->key);
+}
+
+int
+rp_ipc_pubkey_check_read(CBS *cbs, struct rp_ipc_pubkey_check *m)
+{
+	memset(m, 0, sizeof(*m));
+	return ssh_get_name(cbs, m->user, sizeof(m->user), 0) &&
+	    ssh_get_name(cbs, m->alg, sizeof(m->alg), 0) &&
+	    get_bounded(cbs, &m->key, RP_IPC_MAX_KEY_BLOB) && done(cbs);
+}
+
+/* AUTH_PUBKEY_VERIFY */
+
+int
+rp_ipc_pubkey_verify_write(CBB *cbb, const struct rp_ipc_pubkey_verify *m)
+{
+	return ssh_add_cstring(cbb, m->user) && ssh_add_cstring(cbb, m->service) &&
+	    ssh_add_cstring(cbb, m->alg) && add_cbs(cbb, &m->key) && add_cbs(cbb, &m->sig);
+}
+
+int
+rp_ipc_pubkey_verify_read(CBS *cbs, struct rp_ipc_pubkey_verify *m)
+{
+	memset(m, 0, sizeof(*m));
+	return ssh_get_name(cbs, m->user, sizeof(m->user), 0) &&
+	    ssh_get_name(cbs, m->service, sizeof(m->service), 0) &&
+	    ssh_get_name(cbs, m->alg, sizeof(m->alg), 0) &&
+	    get_bounded(cbs, &m->key, RP_IPC_MAX_KEY_BLOB) &&
+	    get_bounded(cbs, &m->sig, RP_IPC_MAX_SIG_BLOB) && done(cbs);
+}
+
+/* AUTH_RESULT */
+
+int
+rp_ipc_auth_result_write(CBB *cbb, const struct rp_ipc_auth_result *m)
+{
+	return CBB_add_u8(cbb, m->result) && add_cbs(cbb, &m->methods);
+}
+
+int
+rp_ipc_auth_result_read(CBS *cbs, struct rp_ipc_auth_result *m)
+{
+	return CBS_get_u8(cbs, &m->result) && m->result <= RP_AUTH_EXHAUSTED &&
+	    get_bounded(cbs, &m->methods, RP_IPC_MAX_ALGLIST) && done(cbs);
+}
+
+/* SESSION_EXEC */
+
+int
+rp_ipc_session_exec_write(CBB *cbb, const struct rp_ipc_session_exec *m)
+{
+	return CBB_add_u32(cbb, m->session) && add_cbs(cbb, &m->command);
+}
+
+int
+rp_ipc_session_exec_read(CBS *cbs, struct rp_ipc_session_exec *m)
+{
+	return CBS_get_u32(cbs, &m->session) &&
+	    get_bounded(cbs, &m->command, RP_IPC_MAX_COMMAND) &&
+	    !CBS_contains_zero_byte(&m->command) && done(cbs);
+}
+
+/* SESSION_EXITED */
+
+int
+rp_ipc_session_exited_write(CBB *cbb, const struct rp_ipc_session_exited *m)
+{
+	return CBB_add_u32(cbb, m->session) && ssh_add_bool(cbb, m->signalled) &&
+	    CBB_add_u32(cbb, m->status) && ssh_add_cstring(cbb, m->signame) &&
+	    ssh_add_bool(cbb, m->core_dumped);
+}
+
+int
+rp_ipc_session_exited_read(CBS *cbs, struct rp_ipc_session_exited *m)
+{
+	memset(m, 0, sizeof(*m));
+	return CBS_get_u32(cbs, &m->session) && ssh_get_bool(cbs, &m->signalled) &&
+	    CBS_get_u32(cbs, &m->status) &&
+	    ssh_get_name(cbs, m->signame, sizeof(m->signame), 1) &&
+	    ssh_get_bool(cbs, &m->core_dumped) && done(cbs);
+}
+
+/* DENIED */
+
+int
+rp_ipc_denied_write(CBB *cbb, const struct rp_ipc_denied *m)
+{
+	return add_cbs(cbb, &m->reason);
+}
+
+int
+rp_ipc_denied_read(CBS *cbs, struct rp_ipc_denied *m)
+{
+	return get_bounded(cbs, &m->reason, RP_IPC_MAX_LOG) && done(cbs);
+}
+
+/* LOG */
+
+int
+rp_ipc_log_write(CBB *cbb, const struct rp_ipc_log *m)
+{
+	return CBB_add_u8(cbb, m->level) && add_cbs(cbb, &m->text);
+}
+
+int
+rp_ipc_log_read(CBS *cbs, struct rp_ipc_log *m)
+{
+	return CBS_get_u8(cbs, &m->level) && m->level <= 3 &&
+	    get_bounded(cbs, &m->text, RP_IPC_MAX_LOG) && done(cbs);
+}
+
+/* CLOSING */
+
+int
+rp_ipc_closing_write(CBB *cbb, const struct rp_ipc_closing *m)
+{
+	return CBB_add_u32(cbb, m->reason) && ssh_add_bool(cbb, m->by_peer) &&
+	    add_cbs(cbb, &m->text);
+}
+
+int
+rp_ipc_closing_read(CBS *cbs, struct rp_ipc_closing *m)
+{
+	return CBS_get_u32(cbs, &m->reason) && ssh_get_bool(cbs, &m->by_peer) &&
+	    get_bounded(cbs, &m->text, RP_IPC_MAX_LOG) && done(cbs);
+}

@@ -1,0 +1,108 @@
+/*
+ * common/ipc_msg.h: one struct per IPC message of common/ipc.h, with its
+ * writer and its reader side by side in common/ipc_msg.c.
+ *
+ * Readers parse the whole payload exactly (no trailing bytes), enforce the
+ * field bounds of common/ipc.h and return 1, or 0 for a malformed message.
+ * CBS fields point into the received message and live as long as it does.
+ */
+#ifndef RAMPART_COMMON_IPC_MSG_H
+#define RAMPART_COMMON_IPC_MSG_H
+
+#include "common/ipc.h"
+
+#define RP_IPC_MAX_HOSTKEYS 8
+
+struct rp_ipc_hello {
+	uint32_t conn_id;
+	CBS server_version;
+	CBS hostkey_algs;
+	size_t nhostkeys;
+	CBS hostkeys[RP_IPC_MAX_HOSTKEYS];
+	CBS kex_algs;
+	CBS ciphers;
+	CBS macs;
+	CBS auth_methods;
+};
+
+struct rp_ipc_kex_sign {
+	char kex[RP_IPC_MAX_NAME];
+	char hostkey_alg[RP_IPC_MAX_NAME];
+	CBS v_c, v_s, i_c, i_s, q_c, q_s, k;
+};
+
+struct rp_ipc_kex_signed {
+	CBS sig;
+};
+
+struct rp_ipc_pubkey_check {
+	char user[RP_IPC_MAX_NAME];
+	char alg[RP_IPC_MAX_NAME];
+	CBS key;
+};
+
+struct rp_ipc_pubkey_verify {
+	char user[RP_IPC_MAX_NAME];
+	char service[RP_IPC_MAX_NAME];
+	char alg[RP_IPC_MAX_NAME];
+	CBS key;
+	CBS sig;
+};
+
+struct rp_ipc_auth_result {
+	uint8_t result; /* enum rp_auth_result */
+	CBS methods;
+};
+
+struct rp_ipc_session_exec {
+	uint32_t session;
+	CBS command; /* no NUL bytes */
+};
+
+struct rp_ipc_session_exited {
+	uint32_t session;
+	int signalled;
+	uint32_t status;
+	char signame[32];
+	int core_dumped;
+};
+
+struct rp_ipc_denied {
+	CBS reason;
+};
+
+struct rp_ipc_log {
+	uint8_t level;
+	CBS text;
+};
+
+struct rp_ipc_closing {
+	uint32_t reason;
+	int by_peer;
+	CBS text;
+};
+
+int rp_ipc_hello_write(CBB *cbb, const struct rp_ipc_hello *m);
+int rp_ipc_hello_read(CBS *cbs, struct rp_ipc_hello *m);
+int rp_ipc_kex_sign_write(CBB *cbb, const struct rp_ipc_kex_sign *m);
+int rp_ipc_kex_sign_read(CBS *cbs, struct rp_ipc_kex_sign *m);
+int rp_ipc_kex_signed_write(CBB *cbb, const struct rp_ipc_kex_signed *m);
+int rp_ipc_kex_signed_read(CBS *cbs, struct rp_ipc_kex_signed *m);
+int rp_ipc_pubkey_check_write(CBB *cbb, const struct rp_ipc_pubkey_check *m);
+int rp_ipc_pubkey_check_read(CBS *cbs, struct rp_ipc_pubkey_check *m);
+int rp_ipc_pubkey_verify_write(CBB *cbb, const struct rp_ipc_pubkey_verify *m);
+int rp_ipc_pubkey_verify_read(CBS *cbs, struct rp_ipc_pubkey_verify *m);
+int rp_ipc_auth_result_write(CBB *cbb, const struct rp_ipc_auth_result *m);
+int rp_ipc_auth_result_read(CBS *cbs, struct rp_ipc_auth_result *m);
+int rp_ipc_session_exec_write(CBB *cbb, const struct rp_ipc_session_exec *m);
+int rp_ipc_session_exec_read(CBS *cbs, struct rp_ipc_session_exec *m);
+int rp_ipc_session_exited_write(CBB *cbb, const struct rp_ipc_session_exited *m);
+int rp_ipc_session_exited_read(CBS *cbs, struct rp_ipc_session_exited *m);
+int rp_ipc_denied_write(CBB *cbb, const struct rp_ipc_denied *m);
+int rp_ipc_denied_read(CBS *cbs, struct rp_ipc_denied *m);
+int rp_ipc_log_write(CBB *cbb, const struct rp_ipc_log *m);
+int rp_ipc_log_read(CBS *cbs, struct rp_ipc_log *m);
+int rp_ipc_closing_write(CBB *cbb, const struct rp_ipc_closing *m);
+int rp_ipc_closing_read(CBS *cbs, struct rp_ipc_closing *m);
+
+#endif

@@ -1,0 +1,241 @@
+/*
+ * common/kex.c: kex method table, KEXINIT, negotiation, exchange hash and
+ * key derivation (RFC 4253 sections 7 and 8; RFC 8731; RFC 8308 markers;
+ * OpenSSH PROTOCOL 1.9 for strict kex markers).
+ */
+#include "common/kex.h"
+
+#include <string.h>
+
+#include "common/ssh_msg.h"
+#include "common/wire.h"
+#include "crypto/secret.h"
+
+static const struct rp_kex_method kex_methods[] = {
+	{ "curve25519-sha256", RP_HASH_SHA256, 32, 32, 32, 1 },
+	{ "curve25519-sha256@libssh.org", RP_HASH_SHA256, 32, 32, 32, 1 },
+};
+
+const struct rp_kex_method *
+rp_kex_method_by_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(kex_methods) / sizeof(kex_methods[0]); i++)
+		if (strcmp(kex_methods[i].name, name) == 0)
+			return &kex_methods[i];
+	return NULL;
+}
+
+const char *
+rp_kex_supported_list(void)
+{
+	return "curve25519-sha256,curve25519-sha256@libssh.org";
+}
+
+int
+rp_kexinit_parse(const uint8_t *payload, size_t len, struct rp_kexinit *out)
+{
+	CBS cbs, cookie;
+	uint8_t type, follows;
+	uint32_t reserved;
+
+	memset(out, 0, sizeof(*out));
+	CBS_init(&cbs, payload, len);
+	if (!CBS_get_u8(&cbs, &type) || type != SSH_MSG_KEXINIT ||
+	    !CBS_get_bytes(&cbs, &cookie, 16) || !ssh_get_string(&cbs, &out->kex) ||
+	    !ssh_get_string(&cbs, &out->hostkey) || !ssh_get_string(&cbs, &out->cipher_c2s) ||
+	    !ssh_get_string(&cbs, &out->cipher_s2c) || !ssh_get_string(&cbs, &out->mac_c2s) ||
+	    !ssh_get_string(&cbs, &out->mac_s2c) || !ssh_get_string(&cbs, &out->comp_c2s) ||
+	    !ssh_get_string(&cbs, &out->comp_s2c) || !ssh_get_string(&cbs, &out->lang_c2s) ||
+	    !ssh_get_string(&cbs, &out->lang_s2c) || !CBS_get_u8(&cbs, &follows) ||
+	    !CBS_get_u32(&cbs, &reserved))
+		return 0;
+	/* RFC 4253 7.1 reserves the trailing uint32 for extensions; anything
+	 * after it is not KEXINIT as we know it. */
+	if (CBS_len(&cbs) != 0)
+		return 0;
+	out->first_kex_follows = follows != 0;
+	return 1;
+}
+
+int
+rp_kexinit_build(CBB *out, const struct rp_kex_offer *offer, int is_server, int first_kex)
+{
+	uint8_t cookie[16];
+	CBB kex;
+
+	rp_random_bytes(cookie, sizeof(cookie));
+	if (!CBB_add_u8(out, SSH_MSG_KEXINIT) || !CBB_add_bytes(out, cookie, sizeof(cookie)) ||
+	    !ssh_begin_string(out, &kex) || !CBB_add_bytes(&kex, (const uint8_t *)offer->kex,
+	    strlen(offer->kex)))
+		return 0;
+	if (first_kex) {
+		const char *ext = is_server ? RP_KEX_EXT_INFO_S : RP_KEX_EXT_INFO_C;
+		const char *strict = is_server ? RP_KEX_STRICT_S : RP_KEX_STRICT_C;
+
+		if (!CBB_add_u8(&kex, ',') ||
+		    !CBB_add_bytes(&kex, (const uint8_t *)ext, strlen(ext)) ||
+		    !CBB_add_u8(&kex, ',') ||
+		    !CBB_add_bytes(&kex, (const uint8_t *)strict, strlen(strict)))
+			return 0;
+	}
+	return CBB_flush(out) && ssh_add_cstring(out, offer->hostkey) &&
+	    ssh_add_cstring(out, offer->ciphers) && ssh_add_cstring(out, offer->ciphers) &&
+	    ssh_add_cstring(out, offer->macs) && ssh_add_cstring(out, offer->macs) &&
+	    ssh_add_cstring(out, "none") && ssh_add_cstring(out, "none") &&
+	    ssh_add_cstring(out, "") && ssh_add_cstring(out, "") && CBB_add_u8(out, 0) &&
+	    CBB_add_u32(out, 0);
+}
+
+/* The client's list decides the order (RFC 4253 7.1). Markers such as
+ * ext-info-c are never offered by the other side as methods, so they never
+ * negotiate. */
+static int
+pick(CBS client, CBS server, char *out, size_t outsz)
+{
+	return ssh_namelist_negotiate(client, server, out, outsz);
+}
+
+int
+rp_kex_negotiate(const struct rp_kexinit *client, const struct rp_kexinit *server,
+    struct rp_kex_algs *out, const char **what)
+{
+	memset(out, 0, sizeof(*out));
+	if (!pick(client->kex, server->kex, out->kex, sizeof(out->kex)) ||
+	    rp_kex_method_by_name(out->kex) == NULL) {
+		*what = "key exchange";
+		return 0;
+	}
+	if (!pick(client->hostkey, server->hostkey, out->hostkey, sizeof(out->hostkey))) {
+		*what = "host key";
+		return 0;
+	}
+	if (!pick(client->cipher_c2s, server->cipher_c2s, out->cipher_c2s,
+	    sizeof(out->cipher_c2s))) {
+		*what = "cipher (client to server)";
+		return 0;
+	}
+	if (!pick(client->cipher_s2c, server->cipher_s2c, out->cipher_s2c,
+	    sizeof(out->cipher_s2c))) {
+		*what = "cipher (server to client)";
+		return 0;
+	}
+	if (!pick(client->comp_c2s, server->comp_c2s, out->comp_c2s, sizeof(out->comp_c2s)) ||
+	    !pick(client->comp_s2c, server->comp_s2c, out->comp_s2c, sizeof(out->comp_s2c))) {
+		*what = "compression";
+		return 0;
+	}
+	/* MACs are negotiated even for AEAD ciphers; the caller ignores them
+	 * there. A missing MAC only matters for a non-AEAD cipher, so a
+	 * failure here is reported, and the caller decides. */
+	if (!pick(client->mac_c2s, server->mac_c2s, out->mac_c2s, sizeof(out->mac_c2s)))
+		out->mac_c2s[0] = '\0';
+	if (!pick(client->mac_s2c, server->mac_s2c, out->mac_s2c, sizeof(out->mac_s2c)))
+		out->mac_s2c[0] = '\0';
+	return 1;
+}
+
+static int
+first_is(CBS list, const char *name)
+{
+	CBS first;
+
+	return ssh_namelist_next(&list, &first) &&
+	    CBS_mem_equal(&first, (const uint8_t *)name, strlen(name)) &&
+	    CBS_len(&first) == strlen(name);
+}
+
+int
+rp_kex_guess_right(const struct rp_kexinit *peer, const struct rp_kex_algs *algs)
+{
+	return first_is(peer->kex, algs->kex) && first_is(peer->hostkey, algs->hostkey);
+}
+
+int
+rp_kex_encode_k(const struct rp_kex_method *method, const uint8_t *k, size_t k_len, CBB *out)
+{
+	if (k_len != method->k_len)
+		return 0;
+	/* Every method so far carries K as an mpint of its bytes. */
+	return ssh_add_mpint_be(out, k, k_len);
+}
+
+static int
+add_part(CBB *cbb, const CBS *part)
+{
+	return ssh_add_string(cbb, CBS_data(part), CBS_len(part));
+}
+
+int
+rp_kex_exchange_hash(const struct rp_kex_method *method, const struct rp_kex_hash_parts *p,
+    uint8_t *out, size_t *out_len)
+{
+	CBB cbb;
+	uint8_t *data;
+	size_t len;
+
+	if (CBS_len(&p->q_c) != method->q_c_len || CBS_len(&p->q_s) != method->q_s_len)
+		return 0;
+	if (!CBB_init(&cbb, 2048))
+		return 0;
+	if (!add_part(&cbb, &p->v_c) || !add_part(&cbb, &p->v_s) || !add_part(&cbb, &p->i_c) ||
+	    !add_part(&cbb, &p->i_s) || !add_part(&cbb, &p->k_s) || !add_part(&cbb, &p->q_c) ||
+	    !add_part(&cbb, &p->q_s) ||
+	    !rp_kex_encode_k(method, CBS_data(&p->k), CBS_len(&p->k), &cbb) ||
+	    !CBB_finish(&cbb, &data, &len)) {
+		CBB_cleanup(&cbb);
+		return 0;
+	}
+	rp_hash(method->hash, data, len, out);
+	*out_len = rp_hash_len(method->hash);
+	/* The buffer holds the shared secret. */
+	rp_wipe(data, len);
+	OPENSSL_free(data);
+	return 1;
+}
+
+int
+rp_kex_derive(enum rp_hash_alg hash, const uint8_t *k_encoded, size_t k_encoded_len,
+    const uint8_t *h, size_t h_len, char letter, const uint8_t *session_id,
+    size_t session_id_len, uint8_t *out, size_t need)
+{
+	size_t hlen = rp_hash_len(hash), have = 0;
+	uint8_t block[RP_HASH_MAX_LEN];
+	uint8_t material[256];
+	CBB cbb;
+	uint8_t *data;
+	size_t len;
+
+	if (need > sizeof(material))
+		return 0;
+	while (have < need) {
+		if (!CBB_init(&cbb, k_encoded_len + h_len + 1 + session_id_len + have))
+			return 0;
+		if (!CBB_add_bytes(&cbb, k_encoded, k_encoded_len) || !CBB_add_bytes(&cbb, h, h_len))
+			goto fail;
+		if (have == 0) {
+			if (!CBB_add_u8(&cbb, (uint8_t)letter) ||
+			    !CBB_add_bytes(&cbb, session_id, session_id_len))
+				goto fail;
+		} else if (!CBB_add_bytes(&cbb, material, have)) {
+			goto fail;
+		}
+		if (!CBB_finish(&cbb, &data, &len))
+			goto fail;
+		rp_hash(hash, data, len, block);
+		rp_wipe(data, len);
+		OPENSSL_free(data);
+		size_t take = hlen;
+		if (have + take > sizeof(material))
+			take = sizeof(material) - have;
+		memcpy(material + have, block, take);
+		have += take;
+	}
+	memcpy(out, material, need);
+	rp_wipe(material, sizeof(material));
+	rp_wipe(block, sizeof(block));
+	return 1;
+fail:
+	CBB_cleanup(&cbb);
+	rp_wipe(material, sizeof(material));
+	return 0;
+}

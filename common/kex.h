@@ -1,0 +1,104 @@
+/*
+ * common/kex.h: key exchange pieces shared by the transport (worker, later
+ * the client) and the monitor: the table of kex methods, KEXINIT building and
+ * negotiation (RFC 4253 7.1), the exchange hash (RFC 4253 8, RFC 5656 4,
+ * RFC 8731 3) and key derivation (RFC 4253 7.2).
+ */
+#ifndef RAMPART_COMMON_KEX_H
+#define RAMPART_COMMON_KEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/bytes.h"
+#include "crypto/hash.h"
+
+#define RP_KEX_NAME_MAX 64
+
+/* Markers that ride in the kex_algorithms list of the first KEXINIT. */
+#define RP_KEX_EXT_INFO_C "ext-info-c"
+#define RP_KEX_EXT_INFO_S "ext-info-s"
+#define RP_KEX_STRICT_C "kex-strict-c-v00@openssh.com"
+#define RP_KEX_STRICT_S "kex-strict-s-v00@openssh.com"
+
+struct rp_kex_method {
+	const char *name;
+	enum rp_hash_alg hash;
+	/* Exact lengths of Q_C, Q_S and the shared secret K as carried in
+	 * IPC KEX_SIGN (for curve25519: 32, 32 and the raw 32-byte output). */
+	size_t q_c_len, q_s_len, k_len;
+	/* 1 when K enters the hash as an mpint made from K's bytes (RFC 8731
+	 * section 3: the X25519 output read as a big-endian integer). */
+	int k_is_mpint;
+};
+
+const struct rp_kex_method *rp_kex_method_by_name(const char *name);
+/* Every kex method implemented, best first. */
+const char *rp_kex_supported_list(void);
+
+/* The algorithms both sides agreed on. */
+struct rp_kex_algs {
+	char kex[RP_KEX_NAME_MAX];
+	char hostkey[RP_KEX_NAME_MAX];
+	char cipher_c2s[RP_KEX_NAME_MAX], cipher_s2c[RP_KEX_NAME_MAX];
+	char mac_c2s[RP_KEX_NAME_MAX], mac_s2c[RP_KEX_NAME_MAX];
+	char comp_c2s[RP_KEX_NAME_MAX], comp_s2c[RP_KEX_NAME_MAX];
+};
+
+/* A peer's KEXINIT (RFC 4253 7.1), fields pointing into the payload. */
+struct rp_kexinit {
+	CBS kex, hostkey, cipher_c2s, cipher_s2c, mac_c2s, mac_s2c, comp_c2s, comp_s2c;
+	CBS lang_c2s, lang_s2c;
+	int first_kex_follows;
+};
+
+/* Parse a KEXINIT payload, message number included. */
+int rp_kexinit_parse(const uint8_t *payload, size_t len, struct rp_kexinit *out);
+
+/* What we offer in our KEXINIT. */
+struct rp_kex_offer {
+	const char *kex;     /* methods only; markers are added by the builder */
+	const char *hostkey;
+	const char *ciphers;
+	const char *macs;
+};
+
+/* Build our KEXINIT payload (message number included). is_server picks
+ * the markers: "ext-info-s"/"kex-strict-s-..." for a server, "-c" for a
+ * client, appended only when first_kex is set. */
+int rp_kexinit_build(CBB *out, const struct rp_kex_offer *offer, int is_server, int first_kex);
+
+/* Negotiate: client and server KEXINITs. On failure *what names the
+ * category that had no common algorithm ("kex", "host key", "cipher c2s"...). */
+int rp_kex_negotiate(const struct rp_kexinit *client, const struct rp_kexinit *server,
+    struct rp_kex_algs *out, const char **what);
+
+/* RFC 4253 7: did the peer guess the negotiated kex and host key algorithms
+ * right (its first choices)? Only meaningful when first_kex_follows. */
+int rp_kex_guess_right(const struct rp_kexinit *peer, const struct rp_kex_algs *algs);
+
+/* The parts of the exchange hash. */
+struct rp_kex_hash_parts {
+	CBS v_c, v_s, i_c, i_s, k_s, q_c, q_s, k;
+};
+
+/* H = HASH(string V_C || string V_S || string I_C || string I_S ||
+ *          string K_S || string Q_C || string Q_S || K)
+ * where K is an mpint (of K's bytes when the method says so). out must hold
+ * RP_HASH_MAX_LEN bytes; *out_len gets the hash length. */
+int rp_kex_exchange_hash(const struct rp_kex_method *method,
+    const struct rp_kex_hash_parts *parts, uint8_t *out, size_t *out_len);
+
+/* Encode the shared secret as it enters the hash and key derivation
+ * (mpint), appending to out. */
+int rp_kex_encode_k(const struct rp_kex_method *method, const uint8_t *k, size_t k_len,
+    CBB *out);
+
+/* Derive need bytes of key material for letter X ('A'..'F'):
+ * K1 = HASH(K || H || X || session_id), Kn+1 = HASH(K || H || K1..Kn).
+ * k_encoded is the mpint-encoded K. out gets exactly need bytes. */
+int rp_kex_derive(enum rp_hash_alg hash, const uint8_t *k_encoded, size_t k_encoded_len,
+    const uint8_t *h, size_t h_len, char letter, const uint8_t *session_id,
+    size_t session_id_len, uint8_t *out, size_t need);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * monitor/kex_sign.c: signing a key exchange for a worker.
+ *
+ * The worker sends the parts of the exchange hash, not the hash. The monitor
+ * checks them (a kex method it offers, values of the method's exact sizes,
+ * its own identification string, two well-formed KEXINITs), computes the
+ * hash with its own host key blob and signs that. A compromised worker can
+ * therefore obtain signatures over SSH exchange hashes only, never over
+ * data of its choosing. The first hash signed is the session identifier,
+ * kept here for verifying userauth signatures.
+ */
+#include <string.h>
+
+#include "common/ipc_msg.h"
+#include "common/kex.h"
+#include "common/log.h"
+#include "crypto/secret.h"
+#include "monitor/monitor.h"
+
+/* Re-exchanges come every gigabyte or so; faster than this is abuse. */
+#define MIN_REKEY_INTERVAL_MS 1000
+
+static int
+starts_with(const CBS *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return CBS_len(s) >= n && memcmp(CBS_data(s), prefix, n) == 0;
+}
+
+const char *
+handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
+{
+	struct rp_ipc_kex_sign req;
+	struct rp_ipc_kex_signed rep;
+	struct rp_kex_hash_parts parts;
+	struct rp_kexinit init;
+	const struct rp_kex_method *method;
+	const struct hostkey *hk;
+	uint8_t h[RP_HASH_MAX_LEN];
+	size_t h_len;
+	uint64_t now = monitor_now_ms();
+	CBB sig, reply;
+	uint8_t *sig_data;
+	size_t sig_len;
+	const char *violation = NULL;
+
+	if (!rp_ipc_kex_sign_read(payload, &req))
+		return "malformed";
+	if ((method = rp_kex_method_by_name(req.kex)) == NULL)
+		return "unknown key exchange method";
+	if ((hk = hostkeys_find(m, req.hostkey_alg)) == NULL)
+		return "no host key for that algorithm";
+	if (CBS_len(&req.q_c) != method->q_c_len || CBS_len(&req.q_s) != method->q_s_len ||
+	    CBS_len(&req.k) != method->k_len)
+		return "key exchange values of the wrong size";
+	if (!CBS_mem_equal(&req.v_s, (const uint8_t *)m->server_version,
+	    strlen(m->server_version)))
+		return "server identification is not ours";
+	if (!starts_with(&req.v_c, "SSH-2.0-") && !starts_with(&req.v_c, "SSH-1.99-"))
+		return "client identification is not SSH-2.0";
+	if (!rp_kexinit_parse(CBS_data(&req.i_c), CBS_len(&req.i_c), &init) ||
+	    !rp_kexinit_parse(CBS_data(&req.i_s), CBS_len(&req.i_s), &init))
+		return "malformed KEXINIT";
+	if (c->kex_count > 0 && now - c->last_kex_ms < MIN_REKEY_INTERVAL_MS)
+		return "key re-exchange too soon";
+
+	parts.v_c = req.v_c;
+	parts.v_s = req.v_s;
+	parts.i_c = req.i_c;
+	parts.i_s = req.i_s;
+	CBS_init(&parts.k_s, hk->blob, hk->blob_len);
+	parts.q_c = req.q_c;
+	parts.q_s = req.q_s;
+	parts.k = req.k;
+	if (!rp_kex_exchange_hash(method, &parts, h, &h_len))
+		return "exchange hash failed";
+	/* The shared secret sits in our receive buffer: wipe it now. */
+	rp_wipe((uint8_t *)CBS_data(&req.k), CBS_len(&req.k));
+
+	CBB_zero(&sig);
+	if (!CBB_init(&sig, 128) || !rp_privkey_sign(hk->key, h, h_len, &sig) ||
+	    !CBB_finish(&sig, &sig_data, &sig_len)) {
+		CBB_cleanup(&sig);
+		rp_wipe(h, sizeof(h));
+		rp_error("conn=%llu host key signature failed", (unsigned long long)c->id);
+		return "signature failed";
+	}
+	if (c->session_id_len == 0) {
+		memcpy(c->session_id, h, h_len);
+		c->session_id_len = h_len;
+		c->state = CONN_PREAUTH;
+	}
+	c->kex_count++;
+	c->last_kex_ms = now;
+	rp_debug("conn=%llu signed key exchange %u (%s, %s)", (unsigned long long)c->id,
+	    c->kex_count, req.kex, req.hostkey_alg);
+	rp_wipe(h, sizeof(h));
+
+	CBS_init(&rep.sig, sig_data, sig_len);
+	if (rp_ipc_begin(&reply, RP_IPC_KEX_SIGNED, id)) {
+		if (rp_ipc_kex_signed_write(&reply, &rep))
+			(void)ipc_reply(m, c, &reply, NULL, 0);
+		else
+			CBB_cleanup(&reply);
+	}
+	OPENSSL_free(sig_data);
+	return violation;
+}

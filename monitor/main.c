@@ -1,0 +1,270 @@
+/*
+ * monitor/main.c: rampartd, the monitor.
+ *
+ *     rampartd -f POLICY [-W WORKER] [-d]
+ *
+ * Startup: read the policy, load the host keys, check what running workers
+ * needs, bind the listeners. Then one event loop: accept, answer workers,
+ * reap children, enforce deadlines.
+ *
+ * Signals only set flags (the lesson of CVE-2024-6387); they are blocked
+ * except inside ppoll(), so each is noticed at one well-defined point of the
+ * loop and no handler ever runs in the middle of other work.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "crypto/pkt_cipher.h"
+#include "monitor/monitor.h"
+
+static volatile sig_atomic_t got_sigchld, got_sigterm, got_sighup;
+
+static void
+on_signal(int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+		got_sigchld = 1;
+		break;
+	case SIGHUP:
+		got_sighup = 1;
+		break;
+	default:
+		got_sigterm = 1;
+		break;
+	}
+}
+
+static int
+setup_signals(sigset_t *during_poll)
+{
+	struct sigaction sa;
+	sigset_t block;
+	const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (sigaction(sigs[i], &sa, NULL) != 0)
+			return 0;
+		sigaddset(&block, sigs[i]);
+	}
+	/* Writes to a worker or session that went away fail with EPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	if (sigprocmask(SIG_BLOCK, &block, during_poll) != 0)
+		return 0;
+	/* ppoll() runs with the mask we had before, so the signals can
+	 * arrive there and only there. */
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigdelset(during_poll, sigs[i]);
+	return 1;
+}
+
+/* Descriptors 0-2 must be open, or a socket could land on them and be
+ * mistaken for stdio by us or by a child. */
+static void
+ensure_stdio(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0 && fd <= 2)
+		(void)fcntl(fd, F_SETFD, 0);
+	if (fd > 2)
+		close(fd);
+}
+
+static void
+raise_fd_limit(struct monitor *m)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	/* One IPC socket per connection plus slack for accepting and spawning
+	 * (pipes of sessions are closed as soon as they are passed on). */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < m->max_conns + 64)
+		m->max_conns = rl.rlim_cur > 128 ? rl.rlim_cur - 64 : 64;
+}
+
+static void
+policy_warning(void *ctx, const char *message)
+{
+	(void)ctx;
+	rp_warn("policy: %s", message);
+}
+
+static void
+usage(FILE *out, int status)
+{
+	fprintf(out, "usage: rampartd -f POLICY [-W WORKER] [-d]\n"
+	    "  -f POLICY  the policy file (default /etc/rampart/rampart.conf)\n"
+	    "  -W WORKER  path of rampart-worker (default: next to rampartd, else %s)\n"
+	    "  -d         debug logging; workers log to stderr too\n"
+	    "  -V         print the version\n",
+	    RAMPART_LIBEXECDIR "/rampart-worker");
+	exit(status);
+}
+
+static void
+run(struct monitor *m, const sigset_t *during_poll)
+{
+	struct pollfd *pfd;
+	struct conn **owner;
+	size_t cap = MAX_LISTENERS + m->max_conns;
+
+	pfd = calloc(cap, sizeof(*pfd));
+	owner = calloc(cap, sizeof(*owner));
+	if (pfd == NULL || owner == NULL) {
+		rp_error("out of memory");
+		free(pfd);
+		free(owner);
+		return;
+	}
+	for (;;) {
+		size_t n = 0, nl = 0;
+		int timeout = conns_check_deadlines(m), r;
+		struct timespec ts, *tsp = NULL;
+
+		if (got_sigterm)
+			break;
+		if (m->nconns < m->max_conns) {
+			for (size_t i = 0; i < m->nlisten; i++, n++) {
+				pfd[n].fd = m->listen_fds[i];
+				pfd[n].events = POLLIN;
+				owner[n] = NULL;
+			}
+		}
+		nl = n;
+		for (struct conn *c = m->conns; c != NULL && n < cap; c = c->next) {
+			if (c->ipc_fd < 0)
+				continue;
+			pfd[n].fd = c->ipc_fd;
+			pfd[n].events = POLLIN;
+			owner[n++] = c;
+		}
+		for (size_t i = 0; i < n; i++)
+			pfd[i].revents = 0;
+		if (timeout >= 0) {
+			ts.tv_sec = timeout / 1000;
+			ts.tv_nsec = (long)(timeout % 1000) * 1000000L;
+			tsp = &ts;
+		}
+		r = ppoll(pfd, n, tsp, during_poll);
+		if (r < 0 && errno != EINTR) {
+			rp_error("ppoll: %s", strerror(errno));
+			break;
+		}
+		if (r > 0) {
+			/* Connections are only freed by reaping, below, so
+			 * every owner[] entry is valid during this pass. */
+			for (size_t i = nl; i < n; i++)
+				if (pfd[i].revents != 0 && owner[i]->ipc_fd == pfd[i].fd)
+					ipc_dispatch(m, owner[i]);
+			for (size_t i = 0; i < nl; i++)
+				if (pfd[i].revents & POLLIN)
+					listener_accept(m, pfd[i].fd);
+		}
+		if (got_sigchld) {
+			got_sigchld = 0;
+			conns_reap(m);
+		}
+		if (got_sighup) {
+			got_sighup = 0;
+			rp_warn("SIGHUP: policy reload is not implemented yet; "
+			    "restart rampartd to apply a changed policy");
+		}
+	}
+	free(pfd);
+	free(owner);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct monitor m;
+	struct rp_policy_diag diag;
+	const char *policy_path = "/etc/rampart/rampart.conf", *worker = NULL;
+	sigset_t during_poll;
+	int ch;
+
+	ensure_stdio();
+	memset(&m, 0, sizeof(m));
+	rp_log_init("rampartd", RP_LOG_INFO);
+	while ((ch = getopt(argc, argv, "f:W:dhV")) != -1) {
+		switch (ch) {
+		case 'f':
+			policy_path = optarg;
+			break;
+		case 'W':
+			worker = optarg;
+			break;
+		case 'd':
+			m.debug = 1;
+			rp_log_set_level(RP_LOG_DEBUG);
+			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		case 'V':
+			printf("rampartd %s\n", RAMPART_VERSION);
+			return 0;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	if (optind != argc)
+		usage(stderr, 2);
+
+	memset(&diag, 0, sizeof(diag));
+	diag.warn = policy_warning;
+	if (!rp_policy_load(policy_path, &m.policy, &diag)) {
+		rp_error("%s", diag.error);
+		rp_error("not starting: the policy has errors");
+		return 1;
+	}
+	m.policy_path = policy_path;
+	m.max_conns = DEFAULT_MAX_CONNECTIONS;
+	m.next_conn_id = 1;
+	snprintf(m.server_version, sizeof(m.server_version), "SSH-2.0-rampart_%s", RAMPART_VERSION);
+	if ((m.msg = malloc(sizeof(*m.msg))) == NULL) {
+		rp_error("out of memory");
+		return 1;
+	}
+	m.msg->nfds = 0;
+	if (!hostkeys_load(&m) || !privsep_find_worker(&m, worker) || !privsep_prepare(&m))
+		return 1;
+	raise_fd_limit(&m);
+	if (!setup_signals(&during_poll)) {
+		rp_error("cannot set up signal handling: %s", strerror(errno));
+		return 1;
+	}
+	if (!listeners_open(&m))
+		return 1;
+	rp_info("rampartd %s started (%s mode, policy %s, worker %s)", RAMPART_VERSION,
+	    m.privileged ? "privileged" : "unprivileged", policy_path, m.worker_path);
+
+	run(&m, &during_poll);
+
+	rp_info("shutting down");
+	listeners_close(&m);
+	conns_terminate_all(&m);
+	hostkeys_free(&m);
+	rp_policy_free(m.policy);
+	free(m.worker_path);
+	free(m.msg);
+	return 0;
+}

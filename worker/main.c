@@ -1,0 +1,201 @@
+/*
+ * worker/main.c: rampart-worker, one per connection, started by rampartd.
+ *
+ *     rampart-worker [--drop UID:GID --chroot DIR] [--debug]
+ *
+ * It finds the client connection on descriptor 3 and the IPC socket to the
+ * monitor on descriptor 4 (common/ipc.h), locks itself into the sandbox
+ * before it reads a byte from either, then serves the connection.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/ipc_msg.h"
+#include "common/log.h"
+#include "common/transport.h"
+#include "common/wire.h"
+#include "crypto/secret.h"
+#include "worker/loop.h"
+#include "worker/sandbox.h"
+#include "worker/server.h"
+
+#ifdef RAMPART_SANITIZER_BUILD
+/* LeakSanitizer stops the world with ptrace, which the sandbox forbids;
+ * leaks in worker code are caught by the unit tests instead. */
+const char *__asan_default_options(void);
+const char *
+__asan_default_options(void)
+{
+	return "detect_leaks=0";
+}
+#endif
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: rampart-worker [--drop UID:GID --chroot DIR] [--debug]\n"
+	    "rampart-worker is started by rampartd for each connection; it is not run by hand.\n");
+	exit(2);
+}
+
+static int
+is_socket(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+static char *
+cbs_strdup(const CBS *s)
+{
+	char *out = NULL;
+
+	return CBS_strdup(s, &out) ? out : NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "drop", required_argument, NULL, 'u' },
+		{ "chroot", required_argument, NULL, 'c' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sandbox_params sp;
+	struct worker w;
+	struct rp_ipc_hello hello;
+	struct rp_transport_config cfg;
+	char err[256];
+	char *version = NULL, *kex = NULL, *hostkey_algs = NULL, *ciphers = NULL, *macs = NULL;
+	int ch, status;
+	unsigned long uid, gid;
+
+	memset(&sp, 0, sizeof(sp));
+	memset(&w, 0, sizeof(w));
+	rp_log_init("rampart-worker", RP_LOG_INFO);
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'u':
+			if (sscanf(optarg, "%lu:%lu", &uid, &gid) != 2)
+				usage();
+			sp.drop_privileges = 1;
+			sp.uid = (uid_t)uid;
+			sp.gid = (gid_t)gid;
+			break;
+		case 'c':
+			sp.chroot_dir = optarg;
+			break;
+		case 'd':
+			rp_log_set_level(RP_LOG_DEBUG);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc || (sp.drop_privileges != (sp.chroot_dir != NULL)))
+		usage();
+	if (!is_socket(RP_WORKER_FD_CLIENT) || !is_socket(RP_WORKER_FD_IPC)) {
+		fprintf(stderr, "rampart-worker: descriptors %d and %d must be the client "
+		    "connection and the monitor's socket; start rampartd instead\n",
+		    RP_WORKER_FD_CLIENT, RP_WORKER_FD_IPC);
+		return 2;
+	}
+	if (sp.drop_privileges && geteuid() != 0) {
+		fprintf(stderr, "rampart-worker: --drop needs root\n");
+		return 2;
+	}
+	/* A session that closes its pipe must not kill the worker: writes
+	 * report EPIPE instead. */
+	signal(SIGPIPE, SIG_IGN);
+	if (fcntl(RP_WORKER_FD_CLIENT, F_SETFL, O_NONBLOCK) != 0) {
+		fprintf(stderr, "rampart-worker: fcntl: %s\n", strerror(errno));
+		return 1;
+	}
+	rp_crypto_prepare_sandbox();
+	if (!mc_init(&w.mc, RP_WORKER_FD_IPC)) {
+		fprintf(stderr, "rampart-worker: out of memory\n");
+		return 1;
+	}
+	/* From here on, log lines go to the monitor. */
+	rp_log_set_sink(mc_log_sink);
+	if (!sandbox_enter(&sp, err, sizeof(err))) {
+		rp_error("sandbox: %s", err);
+		return 1;
+	}
+
+	if (!mc_read_hello(&w.mc, &hello)) {
+		rp_error("no valid HELLO from the monitor");
+		return 1;
+	}
+	version = cbs_strdup(&hello.server_version);
+	kex = cbs_strdup(&hello.kex_algs);
+	hostkey_algs = cbs_strdup(&hello.hostkey_algs);
+	ciphers = cbs_strdup(&hello.ciphers);
+	macs = cbs_strdup(&hello.macs);
+	w.auth_methods = cbs_strdup(&hello.auth_methods);
+	if (version == NULL || kex == NULL || hostkey_algs == NULL || ciphers == NULL ||
+	    macs == NULL || w.auth_methods == NULL) {
+		rp_error("out of memory");
+		return 1;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.version = version;
+	cfg.offer.kex = kex;
+	cfg.offer.hostkey = hostkey_algs;
+	cfg.offer.ciphers = ciphers;
+	cfg.offer.macs = macs;
+	/* Host keys arrive in the order of the host key algorithm list. */
+	{
+		CBS algs = hello.hostkey_algs, name;
+		char *names[RP_IPC_MAX_HOSTKEYS];
+		size_t i = 0;
+
+		while (i < hello.nhostkeys && ssh_namelist_next(&algs, &name)) {
+			if ((names[i] = cbs_strdup(&name)) == NULL) {
+				rp_error("out of memory");
+				return 1;
+			}
+			cfg.hostkey_alg[i] = names[i];
+			cfg.hostkey_blob[i] = CBS_data(&hello.hostkeys[i]);
+			cfg.hostkey_blob_len[i] = CBS_len(&hello.hostkeys[i]);
+			i++;
+		}
+		if (i != hello.nhostkeys || CBS_len(&algs) != 0) {
+			rp_error("HELLO: host key list does not match the keys");
+			return 1;
+		}
+		cfg.nhostkeys = i;
+		/* Public key algorithms accepted for user authentication. */
+		cfg.server_sig_algs = "ssh-ed25519";
+		cfg.sign = mc_sign_exchange;
+		cfg.sign_ctx = &w.mc;
+		w.t = rp_transport_new(RP_WORKER_FD_CLIENT, &cfg);
+		for (size_t j = 0; j < i; j++)
+			free(names[j]);
+	}
+	if (w.t == NULL) {
+		rp_error("cannot set up the transport");
+		return 1;
+	}
+	status = worker_run(&w, RP_WORKER_FD_CLIENT);
+
+	channels_free_all(&w);
+	rp_transport_free(w.t);
+	mc_free(&w.mc);
+	free(version);
+	free(kex);
+	free(hostkey_algs);
+	free(ciphers);
+	free(macs);
+	free(w.auth_methods);
+	return status;
+}

@@ -1,0 +1,282 @@
+/*
+ * worker/monitor_client.c: requests to the monitor and its unsolicited
+ * messages (common/ipc.h).
+ */
+#include "worker/monitor_client.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/wire.h"
+
+static struct monitor_client *log_client;
+
+int
+mc_init(struct monitor_client *mc, int fd)
+{
+	memset(mc, 0, sizeof(*mc));
+	mc->fd = fd;
+	mc->next_id = 1;
+	if ((mc->msg = malloc(sizeof(*mc->msg))) == NULL)
+		return 0;
+	mc->msg->nfds = 0;
+	log_client = mc;
+	return 1;
+}
+
+void
+mc_free(struct monitor_client *mc)
+{
+	if (log_client == mc)
+		log_client = NULL;
+	if (mc->msg != NULL)
+		rp_ipc_close_fds(mc->msg);
+	free(mc->msg);
+	mc->msg = NULL;
+}
+
+/* Queue an unsolicited message, or refuse one the monitor may not send. */
+static int
+queue_unsolicited(struct monitor_client *mc)
+{
+	struct rp_ipc_msg *m = mc->msg;
+	struct rp_ipc_session_exited ev;
+
+	if (m->type != RP_IPC_SESSION_EXITED || m->id != 0 || m->nfds != 0 ||
+	    !rp_ipc_session_exited_read(&m->payload, &ev))
+		return 0;
+	if (mc->nqueued == MC_MAX_QUEUED)
+		return 0;
+	mc->queued[mc->nqueued++] = ev;
+	return 1;
+}
+
+/* Send the request in *cbb and wait for the reply with its id. */
+static int
+call(struct monitor_client *mc, CBB *cbb, uint32_t id, const int *fds, size_t nfds)
+{
+	if (!rp_ipc_send(mc->fd, cbb, fds, nfds, 0))
+		return 0;
+	for (;;) {
+		rp_ipc_close_fds(mc->msg);
+		if (rp_ipc_recv(mc->fd, mc->msg, 0) != 1)
+			return 0;
+		if (mc->msg->id == id)
+			return 1;
+		if (!queue_unsolicited(mc))
+			return 0;
+	}
+}
+
+static int
+begin(struct monitor_client *mc, CBB *cbb, uint16_t type, uint32_t *id)
+{
+	*id = mc->next_id++;
+	if (mc->next_id == 0)
+		mc->next_id = 1;
+	return rp_ipc_begin(cbb, type, *id);
+}
+
+int
+mc_read_hello(struct monitor_client *mc, struct rp_ipc_hello *hello)
+{
+	rp_ipc_close_fds(mc->msg);
+	if (rp_ipc_recv(mc->fd, mc->msg, 0) != 1)
+		return 0;
+	return mc->msg->type == RP_IPC_HELLO && mc->msg->id == 0 && mc->msg->nfds == 0 &&
+	    rp_ipc_hello_read(&mc->msg->payload, hello);
+}
+
+int
+mc_sign_exchange(void *arg, const char *kex, const char *hostkey_alg,
+    const struct rp_kex_hash_parts *parts, CBB *sig)
+{
+	struct monitor_client *mc = arg;
+	struct rp_ipc_kex_sign req;
+	struct rp_ipc_kex_signed rep;
+	CBB cbb;
+	uint32_t id;
+
+	memset(&req, 0, sizeof(req));
+	snprintf(req.kex, sizeof(req.kex), "%s", kex);
+	snprintf(req.hostkey_alg, sizeof(req.hostkey_alg), "%s", hostkey_alg);
+	req.v_c = parts->v_c;
+	req.v_s = parts->v_s;
+	req.i_c = parts->i_c;
+	req.i_s = parts->i_s;
+	req.q_c = parts->q_c;
+	req.q_s = parts->q_s;
+	req.k = parts->k;
+	if (!begin(mc, &cbb, RP_IPC_KEX_SIGN, &id))
+		return 0;
+	if (!rp_ipc_kex_sign_write(&cbb, &req)) {
+		CBB_cleanup(&cbb);
+		return 0;
+	}
+	if (!call(mc, &cbb, id, NULL, 0))
+		return 0;
+	if (mc->msg->type != RP_IPC_KEX_SIGNED || mc->msg->nfds != 0 ||
+	    !rp_ipc_kex_signed_read(&mc->msg->payload, &rep))
+		return 0;
+	return CBB_add_bytes(sig, CBS_data(&rep.sig), CBS_len(&rep.sig));
+}
+
+static int
+auth_reply(struct monitor_client *mc, CBS *methods)
+{
+	struct rp_ipc_auth_result rep;
+
+	if (mc->msg->type != RP_IPC_AUTH_RESULT || mc->msg->nfds != 0 ||
+	    !rp_ipc_auth_result_read(&mc->msg->payload, &rep))
+		return -1;
+	*methods = rep.methods;
+	return rep.result;
+}
+
+int
+mc_pubkey_check(struct monitor_client *mc, const char *user, const char *alg, CBS key,
+    CBS *methods)
+{
+	struct rp_ipc_pubkey_check req;
+	CBB cbb;
+	uint32_t id;
+
+	memset(&req, 0, sizeof(req));
+	snprintf(req.user, sizeof(req.user), "%s", user);
+	snprintf(req.alg, sizeof(req.alg), "%s", alg);
+	req.key = key;
+	if (!begin(mc, &cbb, RP_IPC_AUTH_PUBKEY_CHECK, &id))
+		return -1;
+	if (!rp_ipc_pubkey_check_write(&cbb, &req)) {
+		CBB_cleanup(&cbb);
+		return -1;
+	}
+	if (!call(mc, &cbb, id, NULL, 0))
+		return -1;
+	return auth_reply(mc, methods);
+}
+
+int
+mc_pubkey_verify(struct monitor_client *mc, const char *user, const char *service,
+    const char *alg, CBS key, CBS sig, CBS *methods)
+{
+	struct rp_ipc_pubkey_verify req;
+	CBB cbb;
+	uint32_t id;
+
+	memset(&req, 0, sizeof(req));
+	snprintf(req.user, sizeof(req.user), "%s", user);
+	snprintf(req.service, sizeof(req.service), "%s", service);
+	snprintf(req.alg, sizeof(req.alg), "%s", alg);
+	req.key = key;
+	req.sig = sig;
+	if (!begin(mc, &cbb, RP_IPC_AUTH_PUBKEY_VERIFY, &id))
+		return -1;
+	if (!rp_ipc_pubkey_verify_write(&cbb, &req)) {
+		CBB_cleanup(&cbb);
+		return -1;
+	}
+	if (!call(mc, &cbb, id, NULL, 0))
+		return -1;
+	return auth_reply(mc, methods);
+}
+
+int
+mc_session_exec(struct monitor_client *mc, uint32_t session, CBS command, int fds[3],
+    char *reason, size_t reason_size)
+{
+	struct rp_ipc_session_exec req = { session, command };
+	struct rp_ipc_denied denied;
+	CBB cbb;
+	uint32_t id;
+
+	if (!begin(mc, &cbb, RP_IPC_SESSION_EXEC, &id))
+		return -1;
+	if (!rp_ipc_session_exec_write(&cbb, &req)) {
+		CBB_cleanup(&cbb);
+		return -1;
+	}
+	if (!call(mc, &cbb, id, NULL, 0))
+		return -1;
+	if (mc->msg->type == RP_IPC_DENIED && mc->msg->nfds == 0 &&
+	    rp_ipc_denied_read(&mc->msg->payload, &denied)) {
+		rp_log_escape(CBS_data(&denied.reason), CBS_len(&denied.reason), reason,
+		    reason_size);
+		return 0;
+	}
+	if (mc->msg->type != RP_IPC_SESSION_STARTED || mc->msg->nfds != 3 ||
+	    CBS_len(&mc->msg->payload) != 0)
+		return -1;
+	for (int i = 0; i < 3; i++)
+		fds[i] = mc->msg->fds[i];
+	mc->msg->nfds = 0; /* ownership moves to the caller */
+	return 1;
+}
+
+void
+mc_closing(struct monitor_client *mc, uint32_t reason, int by_peer, const char *text)
+{
+	struct rp_ipc_closing m;
+	CBB cbb;
+
+	m.reason = reason;
+	m.by_peer = by_peer;
+	CBS_init(&m.text, (const uint8_t *)text, strnlen(text, RP_IPC_MAX_LOG));
+	if (!rp_ipc_begin(&cbb, RP_IPC_CLOSING, 0))
+		return;
+	if (!rp_ipc_closing_write(&cbb, &m)) {
+		CBB_cleanup(&cbb);
+		return;
+	}
+	(void)rp_ipc_send(mc->fd, &cbb, NULL, 0, 0);
+}
+
+void
+mc_log_sink(enum rp_log_level level, const char *message)
+{
+	struct rp_ipc_log m;
+	CBB cbb;
+
+	if (log_client == NULL)
+		return;
+	m.level = (uint8_t)level;
+	CBS_init(&m.text, (const uint8_t *)message, strnlen(message, RP_IPC_MAX_LOG));
+	if (!rp_ipc_begin(&cbb, RP_IPC_LOG, 0))
+		return;
+	if (!rp_ipc_log_write(&cbb, &m)) {
+		CBB_cleanup(&cbb);
+		return;
+	}
+	(void)rp_ipc_send(log_client->fd, &cbb, NULL, 0, 0);
+}
+
+int
+mc_receive(struct monitor_client *mc)
+{
+	int r;
+
+	rp_ipc_close_fds(mc->msg);
+	r = rp_ipc_recv(mc->fd, mc->msg, 1);
+	if (r == 0)
+		return 0;
+	if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return 1;
+	if (r != 1)
+		return -1;
+	return queue_unsolicited(mc) ? 1 : -1;
+}
+
+int
+mc_next_event(struct monitor_client *mc, struct rp_ipc_session_exited *out)
+{
+	if (mc->nqueued == 0)
+		return 0;
+	*out = mc->queued[0];
+	memmove(&mc->queued[0], &mc->queued[1], (mc->nqueued - 1) * sizeof(mc->queued[0]));
+	mc->nqueued--;
+	return 1;
+}

@@ -1,0 +1,63 @@
+/*
+ * worker/monitor_client.h: the worker's side of the IPC (common/ipc.h).
+ *
+ * Requests are synchronous: the worker sends one and waits for its reply,
+ * which is fine because each is quick for the monitor. Messages the monitor
+ * sends on its own (SESSION_EXITED) that arrive while waiting are queued and
+ * handed out by mc_next_event().
+ */
+#ifndef RAMPART_WORKER_MONITOR_CLIENT_H
+#define RAMPART_WORKER_MONITOR_CLIENT_H
+
+#include "common/ipc_msg.h"
+#include "common/kex.h"
+#include "common/log.h"
+
+#define MC_MAX_QUEUED 64
+
+struct monitor_client {
+	int fd;
+	uint32_t next_id;
+	struct rp_ipc_session_exited queued[MC_MAX_QUEUED];
+	size_t nqueued;
+	/* Receive buffer: one message at a time. */
+	struct rp_ipc_msg *msg;
+};
+
+int mc_init(struct monitor_client *mc, int fd);
+void mc_free(struct monitor_client *mc);
+
+/* Wait for HELLO, the monitor's first message. Fills *hello pointing into
+ * mc's buffer, valid until the next call on mc. */
+int mc_read_hello(struct monitor_client *mc, struct rp_ipc_hello *hello);
+
+/* The transport's sign hook (struct rp_transport_config.sign). */
+int mc_sign_exchange(void *mc, const char *kex, const char *hostkey_alg,
+    const struct rp_kex_hash_parts *parts, CBB *sig);
+
+/* Ask about or authenticate with a public key. Returns enum rp_auth_result,
+ * or -1 when the IPC failed. *methods gets the methods that can continue
+ * (valid until the next call). */
+int mc_pubkey_check(struct monitor_client *mc, const char *user, const char *alg,
+    CBS key, CBS *methods);
+int mc_pubkey_verify(struct monitor_client *mc, const char *user, const char *service,
+    const char *alg, CBS key, CBS sig, CBS *methods);
+
+/* Start a command. Returns 1 with the three descriptors, 0 when the monitor
+ * denied it (reason copied to reason), -1 when the IPC failed. */
+int mc_session_exec(struct monitor_client *mc, uint32_t session, CBS command, int fds[3],
+    char *reason, size_t reason_size);
+
+/* Tell the monitor why the connection ends. */
+void mc_closing(struct monitor_client *mc, uint32_t reason, int by_peer, const char *text);
+/* Log sink for common/log.h. Uses the process-wide client set by mc_init. */
+void mc_log_sink(enum rp_log_level level, const char *message);
+
+/* Read one unsolicited message if the socket has one (call when poll says
+ * readable). Returns 1 when something was read (queued), 0 on end of file,
+ * -1 on error or a message the monitor may not send unasked. */
+int mc_receive(struct monitor_client *mc);
+/* Take the next queued SESSION_EXITED; 0 when none. */
+int mc_next_event(struct monitor_client *mc, struct rp_ipc_session_exited *out);
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * worker/seccomp_policy.c: the worker's whole syscall allow-list.
+ *
+ * Everything not listed here kills the worker (SECCOMP_RET_KILL_PROCESS),
+ * and the monitor logs it. The worker cannot open files or sockets, start
+ * processes, or map executable memory: what it needs from the world arrives
+ * as descriptors from the monitor over the IPC socket.
+ *
+ * Each entry says why the worker needs it and why it is safe. Adding one
+ * needs the same two sentences (DEVELOPERS guide: never weaken the sandbox
+ * for convenience).
+ */
+#include "worker/sandbox.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <seccomp.h>
+#include <sys/mman.h>
+
+#define ALLOW(ctx, name) seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(name), 0)
+
+int
+seccomp_policy_install(void)
+{
+	scmp_filter_ctx ctx;
+	int rc = 0;
+
+	/* Default: kill the whole process. Foreign architectures (i386, x32
+	 * syscall entry) are killed too: libseccomp's bad-arch default. */
+	if ((ctx = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL)
+		return 0;
+
+	/* read/write: the client socket and the pipes of sessions, all
+	 * descriptors the worker already holds. */
+	rc |= ALLOW(ctx, read);
+	rc |= ALLOW(ctx, write);
+	/* recvmsg/sendmsg: the IPC socket to the monitor; recvmsg is how
+	 * session descriptors arrive (SCM_RIGHTS). No new sockets can be made
+	 * (socket, connect, accept are not allowed). */
+	rc |= ALLOW(ctx, recvmsg);
+	rc |= ALLOW(ctx, sendmsg);
+	/* poll: the event loop waits on descriptors it holds. */
+	rc |= ALLOW(ctx, poll);
+	rc |= ALLOW(ctx, ppoll);
+	/* close: release descriptors of finished channels. */
+	rc |= ALLOW(ctx, close);
+	/* exit/exit_group: ending the worker. */
+	rc |= ALLOW(ctx, exit);
+	rc |= ALLOW(ctx, exit_group);
+	/* brk, munmap, mremap: malloc's heap. mmap and mprotect only without
+	 * PROT_EXEC, so no new code can be mapped. madvise: free() returns
+	 * memory with MADV_DONTNEED/MADV_FREE; advice cannot grant access. */
+	rc |= ALLOW(ctx, brk);
+	rc |= ALLOW(ctx, munmap);
+	rc |= ALLOW(ctx, mremap);
+	rc |= ALLOW(ctx, madvise);
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	/* getrandom: BoringSSL's RNG (ephemeral kex keys, padding, cookies)
+	 * and glibc's malloc; it reads the kernel RNG and nothing else. */
+	rc |= ALLOW(ctx, getrandom);
+	/* clock_gettime/gettimeofday: normally answered by the vDSO without
+	 * a syscall; some clock sources fall back to the syscall. Read-only. */
+	rc |= ALLOW(ctx, clock_gettime);
+	rc |= ALLOW(ctx, gettimeofday);
+	/* futex: BoringSSL's one-time initialisation (pthread_once) wakes
+	 * waiters even in a single-threaded process. Only the process-private
+	 * wait and wake operations, which touch only this process's memory. */
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(futex), 1,
+	    SCMP_A1(SCMP_CMP_EQ, FUTEX_WAKE_PRIVATE));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(futex), 1,
+	    SCMP_A1(SCMP_CMP_EQ, FUTEX_WAIT_PRIVATE));
+
+#ifdef RAMPART_SANITIZER_BUILD
+	/* Sanitizer builds only (never shipped; `make asan` for tests): the
+	 * AddressSanitizer runtime maps shadow memory and, when it reports an
+	 * error, needs a few process-local calls to print it and abort. None
+	 * reaches outside the process. Leak detection is off in the worker
+	 * (worker/main.c) because it needs ptrace. */
+	rc |= ALLOW(ctx, getpid);
+	rc |= ALLOW(ctx, gettid);
+	rc |= ALLOW(ctx, sched_yield);
+	rc |= ALLOW(ctx, rt_sigprocmask);
+	rc |= ALLOW(ctx, rt_sigaction);
+	rc |= ALLOW(ctx, sigaltstack);
+	rc |= ALLOW(ctx, tgkill);
+#endif
+
+	if (rc != 0) {
+		seccomp_release(ctx);
+		errno = EINVAL;
+		return 0;
+	}
+	rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (rc != 0) {
+		errno = -rc;
+		return 0;
+	}
+	return 1;
+}

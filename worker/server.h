@@ -1,0 +1,92 @@
+/*
+ * worker/server.h: the server side of the SSH protocol above the transport:
+ * the service request, user authentication (RFC 4252) and the connection
+ * protocol (RFC 4254), for one connection.
+ *
+ * Messages are dispatched by a table (worker/server.c) that says in which
+ * phase each is allowed; a message outside its phase ends the connection in
+ * one place.
+ */
+#ifndef RAMPART_WORKER_SERVER_H
+#define RAMPART_WORKER_SERVER_H
+
+#include <poll.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "common/channel.h"
+#include "common/ipc_msg.h"
+#include "common/transport.h"
+#include "worker/monitor_client.h"
+
+#define MAX_CHANNELS 16
+#define CHANNEL_WINDOW (2 * 1024 * 1024)
+#define CHANNEL_MAXPACKET (32 * 1024)
+/* Stop reading from sessions while this much output waits for the client. */
+#define OUTPUT_HIGH_WATER (1024 * 1024)
+/* Authentication failures of any kind before the worker gives up (the
+ * monitor keeps its own, authoritative count of key attempts). */
+#define MAX_AUTH_FAILURES 20
+
+enum session_fd { SESSION_STDIN, SESSION_STDOUT, SESSION_STDERR, SESSION_NFDS };
+
+struct channel {
+	int in_use;
+	uint32_t local_id, remote_id;
+	struct rp_window win;
+	int started;
+	uint32_t session_no;
+	int fd[SESSION_NFDS]; /* -1 once closed */
+	struct rp_buf stdin_buf;
+	int eof_rcvd, eof_sent, close_rcvd, close_sent;
+	int exited;
+	struct rp_ipc_session_exited exit;
+};
+
+struct worker {
+	struct rp_transport *t;
+	struct monitor_client mc;
+	char *auth_methods;
+	int userauth_service;
+	int authenticated;
+	char auth_user[RP_IPC_MAX_NAME];
+	char auth_service[RP_IPC_MAX_NAME];
+	int auth_failures;
+	struct channel ch[MAX_CHANNELS];
+	uint32_t next_session;
+	int no_more_sessions;
+};
+
+/* worker/server.c: one application message from the transport. Returns 0
+ * when the connection must end (rp_transport_disconnect was called). */
+int server_handle_message(struct worker *w, uint8_t type, CBS *msg);
+/* A protocol error: disconnect with reason and log. Always returns 0. */
+int server_protocol_error(struct worker *w, uint32_t reason, const char *what);
+
+/* worker/userauth.c */
+int userauth_service_request(struct worker *w, CBS *msg);
+int userauth_request(struct worker *w, CBS *msg);
+
+/* worker/channels.c */
+int channel_global_request(struct worker *w, CBS *msg);
+int channel_open(struct worker *w, CBS *msg);
+int channel_request(struct worker *w, CBS *msg);
+int channel_data(struct worker *w, CBS *msg, int extended);
+int channel_eof(struct worker *w, CBS *msg);
+int channel_close(struct worker *w, CBS *msg);
+int channel_window_adjust(struct worker *w, CBS *msg);
+int channel_reply_ignored(struct worker *w, CBS *msg);
+/* The session's process ended (from the monitor). */
+int channels_session_exited(struct worker *w, const struct rp_ipc_session_exited *ev);
+/* Event loop glue: add the session descriptors that have work to pfd
+ * (at most max entries), remembering which is which. */
+size_t channels_poll_fds(struct worker *w, struct pollfd *pfd, size_t max, int *owner);
+/* Act on poll results for the entries added by channels_poll_fds. Returns
+ * 0 when the connection must end. */
+int channels_handle_poll(struct worker *w, const struct pollfd *pfd, size_t n,
+    const int *owner);
+/* Send what is due (window adjusts, EOF, exit status, close). */
+int channels_progress(struct worker *w);
+void channels_free_all(struct worker *w);
+
+#endif
