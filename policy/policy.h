@@ -107,11 +107,13 @@ struct rp_policy_diag {
 
 /* Parse and validate the policy at path. On success *out is the policy and
  * the return is 1. On failure the return is 0, diag->error says why and
- * nothing is allocated. */
+ * nothing is allocated. Relative paths in the file (host-key,
+ * authorized-keys-file) resolve against the file's directory and are stored
+ * absolute. diag may be NULL (no message, no warnings). */
 int rp_policy_load(const char *path, struct rp_policy **out, struct rp_policy_diag *diag);
 /* Same, from text in memory; `name` is used as the file name in messages
- * (for tests). Relative authorized-keys-file paths resolve against the
- * current directory in that case. */
+ * (for tests). Relative paths stay as written in that case, so they resolve
+ * against the current directory. */
 int rp_policy_load_text(const char *name, const char *text, size_t len,
     struct rp_policy **out, struct rp_policy_diag *diag);
 void rp_policy_free(struct rp_policy *policy);
@@ -124,6 +126,9 @@ const struct rp_policy_key *rp_policy_user_key(const struct rp_policy_user *user
     const struct rp_pubkey *key);
 int rp_policy_user_may(const struct rp_policy_user *user, enum rp_action action);
 const char *rp_action_name(enum rp_action action);
+/* The action an `allow` line (or `rampartctl explain`) names, e.g. "exec".
+ * Returns 0 when the name is not an action. */
+int rp_action_from_name(const char *name, enum rp_action *out);
 
 /* Parse "30s", "15m", "2h", "1d" or a bare number of seconds. Returns 0 on
  * anything else or on overflow. */
