@@ -1,0 +1,15 @@
+/*
+ * tools/commands.h: rampartctl's subcommands, one file each. Each takes the
+ * arguments from its own name on (argv[0] is "keygen", ...) and returns the
+ * process exit status: 0 done, 1 failed, 2 usage error.
+ */
+#ifndef RAMPART_TOOLS_COMMANDS_H
+#define RAMPART_TOOLS_COMMANDS_H
+
+#include <stdio.h>
+
+/* keygen -t ed25519 -f PATH [-C COMMENT]: tools/keygen.c */
+int rp_cmd_keygen(int argc, char **argv);
+void rp_cmd_keygen_usage(FILE *out);
+
+#endif
