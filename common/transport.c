@@ -192,7 +192,7 @@ rp_transport_free(struct rp_transport *t)
 	rp_pktcipher_free(t->send_pc);
 	rp_pktcipher_free(t->recv_pc);
 	rp_pktcipher_free(t->next_recv_pc);
-	free(t->i_s);
+	OPENSSL_free(t->i_s); /* from CBB_finish */
 	free(t->i_c);
 	rp_wipe(t, sizeof(*t));
 	free(t);
@@ -554,7 +554,7 @@ send_kexinit(struct rp_transport *t)
 	struct rp_kex_offer offer = { t->offer_kex, t->offer_hostkey, t->offer_ciphers,
 		t->offer_macs };
 
-	free(t->i_s);
+	OPENSSL_free(t->i_s); /* from CBB_finish */
 	t->i_s = NULL;
 	if (!CBB_init(&cbb, 1024))
 		return 0;

@@ -53,12 +53,13 @@ is_socket(int fd)
 	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
+/* A malloc'd copy (CBS_strdup would need OPENSSL_free). */
 static char *
 cbs_strdup(const CBS *s)
 {
-	char *out = NULL;
-
-	return CBS_strdup(s, &out) ? out : NULL;
+	if (CBS_contains_zero_byte(s))
+		return NULL;
+	return strndup((const char *)CBS_data(s), CBS_len(s));
 }
 
 int
@@ -95,6 +96,7 @@ main(int argc, char **argv)
 			sp.chroot_dir = optarg;
 			break;
 		case 'd':
+			sp.debug = 1;
 			rp_log_set_level(RP_LOG_DEBUG);
 			break;
 		default:

@@ -85,12 +85,15 @@ limit(int resource, rlim_t value, const char *name, char *err, size_t errsz)
 }
 
 static int
-set_limits(char *err, size_t errsz)
+set_limits(const struct sandbox_params *p, char *err, size_t errsz)
 {
-	/* No processes, no file growth, no core dumps (they would hold keys),
-	 * no locked memory, a bounded descriptor table. */
+	/* No file growth: the worker holds no file it should write (in debug
+	 * mode its stderr is the log, which may be a file). */
+	if (!p->debug && !limit(RLIMIT_FSIZE, 0, "RLIMIT_FSIZE", err, errsz))
+		return 0;
+	/* No processes, no core dumps (they would hold keys), no locked
+	 * memory, a bounded descriptor table. */
 	if (!limit(RLIMIT_NPROC, 0, "RLIMIT_NPROC", err, errsz) ||
-	    !limit(RLIMIT_FSIZE, 0, "RLIMIT_FSIZE", err, errsz) ||
 	    !limit(RLIMIT_CORE, 0, "RLIMIT_CORE", err, errsz) ||
 	    !limit(RLIMIT_MEMLOCK, 0, "RLIMIT_MEMLOCK", err, errsz) ||
 	    !limit(RLIMIT_NOFILE, WORKER_MAX_FDS, "RLIMIT_NOFILE", err, errsz))
@@ -115,7 +118,7 @@ sandbox_enter(const struct sandbox_params *p, char *err, size_t errsz)
 		return set_error(err, errsz, "PR_SET_NO_NEW_PRIVS");
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		return set_error(err, errsz, "PR_SET_DUMPABLE");
-	if (!set_limits(err, errsz))
+	if (!set_limits(p, err, errsz))
 		return 0;
 	if (!seccomp_policy_install())
 		return set_error(err, errsz, "seccomp");

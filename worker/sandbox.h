@@ -15,6 +15,9 @@ struct sandbox_params {
 	uid_t uid;
 	gid_t gid;
 	const char *chroot_dir;
+	/* Debug mode: stderr is the monitor's log, which may be a regular
+	 * file, so file writes cannot be limited to zero bytes. */
+	int debug;
 };
 
 /* chroot + setuid (when privileged), drop every capability, no_new_privs,

@@ -1,0 +1,127 @@
+/*
+ * monitor/listener.c: listening sockets and accepting connections.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "monitor/monitor.h"
+
+/* Connections taken per listener per loop round, so a flood on one cannot
+ * starve the workers' requests. */
+#define ACCEPT_BATCH 16
+
+static void
+numeric(const struct sockaddr *sa, socklen_t len, char *host, size_t hostsz, uint16_t *port)
+{
+	char serv[16];
+
+	if (getnameinfo(sa, len, host, hostsz, serv, sizeof(serv),
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		snprintf(host, hostsz, "?");
+		*port = 0;
+		return;
+	}
+	*port = (uint16_t)atoi(serv);
+}
+
+int
+listeners_open(struct monitor *m)
+{
+	for (size_t i = 0; i < m->policy->nlistens; i++) {
+		const struct rp_policy_listen *l = &m->policy->listens[i];
+		struct sockaddr_storage bound;
+		socklen_t blen = sizeof(bound);
+		char host[INET6_ADDRSTRLEN];
+		uint16_t port;
+		int one = 1, fd;
+
+		if (m->nlisten == MAX_LISTENERS) {
+			rp_error("%s:%u: more than %d listen addresses", l->pos.file, l->pos.line,
+			    MAX_LISTENERS);
+			return 0;
+		}
+		fd = socket(l->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0) {
+			rp_error("%s:%u: listen %s: socket: %s", l->pos.file, l->pos.line, l->text,
+			    strerror(errno));
+			return 0;
+		}
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		/* IPv6 sockets take IPv6 only, so [::]:22 and 0.0.0.0:22
+		 * can both be listed (docs/policy.md). */
+		if (l->addr.ss_family == AF_INET6)
+			(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		if (bind(fd, (const struct sockaddr *)&l->addr, l->addrlen) != 0 ||
+		    listen(fd, 128) != 0) {
+			rp_error("%s:%u: cannot listen on %s: %s", l->pos.file, l->pos.line, l->text,
+			    strerror(errno));
+			close(fd);
+			return 0;
+		}
+		m->listen_fds[m->nlisten++] = fd;
+		if (getsockname(fd, (struct sockaddr *)&bound, &blen) == 0) {
+			numeric((struct sockaddr *)&bound, blen, host, sizeof(host), &port);
+			rp_info("listening on %s%s%s:%u", bound.ss_family == AF_INET6 ? "[" : "", host,
+			    bound.ss_family == AF_INET6 ? "]" : "", port);
+		}
+	}
+	return 1;
+}
+
+void
+listeners_close(struct monitor *m)
+{
+	for (size_t i = 0; i < m->nlisten; i++)
+		close(m->listen_fds[i]);
+	m->nlisten = 0;
+}
+
+void
+listener_accept(struct monitor *m, int lfd)
+{
+	for (int i = 0; i < ACCEPT_BATCH && m->nconns < m->max_conns; i++) {
+		struct sockaddr_storage peer, local;
+		socklen_t plen = sizeof(peer), llen = sizeof(local);
+		struct conn *c;
+		int one = 1, fd;
+
+		fd = accept4(lfd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+			    errno != ECONNABORTED)
+				rp_warn("accept: %s", strerror(errno));
+			return;
+		}
+		/* Interactive traffic: no Nagle delays on small packets. Dead
+		 * peers are found by TCP keep-alives. */
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		(void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+		if ((c = conn_new(m)) == NULL) {
+			rp_error("out of memory accepting a connection");
+			close(fd);
+			return;
+		}
+		numeric((struct sockaddr *)&peer, plen, c->peer_addr, sizeof(c->peer_addr),
+		    &c->peer_port);
+		if (getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
+			numeric((struct sockaddr *)&local, llen, c->local_addr,
+			    sizeof(c->local_addr), &c->local_port);
+		c->deadline_ms = c->started_ms + (uint64_t)m->policy->login_grace_time_s * 1000;
+		rp_info("conn=%llu accepted from=%s port=%u to=%s port=%u",
+		    (unsigned long long)c->id, c->peer_addr, c->peer_port, c->local_addr,
+		    c->local_port);
+		if (!spawn_worker(m, c, fd)) {
+			close(fd);
+			conn_remove(m, c);
+			continue;
+		}
+		close(fd);
+	}
+}

@@ -1,0 +1,158 @@
+/*
+ * monitor/spawn_worker.c: starting a rampart-worker for a connection, by
+ * posix_spawn (fork+exec: every worker gets a fresh address-space layout,
+ * and nothing of the monitor's memory, host keys included, survives exec).
+ *
+ * The worker gets the connection as descriptor 3 and its end of a
+ * SOCK_SEQPACKET socketpair as descriptor 4 (common/ipc.h), /dev/null on 0
+ * and 1, and on 2 the monitor's stderr only in debug mode. Every other
+ * descriptor is closed, the signal mask and dispositions are reset, and the
+ * environment is empty but for sanitizer settings.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/ipc_msg.h"
+#include "common/log.h"
+#include "crypto/pkt_cipher.h"
+#include "common/kex.h"
+#include "monitor/monitor.h"
+
+/* Environment variables a worker may inherit: only the sanitizers' own
+ * settings, which matter in test builds and are inert otherwise. */
+static const char *const passed_env[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS" };
+
+static int
+send_hello(struct monitor *m, struct conn *c)
+{
+	struct rp_ipc_hello h;
+	CBB cbb;
+	static const char *auth_methods = "publickey";
+
+	memset(&h, 0, sizeof(h));
+	h.conn_id = (uint32_t)c->id;
+	CBS_init(&h.server_version, (const uint8_t *)m->server_version, strlen(m->server_version));
+	CBS_init(&h.hostkey_algs, (const uint8_t *)m->hostkey_algs, strlen(m->hostkey_algs));
+	h.nhostkeys = m->nhostkeys;
+	for (size_t i = 0; i < m->nhostkeys; i++)
+		CBS_init(&h.hostkeys[i], m->hostkeys[i].blob, m->hostkeys[i].blob_len);
+	CBS_init(&h.kex_algs, (const uint8_t *)rp_kex_supported_list(),
+	    strlen(rp_kex_supported_list()));
+	CBS_init(&h.ciphers, (const uint8_t *)rp_cipher_supported_list(),
+	    strlen(rp_cipher_supported_list()));
+	CBS_init(&h.macs, (const uint8_t *)rp_mac_supported_list(),
+	    strlen(rp_mac_supported_list()));
+	CBS_init(&h.auth_methods, (const uint8_t *)auth_methods, strlen(auth_methods));
+	if (!rp_ipc_begin(&cbb, RP_IPC_HELLO, 0))
+		return 0;
+	if (!rp_ipc_hello_write(&cbb, &h)) {
+		CBB_cleanup(&cbb);
+		return 0;
+	}
+	return ipc_reply(m, c, &cbb, NULL, 0);
+}
+
+/* Move fd to 10 or above, so the dup2 to 3 and 4 in the child cannot
+ * clobber one with the other. */
+static int
+move_high(int fd)
+{
+	int hi;
+
+	if (fd >= 10)
+		return fd;
+	hi = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+	close(fd);
+	return hi;
+}
+
+int
+spawn_worker(struct monitor *m, struct conn *c, int client_fd)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, all;
+	char drop[64];
+	char *argv[8], *envp[4];
+	size_t argc = 0, envc = 0;
+	int sv[2], client = -1, child_ipc = -1, rc, ok = 0;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		rp_error("conn=%llu socketpair: %s", (unsigned long long)c->id, strerror(errno));
+		return 0;
+	}
+	child_ipc = move_high(sv[1]);
+	client = fcntl(client_fd, F_DUPFD_CLOEXEC, 10);
+	if (child_ipc < 0 || client < 0) {
+		rp_error("conn=%llu fcntl: %s", (unsigned long long)c->id, strerror(errno));
+		goto out;
+	}
+	argv[argc++] = (char *)"rampart-worker";
+	if (m->privileged) {
+		snprintf(drop, sizeof(drop), "%lu:%lu", (unsigned long)m->worker_uid,
+		    (unsigned long)m->worker_gid);
+		argv[argc++] = (char *)"--drop";
+		argv[argc++] = drop;
+		argv[argc++] = (char *)"--chroot";
+		argv[argc++] = m->policy->worker_chroot;
+	}
+	if (m->debug)
+		argv[argc++] = (char *)"--debug";
+	argv[argc] = NULL;
+	for (size_t i = 0; i < sizeof(passed_env) / sizeof(passed_env[0]); i++) {
+		const char *v = getenv(passed_env[i]);
+		static char buf[3][1024];
+
+		if (v != NULL && snprintf(buf[envc], sizeof(buf[envc]), "%s=%s", passed_env[i], v) <
+		    (int)sizeof(buf[envc]))
+			envp[envc] = buf[envc], envc++;
+	}
+	envp[envc] = NULL;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	if (!m->debug)
+		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, client, RP_WORKER_FD_CLIENT);
+	posix_spawn_file_actions_adddup2(&fa, child_ipc, RP_WORKER_FD_IPC);
+	posix_spawn_file_actions_addclosefrom_np(&fa, RP_WORKER_FD_IPC + 1);
+	posix_spawnattr_init(&attr);
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	rc = posix_spawn(&pid, m->worker_path, &fa, &attr, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (rc != 0) {
+		rp_error("conn=%llu cannot start %s: %s", (unsigned long long)c->id, m->worker_path,
+		    strerror(rc));
+		goto out;
+	}
+	c->worker_pid = pid;
+	c->ipc_fd = sv[0];
+	sv[0] = -1;
+	rp_debug("conn=%llu worker pid=%ld", (unsigned long long)c->id, (long)pid);
+	/* A worker that cannot get its HELLO cannot serve: the failure is
+	 * logged, the worker killed, and it is reaped as usual. */
+	(void)send_hello(m, c);
+	ok = 1;
+out:
+	if (sv[0] >= 0)
+		close(sv[0]);
+	if (child_ipc >= 0)
+		close(child_ipc);
+	if (client >= 0)
+		close(client);
+	return ok;
+}
