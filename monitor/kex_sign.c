@@ -17,8 +17,31 @@
 #include "crypto/secret.h"
 #include "monitor/monitor.h"
 
-/* Re-exchanges come every gigabyte or so; faster than this is abuse. */
-#define MIN_REKEY_INTERVAL_MS 1000
+/* Signatures are cheap but not free: each connection may ask for a burst
+ * of KEX_SIGN_BURST and KEX_SIGN_PER_SEC a second after that, which even a
+ * client with RekeyLimit=1M at full loopback speed stays under. */
+#define KEX_SIGN_BURST 64
+#define KEX_SIGN_PER_SEC 32
+
+/* Token bucket: 1 when one more signature is allowed now. */
+static int
+kex_rate_ok(struct conn *c, uint64_t now)
+{
+	uint64_t refill;
+
+	if (c->kex_count == 0)
+		c->kex_tokens = KEX_SIGN_BURST;
+	refill = (now - c->last_kex_ms) * KEX_SIGN_PER_SEC / 1000;
+	if (c->kex_count > 0 && refill > 0) {
+		c->kex_tokens = c->kex_tokens + refill > KEX_SIGN_BURST ? KEX_SIGN_BURST :
+		    c->kex_tokens + (unsigned)refill;
+		c->last_kex_ms = now;
+	}
+	if (c->kex_tokens == 0)
+		return 0;
+	c->kex_tokens--;
+	return 1;
+}
 
 static int
 starts_with(const CBS *s, const char *prefix)
@@ -62,8 +85,8 @@ handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 	if (!rp_kexinit_parse(CBS_data(&req.i_c), CBS_len(&req.i_c), &init) ||
 	    !rp_kexinit_parse(CBS_data(&req.i_s), CBS_len(&req.i_s), &init))
 		return "malformed KEXINIT";
-	if (c->kex_count > 0 && now - c->last_kex_ms < MIN_REKEY_INTERVAL_MS)
-		return "key re-exchange too soon";
+	if (!kex_rate_ok(c, now))
+		return "key exchanges faster than 32 a second";
 
 	parts.v_c = req.v_c;
 	parts.v_s = req.v_s;
@@ -91,8 +114,8 @@ handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 		c->session_id_len = h_len;
 		c->state = CONN_PREAUTH;
 	}
-	c->kex_count++;
-	c->last_kex_ms = now;
+	if (c->kex_count++ == 0)
+		c->last_kex_ms = now;
 	rp_debug("conn=%llu signed key exchange %u (%s, %s)", (unsigned long long)c->id,
 	    c->kex_count, req.kex, req.hostkey_alg);
 	rp_wipe(h, sizeof(h));

@@ -64,7 +64,8 @@ struct conn {
 	uint8_t session_id[64];
 	size_t session_id_len;
 	unsigned kex_count;
-	uint64_t last_kex_ms;
+	unsigned kex_tokens;  /* rate limit of KEX_SIGN (monitor/kex_sign.c) */
+	uint64_t last_kex_ms; /* last refill of kex_tokens */
 	unsigned auth_failures;
 	char user[RP_IPC_MAX_NAME];
 	struct session sessions[MAX_SESSIONS_PER_CONN];
