@@ -1,0 +1,220 @@
+/*
+ * tests/harness/ipc_garbage_worker.c: a hostile worker, for testing that the
+ * monitor refuses bad IPC and keeps serving.
+ *
+ * rampartd starts it in place of rampart-worker (-W). It peeks at the
+ * client's first line: "GARBAGE <n>" makes it send attack number n over the
+ * IPC socket (the monitor should log a protocol violation and kill it);
+ * anything else (a real SSH client) makes it exec the real rampart-worker,
+ * found next to the directory holding this program, with the same
+ * arguments, so one daemon serves both kinds of connections.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/ipc_msg.h"
+#include "common/wire.h"
+
+static int ipc = RP_WORKER_FD_IPC;
+
+static void
+send_raw(const void *data, size_t len, const int *fds, size_t nfds)
+{
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int) * 4)];
+	} control;
+	struct msghdr mh;
+	struct iovec iov = { (void *)data, len };
+
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (nfds > 0) {
+		struct cmsghdr *cm;
+
+		memset(&control, 0, sizeof(control));
+		mh.msg_control = control.buf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
+	}
+	if (sendmsg(ipc, &mh, 0) < 0)
+		perror("ipc-garbage-worker: sendmsg");
+}
+
+static void
+send_cbb(CBB *cbb)
+{
+	uint8_t *data;
+	size_t len;
+
+	if (CBB_finish(cbb, &data, &len)) {
+		send_raw(data, len, NULL, 0);
+		OPENSSL_free(data);
+	}
+}
+
+/* A KEX_SIGN; variant tweaks one part. */
+static void
+kex_sign(const char *method, size_t q_c_len, const char *v_s, int trailing)
+{
+	static const uint8_t zeros[64];
+	uint8_t kexinit[64];
+	CBB cbb;
+
+	memset(kexinit, 0, sizeof(kexinit));
+	kexinit[0] = 20;
+	rp_ipc_begin(&cbb, RP_IPC_KEX_SIGN, 1);
+	ssh_add_cstring(&cbb, method);
+	ssh_add_cstring(&cbb, "ssh-ed25519");
+	ssh_add_cstring(&cbb, "SSH-2.0-OpenSSH_9.2");
+	ssh_add_cstring(&cbb, v_s);
+	ssh_add_string(&cbb, kexinit, sizeof(kexinit));
+	ssh_add_string(&cbb, kexinit, sizeof(kexinit));
+	ssh_add_string(&cbb, zeros, q_c_len);
+	ssh_add_string(&cbb, zeros, 32);
+	ssh_add_string(&cbb, zeros, 32);
+	if (trailing)
+		CBB_add_u8(&cbb, 0);
+	send_cbb(&cbb);
+}
+
+static void
+attack(int n)
+{
+	static const char *ours = "SSH-2.0-rampart_" RAMPART_VERSION;
+	uint8_t buf[200000];
+	CBB cbb;
+	int fd;
+
+	switch (n) {
+	case 1: /* garbage bytes: type 0xffff */
+		memset(buf, 0xff, 100);
+		send_raw(buf, 100, NULL, 0);
+		break;
+	case 2: /* shorter than a header */
+		send_raw("abc", 3, NULL, 0);
+		break;
+	case 3: /* a well-formed header with an unknown type */
+		rp_ipc_begin(&cbb, 999, 1);
+		send_cbb(&cbb);
+		break;
+	case 4: /* authentication before any key exchange */
+		rp_ipc_begin(&cbb, RP_IPC_AUTH_PUBKEY_VERIFY, 1);
+		ssh_add_cstring(&cbb, "root");
+		ssh_add_cstring(&cbb, "ssh-connection");
+		ssh_add_cstring(&cbb, "ssh-ed25519");
+		ssh_add_string(&cbb, "k", 1);
+		ssh_add_string(&cbb, "s", 1);
+		send_cbb(&cbb);
+		break;
+	case 5: /* a session before authentication */
+		rp_ipc_begin(&cbb, RP_IPC_SESSION_EXEC, 1);
+		CBB_add_u32(&cbb, 1);
+		ssh_add_cstring(&cbb, "id");
+		send_cbb(&cbb);
+		break;
+	case 6: /* kex values of the wrong size */
+		kex_sign("curve25519-sha256", 5, ours, 0);
+		break;
+	case 7: /* trailing bytes after a valid message */
+		kex_sign("curve25519-sha256", 32, ours, 1);
+		break;
+	case 8: /* a kex method the monitor does not offer */
+		kex_sign("diffie-hellman-group1-sha1", 32, ours, 0);
+		break;
+	case 9: /* a descriptor attached to a log line */
+		fd = open("/dev/null", O_RDONLY);
+		rp_ipc_begin(&cbb, RP_IPC_LOG, 0);
+		CBB_add_u8(&cbb, 2);
+		ssh_add_cstring(&cbb, "hello");
+		{
+			uint8_t *data;
+			size_t len;
+
+			if (CBB_finish(&cbb, &data, &len)) {
+				send_raw(data, len, &fd, 1);
+				OPENSSL_free(data);
+			}
+		}
+		break;
+	case 10: /* larger than any message may be */
+		memset(buf, 0, sizeof(buf));
+		buf[1] = RP_IPC_LOG;
+		send_raw(buf, sizeof(buf), NULL, 0);
+		break;
+	case 11: /* an exchange hash for someone else's identification */
+		kex_sign("curve25519-sha256", 32, "SSH-2.0-OpenSSH_9.2", 0);
+		break;
+	case 12: /* a flood of log lines: rate-limited, not fatal */
+		for (int i = 0; i < 1000; i++) {
+			rp_ipc_begin(&cbb, RP_IPC_LOG, 0);
+			CBB_add_u8(&cbb, 2);
+			ssh_add_cstring(&cbb, "flood");
+			send_cbb(&cbb);
+		}
+		break;
+	default:
+		fprintf(stderr, "ipc-garbage-worker: unknown attack %d\n", n);
+		exit(2);
+	}
+}
+
+static void
+exec_real_worker(char **argv)
+{
+	char self[PATH_MAX], path[PATH_MAX + 32];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (len <= 0)
+		exit(1);
+	self[len] = '\0';
+	/* build/tests/ipc-garbage-worker -> build/rampart-worker */
+	snprintf(path, sizeof(path), "%s/../rampart-worker", dirname(self));
+	argv[0] = (char *)"rampart-worker";
+	execv(path, argv);
+	perror("ipc-garbage-worker: exec");
+	exit(1);
+}
+
+int
+main(int argc, char **argv)
+{
+	char line[64];
+	struct pollfd p = { RP_WORKER_FD_CLIENT, POLLIN, 0 };
+	ssize_t n;
+	int variant;
+
+	(void)argc;
+	if (poll(&p, 1, 10000) <= 0)
+		return 1;
+	n = recv(RP_WORKER_FD_CLIENT, line, sizeof(line) - 1, MSG_PEEK);
+	if (n <= 0)
+		return 1;
+	line[n] = '\0';
+	if (strncmp(line, "GARBAGE ", 8) != 0)
+		exec_real_worker(argv);
+	variant = atoi(line + 8);
+	attack(variant);
+	/* Wait until the monitor kills us or closes the socket (bounded). */
+	p.fd = ipc;
+	for (int i = 0; i < 50; i++) {
+		char drain[4096];
+
+		if (poll(&p, 1, 100) > 0 && recv(ipc, drain, sizeof(drain), 0) <= 0)
+			break;
+	}
+	return 0;
+}

@@ -1,0 +1,448 @@
+#!/usr/bin/python3
+"""tests/integration/run.py: rampartd against real clients, on loopback.
+
+    tests/integration/run.py --build build [-k PATTERN]
+
+Run as root, it tests the privileged mode (workers chrooted as the
+`rampart` user, sessions as the authenticated user) and also the
+unprivileged mode (the daemon run as the `rampart-test` account); both
+accounts are created if missing. Run as another user, it tests the
+unprivileged mode as that user.
+"""
+
+import argparse
+import os
+import pwd
+import re
+import subprocess
+import sys
+import time
+import unittest
+from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import Daemon, sha256  # noqa: E402
+
+BUILD = "build"
+
+AEAD_CIPHERS = ["chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com",
+                "aes256-gcm@openssh.com"]
+CTR_CIPHERS = ["aes128-ctr", "aes256-ctr"]
+MACS = ["hmac-sha2-256", "hmac-sha2-512", "hmac-sha2-256-etm@openssh.com",
+        "hmac-sha2-512-etm@openssh.com"]
+KEX = ["curve25519-sha256", "curve25519-sha256@libssh.org"]
+
+
+def setUpModule():
+    if harness.is_root():
+        harness.ensure_account(harness.WORKER_USER, system=True)
+        harness.ensure_account(harness.TEST_USER, system=False)
+
+
+class DaemonTest(unittest.TestCase):
+    """A daemon per test class, checked for sanitizer reports at the end."""
+
+    daemon_args = {}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = Daemon(BUILD, **cls.daemon_args)
+        cls.d.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        log = cls.d.stop()
+        reports = cls.d.sanitizer_reports()
+        cls.d.cleanup()
+        if reports:
+            raise AssertionError("sanitizer reports in rampartd's log:\n" + log)
+
+    def assertLogged(self, pattern, after=0, timeout=10):
+        return self.d.wait_log(pattern, timeout=timeout, after=after)
+
+
+class TestExec(DaemonTest):
+    def test_exec_prints_and_returns_exit_status(self):
+        r = self.d.ssh("echo ok; exit 3")
+        self.assertEqual(r.stdout, b"ok\n", r.stderr)
+        self.assertEqual(r.returncode, 3, r.stderr)
+
+    def test_stdout_and_stderr_stay_separate(self):
+        r = self.d.ssh("echo to-out; echo to-err >&2; echo more-out")
+        self.assertEqual(r.stdout, b"to-out\nmore-out\n")
+        self.assertEqual(r.stderr, b"to-err\n")
+        self.assertEqual(r.returncode, 0)
+
+    def test_20mb_of_stdin_echoed_by_cat_matches(self):
+        data = os.urandom(20 * 1024 * 1024)
+        r = self.d.ssh("cat", input=data, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(r.stdout), len(data))
+        self.assertEqual(sha256(r.stdout), sha256(data))
+
+    def test_large_output_is_flow_controlled(self):
+        # 64 MiB from the server: far beyond every window and buffer.
+        r = self.d.ssh("head -c 67108864 /dev/zero", timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(r.stdout), 64 * 1024 * 1024)
+
+    def test_stdin_eof_reaches_the_command(self):
+        r = self.d.ssh("wc -c", input=b"12345")
+        self.assertEqual(r.stdout.strip(), b"5")
+
+    def test_command_killed_by_signal_reports_exit_signal(self):
+        mark = self.d.mark()
+        r = self.d.ssh("kill -TERM $$")
+        # OpenSSH's client exits 255 when the command died of a signal.
+        self.assertEqual(r.returncode, 255)
+        self.assertLogged(r"session \d+ ended pid=\d+ signal=SIGTERM", after=mark)
+
+    def test_environment_names_the_connection(self):
+        r = self.d.ssh('echo "$SSH_CONNECTION|$USER|$HOME"')
+        conn, user, home = r.stdout.decode().strip().split("|")
+        self.assertRegex(conn, r"^127\.0\.0\.1 \d+ 127\.0\.0\.1 %d$" % self.d.port)
+        self.assertEqual(user, self.d.default_user())
+        self.assertEqual(home, pwd.getpwnam(self.d.default_user()).pw_dir)
+
+    def test_each_kex_method(self):
+        for kex in KEX:
+            with self.subTest(kex=kex):
+                r = self.d.ssh("echo ok", options=[("-o", "KexAlgorithms=%s" % kex)])
+                self.assertEqual(r.stdout, b"ok\n", r.stderr)
+
+    def test_each_cipher_and_mac_carries_1mb_both_ways(self):
+        data = os.urandom(1024 * 1024)
+        combos = [(c, None) for c in AEAD_CIPHERS] + [(c, m) for c in CTR_CIPHERS for m in MACS]
+        for cipher, mac in combos:
+            with self.subTest(cipher=cipher, mac=mac):
+                opts = [("-c", cipher)] + ([("-m", mac)] if mac else [])
+                opts.append(("-v",))
+                r = self.d.ssh("cat", options=opts, input=data)
+                self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+                self.assertEqual(sha256(r.stdout), sha256(data))
+                # The client's own account of what was negotiated.
+                self.assertIn(("kex: server->client cipher: %s" % cipher).encode(), r.stderr)
+                if mac:
+                    self.assertIn(("MAC: %s" % mac).encode(), r.stderr)
+
+    def test_client_initiated_rekey_keeps_data_intact(self):
+        data = os.urandom(8 * 1024 * 1024)
+        for cipher in ["chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com", "aes128-ctr"]:
+            with self.subTest(cipher=cipher):
+                mark = self.d.mark()
+                r = self.d.ssh("cat", input=data,
+                               options=[("-c", cipher), ("-o", "RekeyLimit=1M")])
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(sha256(r.stdout), sha256(data))
+                self.assertLogged(r"signed key exchange [2-9]", after=mark)
+
+    def test_concurrent_connections(self):
+        def one(i):
+            return self.d.ssh("echo %d" % i)
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            results = list(pool.map(one, range(20)))
+        for i, r in enumerate(results):
+            self.assertEqual(r.stdout, b"%d\n" % i, r.stderr)
+
+    def test_paramiko_exec(self):
+        try:
+            import paramiko
+        except ImportError:
+            self.skipTest("python3-paramiko is not installed")
+        client = paramiko.SSHClient()
+        client.get_host_keys().add("[127.0.0.1]:%d" % self.d.port, "ssh-ed25519",
+                                   paramiko.Ed25519Key(data=paramiko.Message(
+                                       __import__("base64").b64decode(
+                                           self.d.host_pub.split()[1])).asbytes()))
+        client.set_missing_host_key_policy(paramiko.RejectPolicy())
+        client.connect("127.0.0.1", port=self.d.port, username=self.d.default_user(),
+                       key_filename=self.d.client_key, look_for_keys=False,
+                       allow_agent=False, timeout=20)
+        try:
+            _, out, err = client.exec_command("echo paramiko; exit 7", timeout=20)
+            self.assertEqual(out.read(), b"paramiko\n")
+            self.assertEqual(out.channel.recv_exit_status(), 7)
+        finally:
+            client.close()
+
+
+class TestAuthentication(DaemonTest):
+    def test_wrong_key_is_rejected(self):
+        other = os.path.join(self.d.dir, "other_key")
+        if not os.path.exists(other):
+            harness.ssh_keygen(other)
+        mark = self.d.mark()
+        r = self.d.ssh("true", key=other)
+        self.assertEqual(r.returncode, 255)
+        self.assertIn(b"Permission denied (publickey)", r.stderr)
+        self.assertLogged(r"auth publickey rejected .*reason=\"key not authorized for user\"",
+                          after=mark)
+
+    def test_unknown_user_is_rejected_without_a_hint(self):
+        mark = self.d.mark()
+        unknown = self.d.ssh("true", user="nosuchuser")
+        self.assertEqual(unknown.returncode, 255)
+        self.assertLogged(r"user=nosuchuser .*reason=\"user not in policy\"", after=mark)
+        other = os.path.join(self.d.dir, "other_key2")
+        harness.ssh_keygen(other)
+        wrong_key = self.d.ssh("true", key=other)
+        # The client sees the same answer either way.
+        self.assertEqual(unknown.stderr.replace(b"nosuchuser", b"U"),
+                         wrong_key.stderr.replace(self.d.default_user().encode(), b"U"))
+
+    def test_shell_request_is_refused_until_implemented(self):
+        r = self.d.ssh(None, options=[("-T",)])
+        self.assertEqual(r.returncode, 255)
+        self.assertIn(b"shell request failed", r.stderr)
+
+    def test_server_advertises_ed25519_in_server_sig_algs(self):
+        r = self.d.ssh("true", options=[("-v",)])
+        self.assertIn(b"server-sig-algs=<ssh-ed25519>", r.stderr)
+
+    def test_strict_kex_is_negotiated(self):
+        # Debian's OpenSSH 9.2 carries the Terrapin fix and offers
+        # kex-strict-c; both sides must agree to strict ordering.
+        r = self.d.ssh("true", options=[("-vvv",)])
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        self.assertIn(b"kex-strict-s-v00@openssh.com", r.stderr)
+        self.assertIn(b"will use strict KEX ordering", r.stderr)
+
+
+class TestExecPolicy(DaemonTest):
+    daemon_args = {"users": None}
+
+    @classmethod
+    def setUpClass(cls):
+        user = pwd.getpwuid(os.geteuid()).pw_name
+        cls.daemon_args = {"users": {user: {"allow_exec": False}}}
+        super().setUpClass()
+
+    def test_exec_needs_an_allow_line(self):
+        mark = self.d.mark()
+        r = self.d.ssh("echo should-not-run")
+        self.assertEqual(r.returncode, 255)
+        self.assertEqual(r.stdout, b"")
+        self.assertIn(b"exec request failed", r.stderr)
+        self.assertLogged(r"exec denied .*not allowed by policy", after=mark)
+
+
+class TestLimits(DaemonTest):
+    daemon_args = {"grace": "2s", "max_auth_tries": 2}
+
+    def test_login_grace_time_closes_idle_connections(self):
+        mark = self.d.mark()
+        start = time.monotonic()
+        received = self.d.raw_connect(b"SSH-2.0-idle\r\n", timeout=15)
+        self.assertTrue(received.startswith(b"SSH-2.0-rampart_"))
+        self.assertLess(time.monotonic() - start, 10)
+        self.assertLogged(r"login grace time exceeded", after=mark)
+
+    def test_too_many_authentication_failures(self):
+        keys = []
+        for i in range(3):
+            k = os.path.join(self.d.dir, "many_%d" % i)
+            if not os.path.exists(k):
+                harness.ssh_keygen(k)
+            keys += ["-i", k]
+        mark = self.d.mark()
+        cmd = self.d.ssh_cmd() + ["true"]
+        # Replace the one -i with three wrong keys.
+        i = cmd.index("-i")
+        cmd[i:i + 2] = keys
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60,
+                           stdin=subprocess.DEVNULL)
+        self.assertEqual(r.returncode, 255)
+        self.assertLogged(r"too many authentication failures \(2\)", after=mark)
+
+    def test_not_ssh_is_refused(self):
+        mark = self.d.mark()
+        self.d.raw_connect(b"GET / HTTP/1.0\r\n\r\n")
+        self.assertLogged(r"not an SSH identification string", after=mark)
+
+    def test_garbage_after_banner_is_a_protocol_error(self):
+        mark = self.d.mark()
+        self.d.raw_connect(b"SSH-2.0-fuzz\r\n" + b"\xff" * 64)
+        self.assertLogged(r"reason=2 by=server text=\"bad packet length", after=mark)
+
+
+class TestSandbox(unittest.TestCase):
+    """A worker that makes a forbidden syscall is killed; the daemon goes on."""
+
+    def test_forbidden_syscall_kills_worker_and_daemon_keeps_serving(self):
+        probe = os.path.join(os.path.abspath(BUILD), "tests", "rampart-worker-probe")
+        d = Daemon(BUILD, worker=probe)
+        d.start()
+        try:
+            mark = d.mark()
+            d.raw_connect(b"SSH-2.0-rampart-sandbox-probe\r\n")
+            d.wait_log(r"worker=signal SIGSYS \(sandbox violation", after=mark)
+            self.assertNotIn("the sandbox did not stop it", d.log())
+            r = d.ssh("echo still-serving")
+            self.assertEqual(r.stdout, b"still-serving\n", r.stderr)
+        finally:
+            d.stop()
+            reports = d.sanitizer_reports()
+            d.cleanup()
+        self.assertEqual(reports, [])
+
+
+class TestIpcGarbage(unittest.TestCase):
+    """A worker that speaks garbage to the monitor is cut off; the daemon goes on."""
+
+    ATTACKS = {
+        1: r"unknown message type 65535",
+        2: r"malformed message",
+        3: r"unknown message type 999",
+        4: r"AUTH_PUBKEY_VERIFY is not allowed before key exchange",
+        5: r"SESSION_EXEC is not allowed before key exchange",
+        6: r"KEX_SIGN: key exchange values of the wrong size",
+        7: r"KEX_SIGN: malformed",
+        8: r"KEX_SIGN: unknown key exchange method",
+        9: r"may not pass descriptors",
+        10: r"malformed message",
+        11: r"KEX_SIGN: server identification is not ours",
+    }
+
+    def test_each_attack_is_refused_and_the_daemon_keeps_serving(self):
+        fake = os.path.join(os.path.abspath(BUILD), "tests", "ipc-garbage-worker")
+        d = Daemon(BUILD, worker=fake)
+        d.start()
+        try:
+            for n, expected in self.ATTACKS.items():
+                with self.subTest(attack=n):
+                    mark = d.mark()
+                    d.raw_connect(b"GARBAGE %d\r\n" % n, timeout=15)
+                    d.wait_log(r"worker violated the protocol: .*" + expected, after=mark)
+                    d.wait_log(r"closed user=- .*worker=signal SIGKILL", after=mark)
+            mark = d.mark()
+            d.raw_connect(b"GARBAGE 12\r\n", timeout=15)
+            d.wait_log(r"worker logs too fast", after=mark)
+            r = d.ssh("echo still-serving")
+            self.assertEqual(r.stdout, b"still-serving\n", r.stderr)
+        finally:
+            d.stop()
+            reports = d.sanitizer_reports()
+            d.cleanup()
+        self.assertEqual(reports, [])
+
+
+@unittest.skipUnless(harness.is_root(), "privileged mode needs root")
+class TestPrivileged(DaemonTest):
+    """rampartd as root: workers chrooted and unprivileged, sessions as the user."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.daemon_args = {"users": {harness.TEST_USER: {"allow_exec": True}}}
+        super().setUpClass()
+
+    def test_session_runs_as_the_authenticated_user(self):
+        r = self.d.ssh("id -un; id -u; pwd", user=harness.TEST_USER)
+        pw = pwd.getpwnam(harness.TEST_USER)
+        self.assertEqual(r.stdout.decode().split(),
+                         [harness.TEST_USER, str(pw.pw_uid), pw.pw_dir], r.stderr)
+
+    def test_worker_runs_sandboxed(self):
+        mark = self.d.mark()
+        proc = subprocess.Popen(self.d.ssh_cmd(user=harness.TEST_USER) + ["sleep 5"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL)
+        try:
+            m = self.d.wait_log(r"worker pid=(\d+)", after=mark)
+            self.d.wait_log(r"session \d+ started", after=mark)
+            pid = int(m.group(1))
+            status = open("/proc/%d/status" % pid).read()
+            fields = dict(l.split(":", 1) for l in status.splitlines() if ":" in l)
+            rampart = pwd.getpwnam(harness.WORKER_USER)
+            self.assertEqual(fields["Uid"].split(), [str(rampart.pw_uid)] * 4)
+            self.assertEqual(fields["Gid"].split(), [str(rampart.pw_gid)] * 4)
+            self.assertEqual(fields["Groups"].strip(), "")
+            self.assertEqual(fields["CapEff"].strip(), "0000000000000000")
+            self.assertEqual(fields["CapPrm"].strip(), "0000000000000000")
+            self.assertEqual(fields["CapBnd"].strip(), "0000000000000000")
+            self.assertEqual(fields["NoNewPrivs"].strip(), "1")
+            self.assertEqual(fields["Seccomp"].strip(), "2")  # filter mode
+            self.assertEqual(os.readlink("/proc/%d/root" % pid), "/var/lib/rampart/empty")
+            limits = open("/proc/%d/limits" % pid).read()
+            self.assertRegex(limits, r"Max processes\s+0\s+0")
+            self.assertRegex(limits, r"Max core file size\s+0\s+0")
+        finally:
+            proc.wait(timeout=30)
+
+
+@unittest.skipUnless(harness.is_root(), "needs root to run the daemon as another account")
+class TestUnprivilegedMode(DaemonTest):
+    """rampartd as an ordinary account: no chroot/setuid, the rest of the sandbox."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.daemon_args = {"run_as": harness.TEST_USER}
+        super().setUpClass()
+
+    def test_runs_and_serves_as_its_own_account(self):
+        self.assertLogged(r"running unprivileged")
+        r = self.d.ssh("id -un; echo ok; exit 4")
+        self.assertEqual(r.stdout, ("%s\nok\n" % harness.TEST_USER).encode(), r.stderr)
+        self.assertEqual(r.returncode, 4)
+
+
+class TestStartup(unittest.TestCase):
+    def test_policy_error_refuses_to_start_and_names_the_line(self):
+        d = Daemon(BUILD)
+        try:
+            with open(d.policy, "a") as f:
+                f.write("permit everything\n")
+            rc = d.start(expect_fail=True)
+            self.assertEqual(rc, 1)
+            self.assertRegex(d.log(), r"rampart\.conf:\d+:1: unknown directive 'permit'")
+            self.assertIn("not starting", d.log())
+        finally:
+            d.stop()
+            d.cleanup()
+
+    def test_host_key_readable_by_others_is_refused(self):
+        d = Daemon(BUILD)
+        try:
+            os.chmod(d.hostkey, 0o644)
+            rc = d.start(expect_fail=True)
+            self.assertEqual(rc, 1)
+            self.assertIn("readable or writable by others", d.log())
+        finally:
+            d.stop()
+            d.cleanup()
+
+    def test_keygen_output_is_read_by_ssh_keygen(self):
+        d = Daemon(BUILD)
+        try:
+            r = subprocess.run(["ssh-keygen", "-y", "-f", d.hostkey], stdout=subprocess.PIPE,
+                               check=True, timeout=30)
+            self.assertEqual(r.stdout.split()[:2], d.host_pub.encode().split())
+            self.assertEqual(os.stat(d.hostkey).st_mode & 0o777, 0o600)
+        finally:
+            d.cleanup()
+
+
+def main():
+    global BUILD
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("-k", dest="pattern", action="append", default=None,
+                    help="only tests whose name contains this")
+    args = ap.parse_args()
+    BUILD = args.build
+    for prog in ("rampartd", "rampart-worker", "rampartctl", "tests/rampart-worker-probe",
+                 "tests/ipc-garbage-worker"):
+        if not os.access(os.path.join(BUILD, prog), os.X_OK):
+            sys.exit("run.py: %s/%s is missing; build it first" % (BUILD, prog))
+    loader = unittest.TestLoader()
+    if args.pattern:
+        loader.testNamePatterns = ["*%s*" % p for p in args.pattern]
+    suite = loader.loadTestsFromModule(sys.modules[__name__])
+    print("integration tests against %s (%s mode)" % (
+        BUILD, "root: privileged and unprivileged" if harness.is_root() else "unprivileged"))
+    result = unittest.TextTestRunner(verbosity=2).run(suite)
+    sys.exit(0 if result.wasSuccessful() else 1)
+
+
+if __name__ == "__main__":
+    main()
