@@ -292,6 +292,8 @@ flush_deferred(struct rp_transport *t)
 	return 1;
 }
 
+static void maybe_rekey(struct rp_transport *t);
+
 int
 rp_transport_send(struct rp_transport *t, const uint8_t *payload, size_t len)
 {
@@ -299,8 +301,12 @@ rp_transport_send(struct rp_transport *t, const uint8_t *payload, size_t len)
 
 	if (t->over)
 		return 0;
-	if (rp_transport_can_send_now(t))
-		return send_now(t, payload, len);
+	if (rp_transport_can_send_now(t)) {
+		if (!send_now(t, payload, len))
+			return 0;
+		maybe_rekey(t);
+		return 1;
+	}
 	/* Held until our NEWKEYS is out (RFC 4253 7.1). */
 	if (len == 0 || len > SSH_MAX_PAYLOAD_OUT || rp_buf_room(&t->deferred) < 4 + len)
 		return 0;
@@ -341,8 +347,6 @@ rp_transport_data_reserve(struct rp_transport *t, size_t max)
 		return NULL;
 	return pkt + 5;
 }
-
-static void maybe_rekey(struct rp_transport *t);
 
 int
 rp_transport_data_commit(struct rp_transport *t, size_t len)

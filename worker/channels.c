@@ -58,6 +58,16 @@ close_fd(struct channel *ch, enum session_fd which)
 	}
 }
 
+/* Nobody will read the session's stdin any more: drop what is buffered and
+ * give its window back, so the client never stalls on it. */
+static void
+drop_stdin(struct channel *ch)
+{
+	rp_window_drained(&ch->win, rp_buf_len(&ch->stdin_buf));
+	rp_buf_consume(&ch->stdin_buf, rp_buf_len(&ch->stdin_buf));
+	close_fd(ch, SESSION_STDIN);
+}
+
 static void
 release(struct channel *ch)
 {
@@ -326,7 +336,7 @@ channels_session_exited(struct worker *w, const struct rp_ipc_session_exited *ev
 		if (ch->in_use && ch->started && !ch->exited && ch->session_no == ev->session) {
 			ch->exited = 1;
 			ch->exit = *ev;
-			close_fd(ch, SESSION_STDIN);
+			drop_stdin(ch);
 			return 1;
 		}
 	}
@@ -423,11 +433,8 @@ pump_input(struct channel *ch)
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
 		if (r <= 0) {
-			/* The process closed its stdin: drop what is left
-			 * and give the window back. */
-			rp_window_drained(&ch->win, rp_buf_len(&ch->stdin_buf));
-			rp_buf_consume(&ch->stdin_buf, rp_buf_len(&ch->stdin_buf));
-			close_fd(ch, SESSION_STDIN);
+			/* The process closed its stdin. */
+			drop_stdin(ch);
 			return;
 		}
 		rp_buf_consume(&ch->stdin_buf, (size_t)r);
