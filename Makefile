@@ -30,7 +30,12 @@ CFLAGS   := -std=gnu11 $(WARN) -g -fPIE -fstack-protector-strong -fno-strict-ali
 LDFLAGS  := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -L$(BORINGSSL_LIB) -Wl,-rpath,$(BORINGSSL_LIB)
 LDLIBS   := -lcrypto -lseccomp -lcap -lcrypt -lz
 
-ifeq ($(SANITIZE),1)
+ifeq ($(FUZZ),1)
+  # `make fuzz`: clang with libFuzzer instrumentation and the sanitizers.
+  CFLAGS   += -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
+  CPPFLAGS += -DRAMPART_SANITIZER_BUILD=1
+  LDFLAGS  += -fsanitize=address,undefined
+else ifeq ($(SANITIZE),1)
   # FORTIFY_SOURCE and ASan do not mix well; the sanitizers check more anyway.
   CFLAGS   += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
   CPPFLAGS += -DRAMPART_SANITIZER_BUILD=1
@@ -45,6 +50,9 @@ MONITOR_SRC := $(sort $(wildcard monitor/*.c))
 WORKER_SRC  := $(sort $(wildcard worker/*.c))
 TOOLS_SRC   := $(sort $(wildcard tools/*.c))
 UNIT_SRC    := $(sort $(wildcard tests/unit/*.c))
+# The monitor without its main(), for the fuzz target.
+MONITOR_LIB_SRC := $(filter-out monitor/main.c,$(MONITOR_SRC))
+FUZZ_SECONDS ?= 60
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -53,10 +61,10 @@ PROGRAMS := $(BUILD)/rampartd $(BUILD)/rampart-worker $(BUILD)/rampartctl
 # Test-only programs: a worker with the sandbox-probe hook compiled in, and a
 # fake worker that speaks garbage to the monitor's IPC end.
 TEST_PROGRAMS := $(BUILD)/tests/unit-tests $(BUILD)/tests/rampart-worker-probe \
-                 $(BUILD)/tests/ipc-garbage-worker
+                 $(BUILD)/tests/ipc-garbage-worker $(BUILD)/tests/fuzz-monitor-ipc
 
 .PHONY: all asan check check-build unit integration demo deps-build deps-test clean \
-        lint check-one
+        lint check-one fuzz fuzz-smoke
 all: $(PROGRAMS)
 
 $(BUILD)/obj/%.o: %.c
@@ -92,6 +100,16 @@ $(BUILD)/tests/ipc-garbage-worker: $(call obj,tests/harness/ipc_garbage_worker.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The monitor's IPC decoder as a fuzz target: replayed deterministically in
+# `make check`, fuzzed for real with libFuzzer by `make fuzz`.
+$(BUILD)/tests/fuzz-monitor-ipc: $(call obj,tests/fuzz/fuzz_monitor_ipc.c tests/fuzz/replay_main.c $(MONITOR_LIB_SRC)) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/fuzz-monitor-ipc-libfuzzer: $(call obj,tests/fuzz/fuzz_monitor_ipc.c $(MONITOR_LIB_SRC)) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
 asan:
 	$(MAKE) BUILD=build-asan SANITIZE=1 all $(subst $(BUILD)/,build-asan/,$(TEST_PROGRAMS))
 
@@ -114,11 +132,24 @@ lint:
 unit: $(BUILD)/tests/unit-tests
 	CK_DEFAULT_TIMEOUT=60 $(BUILD)/tests/unit-tests
 
+fuzz-smoke: $(BUILD)/tests/fuzz-monitor-ipc
+	$(BUILD)/tests/fuzz-monitor-ipc 20000
+
+# Real fuzzing (not part of check): FUZZ_SECONDS per target, corpus in build-fuzz/.
+fuzz: deps-build
+	@build-aux/ensure-packages clang
+	$(MAKE) BUILD=build-fuzz CC=clang FUZZ=1 build-fuzz/tests/fuzz-monitor-ipc-libfuzzer \
+	    build-fuzz/tests/fuzz-monitor-ipc
+	mkdir -p build-fuzz/corpus-monitor-ipc
+	build-fuzz/tests/fuzz-monitor-ipc 0 --write-seeds build-fuzz/corpus-monitor-ipc
+	build-fuzz/tests/fuzz-monitor-ipc-libfuzzer -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=140000 build-fuzz/corpus-monitor-ipc
+
 integration: $(PROGRAMS) $(BUILD)/tests/rampart-worker-probe $(BUILD)/tests/ipc-garbage-worker
 	$(PYTHON) tests/integration/run.py --build $(BUILD)
 
 # One build (normal or sanitizer) through every test.
-check-one: lint unit integration
+check-one: lint unit fuzz-smoke integration
 
 check: deps-test
 	$(MAKE) check-one
@@ -130,6 +161,6 @@ demo: deps-build
 	build-aux/demo $(BUILD)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
