@@ -1,0 +1,1337 @@
+/*
+ * tests/unit/test_ipc.c: the monitor/worker contract of common/ipc.h.
+ *
+ * Messages (common/ipc_msg.c): each writer's output follows the field layout
+ * written in ipc.h, every reader gives back every field, refuses every
+ * truncation and a trailing byte, and enforces each RP_IPC_MAX_* bound and
+ * each value rule (names, NUL bytes, counts, enums).
+ *
+ * Framing (common/ipc.c) over a real SOCK_SEQPACKET socketpair: header and
+ * payload arrive intact, descriptors pass and arrive close-on-exec, and
+ * every malformed datagram is refused (-2) without leaking a descriptor.
+ */
+#include "tests/unit/unit.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/ipc.h"
+#include "common/ipc_msg.h"
+
+/* ------------------------------------------------------------------------
+ * Helpers
+ */
+
+#define LIT(s) (const uint8_t *)(s), sizeof(s) - 1
+
+static CBS
+cbs_of(const uint8_t *p, size_t n)
+{
+	CBS c;
+
+	CBS_init(&c, p, n);
+	return c;
+}
+#define CBS_LIT(s) cbs_of(LIT(s))
+
+#define ck_assert_cbs_eq(cbs, lit)                                               \
+	ck_assert_msg(CBS_mem_equal(&(cbs), LIT(lit)),                           \
+	    "%s: expected %zu bytes \"%s\", got %zu bytes", #cbs, sizeof(lit) - 1, \
+	    lit, CBS_len(&(cbs)))
+
+/* Run a writer into a fresh buffer (freed with OPENSSL_free). */
+#define WRITE(fn, m, out, outlen)                                                \
+	do {                                                                     \
+		CBB w_;                                                          \
+		ck_assert(CBB_init(&w_, 0));                                     \
+		ck_assert_msg(fn(&w_, (m)), #fn " refused a valid message");     \
+		ck_assert(CBB_finish(&w_, (out), (outlen)));                     \
+	} while (0)
+
+/* ------------------------------------------------------------------------
+ * The sample of each message, as a struct for the writers and (below) as
+ * the field layout of ipc.h. The same macros feed both.
+ */
+
+#define HELLO_CONN 0x01020304u
+#define HELLO_VERSION "SSH-2.0-rampart_0.1.0"
+#define HELLO_HKALGS "ssh-ed25519,rsa-sha2-512"
+#define HELLO_KEY0 "\x00\x00\x00\x0bssh-ed25519\x00\x01"
+#define HELLO_KEY1 "\x00\x00\x00\x07ssh-rsa\xff"
+#define HELLO_KEX "curve25519-sha256,curve25519-sha256@libssh.org"
+#define HELLO_CIPHERS "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com"
+#define HELLO_MACS "hmac-sha2-256-etm@openssh.com"
+#define HELLO_AUTH "publickey"
+
+static void
+sample_hello(struct rp_ipc_hello *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->conn_id = HELLO_CONN;
+	m->server_version = CBS_LIT(HELLO_VERSION);
+	m->hostkey_algs = CBS_LIT(HELLO_HKALGS);
+	m->nhostkeys = 2;
+	m->hostkeys[0] = CBS_LIT(HELLO_KEY0);
+	m->hostkeys[1] = CBS_LIT(HELLO_KEY1);
+	m->kex_algs = CBS_LIT(HELLO_KEX);
+	m->ciphers = CBS_LIT(HELLO_CIPHERS);
+	m->macs = CBS_LIT(HELLO_MACS);
+	m->auth_methods = CBS_LIT(HELLO_AUTH);
+}
+
+#define KS_KEX "curve25519-sha256"
+#define KS_HKALG "ssh-ed25519"
+#define KS_VC "SSH-2.0-OpenSSH_9.2p1"
+#define KS_VS "SSH-2.0-rampart_0.1.0"
+#define KS_IC "\x14\x00client-kexinit"
+#define KS_IS "\x14\x01server-kexinit"
+#define KS_QC "\x00q_c-ephemeral"
+#define KS_QS "\xffq_s-ephemeral"
+#define KS_K "\x80shared-secret"
+
+static void
+sample_kex_sign(struct rp_ipc_kex_sign *m)
+{
+	memset(m, 0, sizeof(*m));
+	strcpy(m->kex, KS_KEX);
+	strcpy(m->hostkey_alg, KS_HKALG);
+	m->v_c = CBS_LIT(KS_VC);
+	m->v_s = CBS_LIT(KS_VS);
+	m->i_c = CBS_LIT(KS_IC);
+	m->i_s = CBS_LIT(KS_IS);
+	m->q_c = CBS_LIT(KS_QC);
+	m->q_s = CBS_LIT(KS_QS);
+	m->k = CBS_LIT(KS_K);
+}
+
+#define SIGNED_SIG "\x00\x00\x00\x0bssh-ed25519sig\x00"
+
+static void
+sample_kex_signed(struct rp_ipc_kex_signed *m)
+{
+	m->sig = CBS_LIT(SIGNED_SIG);
+}
+
+#define PK_USER "alice"
+#define PK_ALG "ssh-ed25519"
+#define PK_KEY "\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20key"
+
+static void
+sample_pubkey_check(struct rp_ipc_pubkey_check *m)
+{
+	memset(m, 0, sizeof(*m));
+	strcpy(m->user, PK_USER);
+	strcpy(m->alg, PK_ALG);
+	m->key = CBS_LIT(PK_KEY);
+}
+
+#define PV_SERVICE "ssh-connection"
+#define PV_ALG "rsa-sha2-512"
+#define PV_SIG "\x00\x00\x00\x0crsa-sha2-512\x01\x02"
+
+static void
+sample_pubkey_verify(struct rp_ipc_pubkey_verify *m)
+{
+	memset(m, 0, sizeof(*m));
+	strcpy(m->user, PK_USER);
+	strcpy(m->service, PV_SERVICE);
+	strcpy(m->alg, PV_ALG);
+	m->key = CBS_LIT(PK_KEY);
+	m->sig = CBS_LIT(PV_SIG);
+}
+
+#define AR_METHODS "publickey,keyboard-interactive"
+
+static void
+sample_auth_result(struct rp_ipc_auth_result *m)
+{
+	m->result = RP_AUTH_EXHAUSTED;
+	m->methods = CBS_LIT(AR_METHODS);
+}
+
+#define EXEC_SESSION 0xfffffffeu
+#define EXEC_CMD "ls -l /tmp; echo \"$HOME\" | tr a-z A-Z\t\x7f\xc3\xa9"
+
+static void
+sample_session_exec(struct rp_ipc_session_exec *m)
+{
+	m->session = EXEC_SESSION;
+	m->command = CBS_LIT(EXEC_CMD);
+}
+
+#define EXITED_SESSION 7u
+#define EXITED_STATUS 0x80000001u
+#define EXITED_SIG "TERM"
+
+static void
+sample_session_exited(struct rp_ipc_session_exited *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->session = EXITED_SESSION;
+	m->signalled = 1;
+	m->status = EXITED_STATUS;
+	strcpy(m->signame, EXITED_SIG);
+	m->core_dumped = 1;
+}
+
+#define DENIED_REASON "policy: user alice may not exec here"
+
+static void
+sample_denied(struct rp_ipc_denied *m)
+{
+	m->reason = CBS_LIT(DENIED_REASON);
+}
+
+#define LOG_LEVEL 3
+#define LOG_TEXT "line one\nline two\x1b[31m"
+
+static void
+sample_log(struct rp_ipc_log *m)
+{
+	m->level = LOG_LEVEL;
+	m->text = CBS_LIT(LOG_TEXT);
+}
+
+#define CLOSING_REASON 11u
+#define CLOSING_TEXT "disconnected by user"
+
+static void
+sample_closing(struct rp_ipc_closing *m)
+{
+	m->reason = CLOSING_REASON;
+	m->by_peer = 1;
+	m->text = CBS_LIT(CLOSING_TEXT);
+}
+
+/* ------------------------------------------------------------------------
+ * Round trips: write the sample, read it back, every field compared.
+ */
+
+START_TEST(test_hello_round_trips_every_field)
+{
+	struct rp_ipc_hello in, out;
+	uint8_t *buf;
+	size_t len;
+	CBS cbs;
+
+	sample_hello(&in);
+	WRITE(rp_ipc_hello_write, &in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert_msg(rp_ipc_hello_read(&cbs, &out), "HELLO reader refused the writer's output");
+	ck_assert_uint_eq(out.conn_id, HELLO_CONN);
+	ck_assert_cbs_eq(out.server_version, HELLO_VERSION);
+	ck_assert_cbs_eq(out.hostkey_algs, HELLO_HKALGS);
+	ck_assert_uint_eq(out.nhostkeys, 2);
+	ck_assert_cbs_eq(out.hostkeys[0], HELLO_KEY0);
+	ck_assert_cbs_eq(out.hostkeys[1], HELLO_KEY1);
+	ck_assert_cbs_eq(out.kex_algs, HELLO_KEX);
+	ck_assert_cbs_eq(out.ciphers, HELLO_CIPHERS);
+	ck_assert_cbs_eq(out.macs, HELLO_MACS);
+	ck_assert_cbs_eq(out.auth_methods, HELLO_AUTH);
+	OPENSSL_free(buf);
+}
+END_TEST
+
+START_TEST(test_kex_sign_round_trips_every_field)
+{
+	struct rp_ipc_kex_sign in, out;
+	uint8_t *buf;
+	size_t len;
+	CBS cbs;
+
+	sample_kex_sign(&in);
+	WRITE(rp_ipc_kex_sign_write, &in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert_msg(rp_ipc_kex_sign_read(&cbs, &out),
+	    "KEX_SIGN reader refused the writer's output");
+	ck_assert_str_eq(out.kex, KS_KEX);
+	ck_assert_str_eq(out.hostkey_alg, KS_HKALG);
+	ck_assert_cbs_eq(out.v_c, KS_VC);
+	ck_assert_cbs_eq(out.v_s, KS_VS);
+	ck_assert_cbs_eq(out.i_c, KS_IC);
+	ck_assert_cbs_eq(out.i_s, KS_IS);
+	ck_assert_cbs_eq(out.q_c, KS_QC);
+	ck_assert_cbs_eq(out.q_s, KS_QS);
+	ck_assert_cbs_eq(out.k, KS_K);
+	OPENSSL_free(buf);
+}
+END_TEST
+
+START_TEST(test_kex_signed_round_trips_every_field)
+{
+	struct rp_ipc_kex_signed in, out;
+	uint8_t *buf;
+	size_t len;
+	CBS cbs;
+
+	sample_kex_signed(&in);
+	WRITE(rp_ipc_kex_signed_write, &in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert_msg(rp_ipc_kex_signed_read(&cbs, &out),
+	    "KEX_SIGNED reader refused the writer's output");
+	ck_assert_cbs_eq(out.sig, SIGNED_SIG);
+	OPENSSL_free(buf);
+}
+END_TEST
+
+START_TEST(test_pubkey_check_round_trips_every_field)
+{
+	struct rp_ipc_pubkey_check in, out;
+	uint8_t *buf;
+	size_t len;
+	CBS cbs;
+
+	sample_pubkey_check(&in);
+	WRITE(rp_ipc_pubkey_check_write, &in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert_msg(rp_ipc_pubkey_check_read(&cbs, &out),
+	    "AUTH_PUBKEY_CHECK reader refused the writer's output");
+	ck_assert_str_eq(out.user, PK_USER);
+	ck_assert_str_eq(out.alg, PK_ALG);
+	ck_assert_cbs_eq(out.key, PK_KEY);
+	OPENSSL_free(buf);
+}
+END_TEST
+
+START_TEST(test_pubkey_verify_round_trips_every_field)
+{
+	struct rp_ipc_pubkey_verify in, out;
+	uint8_t *buf;
+	size_t len;
+	CBS cbs;
+
+	sample_pubkey_verify(&in);
+	WRITE(rp_ipc_pubkey_verify_write, &in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert_msg(rp_ipc_pubkey_verify_read(&cbs, &out),
+	    "AUTH_PUBKEY_VERIFY reader refused the writer's output");
+	ck_assert_str_eq(out.user, PK_USER);
+	ck_assert_str_eq(out.service, PV_SERVICE);
+	ck_assert_str_eq(out.alg, PV_ALG);
+	ck_assert_cbs_eq(out.key, PK_KEY);
+	ck_assert_cbs_eq(out.sig, PV_SIG);
+	OPENSSL_free(buf);
+}
+END_TEST
+
+START_TEST(test_auth_result_round_trips_each_result)
+{
+	static const uint8_t results[] = { RP_AUTH_FAILURE, RP_AUTH_OK, RP_AUTH_EXHAUSTED };
+
+	for (size_t i = 0; i < sizeof(results); i++) {
+		struct rp_ipc_auth_result in, out;
+		uint8_t *buf;
+		size_t len;
+		CBS cbs;
+
+		sample_auth_result(&in);
+		in.result = results[i];
+		WRITE(rp_ipc_auth_result_write, &in, &buf, &len);
+		cbs = cbs_of(buf, len);
+		ck_assert_msg(rp_ipc_auth_result_read(&cbs, &out),
+		    "AUTH_RESULT reader refused result %u", results[i]);
+		ck_assert_uint_eq(out.result, results[i]);
+		ck_assert_cbs_eq(out.methods, AR_METHODS);
+		OPENSSL_free(buf);
+	}
+}
+END_TEST
+
+START_TEST(test_session_exec_round_trips_every_field)
+{
+	struct rp_ipc_session_exec in, out;
+	uint8_t *buf;
+	size_t len;
+	CBS cbs;
+
+	sample_session_exec(&in);
+	WRITE(rp_ipc_session_exec_write, &in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert_msg(rp_ipc_session_exec_read(&cbs, &out),
+	    "SESSION_EXEC reader refused the writer's output");
+	ck_assert_uint_eq(out.session, EXEC_SESSION);
+	ck_assert_cbs_eq(out.command, EXEC_CMD);
+	OPENSSL_free(buf);
+}
+END_TEST
+
+START_TEST(test_session_exited_round_trips_exit_and_signal)
+{
+	struct rp_ipc_session_exited in, out;
+	uint8_t *buf;
+	size_t len;
+	CBS cbs;
+
+	/* Killed by a signal, core dumped. */
+	sample_session_exited(&in);
+	WRITE(rp_ipc_session_exited_write, &in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert_msg(rp_ipc_session_exited_read(&cbs, &out),
+	    "SESSION_EXITED reader refused the writer's output");
+	ck_assert_uint_eq(out.session, EXITED_SESSION);
+	ck_assert_int_eq(out.signalled, 1);
+	ck_assert_uint_eq(out.status, EXITED_STATUS);
+	ck_assert_str_eq(out.signame, EXITED_SIG);
+	ck_assert_int_eq(out.core_dumped, 1);
+	OPENSSL_free(buf);
+
+	/* A plain exit: the signal name is empty and must be accepted. */
+	memset(&in, 0, sizeof(in));
+	in.session = 1;
+	in.status = 42;
+	WRITE(rp_ipc_session_exited_write, &in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert_msg(rp_ipc_session_exited_read(&cbs, &out),
+	    "SESSION_EXITED reader refused a plain exit (empty signal name)");
+	ck_assert_uint_eq(out.session, 1);
+	ck_assert_int_eq(out.signalled, 0);
+	ck_assert_uint_eq(out.status, 42);
+	ck_assert_str_eq(out.signame, "");
+	ck_assert_int_eq(out.core_dumped, 0);
+	OPENSSL_free(buf);
+}
+END_TEST
+
+START_TEST(test_denied_round_trips_every_field)
+{
+	struct rp_ipc_denied in, out;
+	uint8_t *buf;
+	size_t len;
+	CBS cbs;
+
+	sample_denied(&in);
+	WRITE(rp_ipc_denied_write, &in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert_msg(rp_ipc_denied_read(&cbs, &out), "DENIED reader refused the writer's output");
+	ck_assert_cbs_eq(out.reason, DENIED_REASON);
+	OPENSSL_free(buf);
+}
+END_TEST
+
+START_TEST(test_log_round_trips_each_level)
+{
+	for (uint8_t level = 0; level <= 3; level++) {
+		struct rp_ipc_log in, out;
+		uint8_t *buf;
+		size_t len;
+		CBS cbs;
+
+		sample_log(&in);
+		in.level = level;
+		WRITE(rp_ipc_log_write, &in, &buf, &len);
+		cbs = cbs_of(buf, len);
+		ck_assert_msg(rp_ipc_log_read(&cbs, &out), "LOG reader refused level %u", level);
+		ck_assert_uint_eq(out.level, level);
+		ck_assert_cbs_eq(out.text, LOG_TEXT);
+		OPENSSL_free(buf);
+	}
+}
+END_TEST
+
+START_TEST(test_closing_round_trips_every_field)
+{
+	struct rp_ipc_closing in, out;
+	uint8_t *buf;
+	size_t len;
+	CBS cbs;
+
+	sample_closing(&in);
+	WRITE(rp_ipc_closing_write, &in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert_msg(rp_ipc_closing_read(&cbs, &out),
+	    "CLOSING reader refused the writer's output");
+	ck_assert_uint_eq(out.reason, CLOSING_REASON);
+	ck_assert_int_eq(out.by_peer, 1);
+	ck_assert_cbs_eq(out.text, CLOSING_TEXT);
+	OPENSSL_free(buf);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * Every message as a table: its sample writer, its reader, and its layout
+ * transcribed from the comments in common/ipc.h. The layout lets a test
+ * replace one field with anything (an over-long string, a bad name) that
+ * the writers cannot or should not produce.
+ */
+
+enum field_kind {
+	FK_END = 0,
+	FK_U8,
+	FK_U32,
+	FK_BLOB,  /* any bytes, at most max */
+	FK_TEXT,  /* no NUL byte, at most max */
+	FK_NAME,  /* printable, no space, non-empty, at most max */
+	FK_NAME0, /* the same, may be empty */
+};
+
+struct field {
+	enum field_kind kind;
+	uint32_t num;    /* FK_U8, FK_U32 */
+	const char *str; /* string kinds */
+	size_t len;
+	size_t max; /* string kinds: the longest value the reader accepts */
+	const char *what;
+};
+
+#define F_U8(v, w) { .kind = FK_U8, .num = (v), .what = (w) }
+#define F_U32(v, w) { .kind = FK_U32, .num = (v), .what = (w) }
+#define F_STR(k, s, m, w) { .kind = (k), .str = (s), .len = sizeof(s) - 1, .max = (m), .what = (w) }
+/* Names land in char[RP_IPC_MAX_NAME] fields with their terminating NUL, so
+ * RP_IPC_MAX_NAME is a buffer size: the longest name is RP_IPC_MAX_NAME - 1
+ * bytes (63). The worker parses names into the same char[RP_IPC_MAX_NAME]
+ * buffers, so both ends agree; only the "Field bounds" heading in ipc.h
+ * reads as if 64 were the longest name. */
+#define F_NAME(s, w) F_STR(FK_NAME, s, RP_IPC_MAX_NAME - 1, w)
+
+#define MAX_FIELDS 12
+
+struct ipc_case {
+	const char *name;
+	int (*write_sample)(CBB *cbb);
+	int (*read)(CBS *cbs);
+	struct field fields[MAX_FIELDS];
+};
+
+#define CASE_FNS(msg)                                                            \
+	static int write_##msg(CBB *cbb)                                         \
+	{                                                                        \
+		struct rp_ipc_##msg m;                                           \
+		sample_##msg(&m);                                                \
+		return rp_ipc_##msg##_write(cbb, &m);                            \
+	}                                                                        \
+	static int read_##msg(CBS *cbs)                                          \
+	{                                                                        \
+		struct rp_ipc_##msg m;                                           \
+		return rp_ipc_##msg##_read(cbs, &m);                             \
+	}
+
+CASE_FNS(hello)
+CASE_FNS(kex_sign)
+CASE_FNS(kex_signed)
+CASE_FNS(pubkey_check)
+CASE_FNS(pubkey_verify)
+CASE_FNS(auth_result)
+CASE_FNS(session_exec)
+CASE_FNS(session_exited)
+CASE_FNS(denied)
+CASE_FNS(log)
+CASE_FNS(closing)
+
+static const struct ipc_case cases[] = {
+	{ "HELLO", write_hello, read_hello, {
+		F_U32(HELLO_CONN, "connection id"),
+		F_STR(FK_BLOB, HELLO_VERSION, RP_IPC_MAX_VERSION, "server version"),
+		F_STR(FK_BLOB, HELLO_HKALGS, RP_IPC_MAX_ALGLIST, "host key algorithms"),
+		F_U32(2, "number of host keys"),
+		F_STR(FK_BLOB, HELLO_KEY0, RP_IPC_MAX_KEY_BLOB, "host key 0"),
+		F_STR(FK_BLOB, HELLO_KEY1, RP_IPC_MAX_KEY_BLOB, "host key 1"),
+		F_STR(FK_BLOB, HELLO_KEX, RP_IPC_MAX_ALGLIST, "kex algorithms"),
+		F_STR(FK_BLOB, HELLO_CIPHERS, RP_IPC_MAX_ALGLIST, "ciphers"),
+		F_STR(FK_BLOB, HELLO_MACS, RP_IPC_MAX_ALGLIST, "MACs"),
+		F_STR(FK_BLOB, HELLO_AUTH, RP_IPC_MAX_ALGLIST, "auth methods") } },
+	{ "KEX_SIGN", write_kex_sign, read_kex_sign, {
+		F_NAME(KS_KEX, "kex method"),
+		F_NAME(KS_HKALG, "host key algorithm"),
+		F_STR(FK_BLOB, KS_VC, RP_IPC_MAX_VERSION, "V_C"),
+		F_STR(FK_BLOB, KS_VS, RP_IPC_MAX_VERSION, "V_S"),
+		F_STR(FK_BLOB, KS_IC, RP_IPC_MAX_KEXINIT, "I_C"),
+		F_STR(FK_BLOB, KS_IS, RP_IPC_MAX_KEXINIT, "I_S"),
+		F_STR(FK_BLOB, KS_QC, RP_IPC_MAX_KEX_VALUE, "Q_C"),
+		F_STR(FK_BLOB, KS_QS, RP_IPC_MAX_KEX_VALUE, "Q_S"),
+		F_STR(FK_BLOB, KS_K, RP_IPC_MAX_KEX_VALUE, "K") } },
+	{ "KEX_SIGNED", write_kex_signed, read_kex_signed, {
+		F_STR(FK_BLOB, SIGNED_SIG, RP_IPC_MAX_SIG_BLOB, "signature") } },
+	{ "AUTH_PUBKEY_CHECK", write_pubkey_check, read_pubkey_check, {
+		F_NAME(PK_USER, "user"),
+		F_NAME(PK_ALG, "algorithm"),
+		F_STR(FK_BLOB, PK_KEY, RP_IPC_MAX_KEY_BLOB, "key blob") } },
+	{ "AUTH_PUBKEY_VERIFY", write_pubkey_verify, read_pubkey_verify, {
+		F_NAME(PK_USER, "user"),
+		F_NAME(PV_SERVICE, "service"),
+		F_NAME(PV_ALG, "algorithm"),
+		F_STR(FK_BLOB, PK_KEY, RP_IPC_MAX_KEY_BLOB, "key blob"),
+		F_STR(FK_BLOB, PV_SIG, RP_IPC_MAX_SIG_BLOB, "signature") } },
+	{ "AUTH_RESULT", write_auth_result, read_auth_result, {
+		F_U8(RP_AUTH_EXHAUSTED, "result"),
+		F_STR(FK_BLOB, AR_METHODS, RP_IPC_MAX_ALGLIST, "methods") } },
+	{ "SESSION_EXEC", write_session_exec, read_session_exec, {
+		F_U32(EXEC_SESSION, "session"),
+		F_STR(FK_TEXT, EXEC_CMD, RP_IPC_MAX_COMMAND, "command") } },
+	{ "SESSION_EXITED", write_session_exited, read_session_exited, {
+		F_U32(EXITED_SESSION, "session"),
+		F_U8(1, "signalled"),
+		F_U32(EXITED_STATUS, "status"),
+		/* char signame[32] in ipc_msg.h: at most 31 bytes. */
+		F_STR(FK_NAME0, EXITED_SIG, 31, "signal name"),
+		F_U8(1, "core dumped") } },
+	{ "DENIED", write_denied, read_denied, {
+		F_STR(FK_BLOB, DENIED_REASON, RP_IPC_MAX_LOG, "reason") } },
+	{ "LOG", write_log, read_log, {
+		F_U8(LOG_LEVEL, "level"),
+		F_STR(FK_BLOB, LOG_TEXT, RP_IPC_MAX_LOG, "text") } },
+	{ "CLOSING", write_closing, read_closing, {
+		F_U32(CLOSING_REASON, "reason"),
+		F_U8(1, "by peer"),
+		F_STR(FK_BLOB, CLOSING_TEXT, RP_IPC_MAX_LOG, "text") } },
+};
+#define NCASES (sizeof(cases) / sizeof(cases[0]))
+
+static const struct ipc_case *
+find_case(const char *name)
+{
+	for (size_t i = 0; i < NCASES; i++)
+		if (strcmp(cases[i].name, name) == 0)
+			return &cases[i];
+	ck_abort_msg("no test case for message %s", name);
+	return NULL;
+}
+
+static int
+is_string(enum field_kind k)
+{
+	return k == FK_BLOB || k == FK_TEXT || k == FK_NAME || k == FK_NAME0;
+}
+
+/* Encode a case's layout, field `subst` (or none when -1) replaced by
+ * data/len (a string) or by num (a number). */
+static void
+encode_layout(const struct ipc_case *c, int subst, const uint8_t *data, size_t len,
+    uint32_t num, uint8_t **out, size_t *outlen)
+{
+	CBB cbb;
+
+	ck_assert(CBB_init(&cbb, 0));
+	for (int i = 0; i < MAX_FIELDS && c->fields[i].kind != FK_END; i++) {
+		const struct field *f = &c->fields[i];
+		int mine = i == subst;
+
+		switch (f->kind) {
+		case FK_U8:
+			ck_assert(CBB_add_u8(&cbb, (uint8_t)(mine ? num : f->num)));
+			break;
+		case FK_U32:
+			ck_assert(CBB_add_u32(&cbb, mine ? num : f->num));
+			break;
+		default:
+			ck_assert(CBB_add_u32(&cbb, (uint32_t)(mine ? len : f->len)));
+			ck_assert(CBB_add_bytes(&cbb, mine ? data : (const uint8_t *)f->str,
+			    mine ? len : f->len));
+			break;
+		}
+	}
+	ck_assert(CBB_finish(&cbb, out, outlen));
+}
+
+static int
+read_layout(const struct ipc_case *c, int subst, const uint8_t *data, size_t len, uint32_t num)
+{
+	uint8_t *buf;
+	size_t buflen;
+	CBS cbs;
+	int ok;
+
+	encode_layout(c, subst, data, len, num, &buf, &buflen);
+	cbs = cbs_of(buf, buflen);
+	ok = c->read(&cbs);
+	OPENSSL_free(buf);
+	return ok;
+}
+
+START_TEST(test_writers_follow_the_layout_in_ipc_h)
+{
+	/* The round trips cannot see a field order both sides got wrong the
+	 * same way; compare each writer with the layout ipc.h documents. */
+	for (size_t i = 0; i < NCASES; i++) {
+		const struct ipc_case *c = &cases[i];
+		uint8_t *got, *want;
+		size_t got_len, want_len;
+		CBB cbb;
+
+		ck_assert(CBB_init(&cbb, 0));
+		ck_assert_msg(c->write_sample(&cbb), "%s writer refused its sample", c->name);
+		ck_assert(CBB_finish(&cbb, &got, &got_len));
+		encode_layout(c, -1, NULL, 0, 0, &want, &want_len);
+		ck_assert_msg(got_len == want_len && memcmp(got, want, got_len) == 0,
+		    "%s: writer output (%zu bytes) differs from the layout in ipc.h (%zu bytes)",
+		    c->name, got_len, want_len);
+		OPENSSL_free(got);
+		OPENSSL_free(want);
+	}
+}
+END_TEST
+
+START_TEST(test_every_truncation_is_refused)
+{
+	for (size_t i = 0; i < NCASES; i++) {
+		const struct ipc_case *c = &cases[i];
+		uint8_t *buf;
+		size_t len;
+		CBB cbb;
+		CBS cbs;
+
+		ck_assert(CBB_init(&cbb, 0));
+		ck_assert(c->write_sample(&cbb));
+		ck_assert(CBB_finish(&cbb, &buf, &len));
+		cbs = cbs_of(buf, len);
+		ck_assert_msg(c->read(&cbs), "%s: the whole payload must be accepted", c->name);
+		for (size_t cut = 0; cut < len; cut++) {
+			cbs = cbs_of(buf, cut);
+			ck_assert_msg(!c->read(&cbs),
+			    "%s: a payload cut to %zu of %zu bytes must be refused", c->name, cut,
+			    len);
+		}
+		OPENSSL_free(buf);
+	}
+}
+END_TEST
+
+START_TEST(test_one_trailing_byte_is_refused)
+{
+	for (size_t i = 0; i < NCASES; i++) {
+		const struct ipc_case *c = &cases[i];
+		uint8_t *buf;
+		size_t len;
+		CBB cbb;
+		CBS cbs;
+
+		ck_assert(CBB_init(&cbb, 0));
+		ck_assert(c->write_sample(&cbb));
+		ck_assert(CBB_add_u8(&cbb, 0));
+		ck_assert(CBB_finish(&cbb, &buf, &len));
+		cbs = cbs_of(buf, len);
+		ck_assert_msg(!c->read(&cbs), "%s: one trailing byte must be refused", c->name);
+		OPENSSL_free(buf);
+	}
+}
+END_TEST
+
+START_TEST(test_every_field_bound_is_enforced)
+{
+	size_t biggest = 0;
+	uint8_t *fill;
+
+	for (size_t i = 0; i < NCASES; i++)
+		for (int j = 0; j < MAX_FIELDS; j++)
+			if (cases[i].fields[j].max > biggest)
+				biggest = cases[i].fields[j].max;
+	ck_assert_uint_eq(biggest, RP_IPC_MAX_COMMAND);
+	fill = malloc(biggest + 1);
+	ck_assert_ptr_nonnull(fill);
+	memset(fill, 'a', biggest + 1);
+
+	for (size_t i = 0; i < NCASES; i++) {
+		const struct ipc_case *c = &cases[i];
+
+		for (int j = 0; j < MAX_FIELDS && c->fields[j].kind != FK_END; j++) {
+			const struct field *f = &c->fields[j];
+
+			if (!is_string(f->kind))
+				continue;
+			ck_assert_msg(read_layout(c, j, fill, f->max, 0),
+			    "%s: %s of exactly %zu bytes (the bound) must be accepted", c->name,
+			    f->what, f->max);
+			ck_assert_msg(!read_layout(c, j, fill, f->max + 1, 0),
+			    "%s: %s of %zu bytes (one over the bound) must be refused", c->name,
+			    f->what, f->max + 1);
+		}
+	}
+	free(fill);
+}
+END_TEST
+
+/* The bounds the brief names, spelled out so a change to a constant in
+ * ipc.h shows up here by number. */
+START_TEST(test_named_bounds_have_the_documented_values)
+{
+	ck_assert_uint_eq(RP_IPC_MAX_KEXINIT, 32768);
+	ck_assert_uint_eq(RP_IPC_MAX_COMMAND, 65536);
+	ck_assert_uint_eq(RP_IPC_MAX_LOG, 1024);
+	ck_assert_uint_eq(RP_IPC_MAX_MSG, 128 * 1024);
+	ck_assert_uint_eq(RP_IPC_MAX_FDS, 3);
+	/* The largest KEX_SIGN (two KEXINITs at their bound and every other
+	 * field at its bound) must still fit one message. */
+	ck_assert_uint_le(RP_IPC_HEADER_LEN + 9 * 4 + 2 * (RP_IPC_MAX_NAME - 1) +
+	    2 * RP_IPC_MAX_VERSION + 2 * RP_IPC_MAX_KEXINIT + 3 * RP_IPC_MAX_KEX_VALUE,
+	    RP_IPC_MAX_MSG);
+}
+END_TEST
+
+START_TEST(test_names_with_space_control_or_nul_are_refused)
+{
+	static const struct {
+		const char *s;
+		size_t len;
+		const char *why;
+	} bad[] = {
+		{ "ssh ed25519", 11, "a space" },
+		{ "alice\n", 6, "a newline" },
+		{ "al\x01ice", 6, "a control byte" },
+		{ "al\x7fice", 6, "DEL" },
+		{ "al\0ice", 6, "a NUL" },
+		{ "\0", 1, "a lone NUL" },
+	};
+	int seen = 0;
+
+	for (size_t i = 0; i < NCASES; i++) {
+		const struct ipc_case *c = &cases[i];
+
+		for (int j = 0; j < MAX_FIELDS && c->fields[j].kind != FK_END; j++) {
+			const struct field *f = &c->fields[j];
+
+			if (f->kind != FK_NAME && f->kind != FK_NAME0)
+				continue;
+			seen++;
+			for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++)
+				ck_assert_msg(!read_layout(c, j, (const uint8_t *)bad[b].s,
+				    bad[b].len, 0), "%s: %s with %s must be refused", c->name,
+				    f->what, bad[b].why);
+			ck_assert_msg(read_layout(c, j, LIT("ok-name@example.com"), 0),
+			    "%s: %s \"ok-name@example.com\" must be accepted", c->name, f->what);
+			if (f->kind == FK_NAME)
+				ck_assert_msg(!read_layout(c, j, NULL, 0, 0),
+				    "%s: an empty %s must be refused", c->name, f->what);
+			else
+				ck_assert_msg(read_layout(c, j, NULL, 0, 0),
+				    "%s: an empty %s must be accepted", c->name, f->what);
+		}
+	}
+	/* kex, host key alg, user, alg, user, service, alg, signal name */
+	ck_assert_int_eq(seen, 8);
+}
+END_TEST
+
+START_TEST(test_session_exec_with_nul_in_command_is_refused)
+{
+	const struct ipc_case *c = find_case("SESSION_EXEC");
+
+	ck_assert_msg(!read_layout(c, 1, LIT("ls\0; rm -rf /"), 0),
+	    "SESSION_EXEC: a NUL inside the command must be refused");
+	ck_assert_msg(!read_layout(c, 1, LIT("ls -l\0"), 0),
+	    "SESSION_EXEC: a NUL at the end of the command must be refused");
+	ck_assert_msg(!read_layout(c, 1, LIT("\0"), 0),
+	    "SESSION_EXEC: a command of one NUL must be refused");
+	ck_assert_msg(read_layout(c, 1, NULL, 0, 0),
+	    "SESSION_EXEC: an empty command (a shell request) must be accepted");
+}
+END_TEST
+
+START_TEST(test_auth_result_3_is_refused)
+{
+	const struct ipc_case *c = find_case("AUTH_RESULT");
+
+	for (uint32_t r = 0; r <= 2; r++)
+		ck_assert_msg(read_layout(c, 0, NULL, 0, r), "AUTH_RESULT %u must be accepted", r);
+	ck_assert_msg(!read_layout(c, 0, NULL, 0, 3), "AUTH_RESULT 3 must be refused");
+	ck_assert_msg(!read_layout(c, 0, NULL, 0, 0xff), "AUTH_RESULT 255 must be refused");
+}
+END_TEST
+
+START_TEST(test_log_level_4_is_refused)
+{
+	const struct ipc_case *c = find_case("LOG");
+
+	for (uint32_t l = 0; l <= 3; l++)
+		ck_assert_msg(read_layout(c, 0, NULL, 0, l), "LOG level %u must be accepted", l);
+	ck_assert_msg(!read_layout(c, 0, NULL, 0, 4), "LOG level 4 must be refused");
+	ck_assert_msg(!read_layout(c, 0, NULL, 0, 0xff), "LOG level 255 must be refused");
+}
+END_TEST
+
+/* A HELLO payload with n host keys "k0".."k<n-1>" (n up to 9) and a
+ * count field saying `count`. */
+static void
+encode_hello_with_keys(uint32_t count, size_t n, uint8_t **out, size_t *outlen)
+{
+	CBB cbb;
+
+	ck_assert(CBB_init(&cbb, 0));
+	ck_assert(CBB_add_u32(&cbb, 1));
+	ck_assert(CBB_add_u32(&cbb, 3) && CBB_add_bytes(&cbb, LIT("SSH")));
+	ck_assert(CBB_add_u32(&cbb, 11) && CBB_add_bytes(&cbb, LIT("ssh-ed25519")));
+	ck_assert(CBB_add_u32(&cbb, count));
+	for (size_t i = 0; i < n; i++) {
+		uint8_t key[2] = { 'k', (uint8_t)('0' + i) };
+		ck_assert(CBB_add_u32(&cbb, 2) && CBB_add_bytes(&cbb, key, 2));
+	}
+	for (int i = 0; i < 4; i++) /* kex, ciphers, MACs, auth methods */
+		ck_assert(CBB_add_u32(&cbb, 1) && CBB_add_u8(&cbb, 'x'));
+	ck_assert(CBB_finish(&cbb, out, outlen));
+}
+
+START_TEST(test_hello_host_key_count_is_1_to_8_for_writer_and_reader)
+{
+	struct rp_ipc_hello in, out;
+	uint8_t *buf;
+	size_t len;
+	CBB cbb;
+	CBS cbs;
+
+	/* Writer. */
+	sample_hello(&in);
+	for (size_t n = 0; n <= RP_IPC_MAX_HOSTKEYS + 1; n++) {
+		int ok;
+
+		in.nhostkeys = n;
+		for (size_t i = 0; i < n && i < RP_IPC_MAX_HOSTKEYS; i++)
+			in.hostkeys[i] = CBS_LIT(HELLO_KEY0);
+		ck_assert(CBB_init(&cbb, 0));
+		ok = rp_ipc_hello_write(&cbb, &in);
+		CBB_cleanup(&cbb);
+		if (n == 0 || n > RP_IPC_MAX_HOSTKEYS)
+			ck_assert_msg(!ok, "HELLO writer must refuse %zu host keys", n);
+		else
+			ck_assert_msg(ok, "HELLO writer must accept %zu host keys", n);
+	}
+
+	/* Reader: the count as sent, with that many keys present. */
+	for (size_t n = 0; n <= RP_IPC_MAX_HOSTKEYS + 1; n++) {
+		int ok;
+
+		encode_hello_with_keys((uint32_t)n, n, &buf, &len);
+		cbs = cbs_of(buf, len);
+		ok = rp_ipc_hello_read(&cbs, &out);
+		if (n == 0 || n > RP_IPC_MAX_HOSTKEYS) {
+			ck_assert_msg(!ok, "HELLO reader must refuse %zu host keys", n);
+		} else {
+			const uint8_t last[2] = { 'k', (uint8_t)('0' + n - 1) };
+
+			ck_assert_msg(ok, "HELLO reader must accept %zu host keys", n);
+			ck_assert_uint_eq(out.nhostkeys, n);
+			ck_assert_msg(CBS_mem_equal(&out.hostkeys[n - 1], last, 2),
+			    "HELLO with %zu keys: the last key must be \"k%zu\"", n, n - 1);
+		}
+		OPENSSL_free(buf);
+	}
+
+	/* A huge count must not make the reader walk past its array. */
+	encode_hello_with_keys(0xffffffffu, 9, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert_msg(!rp_ipc_hello_read(&cbs, &out), "HELLO reader must refuse 2^32-1 host keys");
+	OPENSSL_free(buf);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * Framing over a real socketpair.
+ */
+
+static void
+make_pair(int sv[2])
+{
+	ck_assert_msg(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0,
+	    "socketpair: %s", strerror(errno));
+}
+
+static struct rp_ipc_msg *
+new_msg(void)
+{
+	struct rp_ipc_msg *m = malloc(sizeof(*m));
+
+	ck_assert_ptr_nonnull(m);
+	memset(m, 0, sizeof(*m));
+	return m;
+}
+
+static int
+count_open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* sendmsg without rp_ipc_send's checks, to play a hostile peer. */
+static void
+raw_send(int fd, const void *data, size_t len, const int *fds, size_t nfds)
+{
+	char control[CMSG_SPACE(sizeof(int) * 64)];
+	struct msghdr mh;
+	struct iovec iov;
+
+	ck_assert_uint_le(nfds, 64);
+	memset(&mh, 0, sizeof(mh));
+	memset(control, 0, sizeof(control));
+	iov.iov_base = (void *)data;
+	iov.iov_len = len;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (nfds > 0) {
+		struct cmsghdr *cm;
+
+		mh.msg_control = control;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
+	}
+	ck_assert_msg(sendmsg(fd, &mh, 0) == (ssize_t)len, "sendmsg of %zu bytes: %s", len,
+	    strerror(errno));
+}
+
+START_TEST(test_send_then_recv_gives_type_id_and_payload)
+{
+	static const uint8_t payload[] = { 0, 1, 2, 0xfe, 0xff, 'x' };
+	struct rp_ipc_msg *m = new_msg();
+	int sv[2];
+	CBB cbb;
+
+	make_pair(sv);
+	ck_assert(rp_ipc_begin(&cbb, RP_IPC_SESSION_EXITED, 0xdeadbeefu));
+	ck_assert(CBB_add_bytes(&cbb, payload, sizeof(payload)));
+	ck_assert_msg(rp_ipc_send(sv[0], &cbb, NULL, 0, 0) == 1, "rp_ipc_send: %s",
+	    strerror(errno));
+	ck_assert_int_eq(rp_ipc_recv(sv[1], m, 0), 1);
+	ck_assert_uint_eq(m->type, RP_IPC_SESSION_EXITED);
+	ck_assert_uint_eq(m->id, 0xdeadbeefu);
+	ck_assert_uint_eq(m->nfds, 0);
+	ck_assert_uint_eq(m->len, RP_IPC_HEADER_LEN + sizeof(payload));
+	ck_assert_msg(CBS_mem_equal(&m->payload, payload, sizeof(payload)),
+	    "payload must arrive byte for byte after the 6-byte header");
+	/* The header is uint16 type || uint32 id, big-endian. */
+	ck_assert_msg(memcmp(m->buf, "\x00\x20\xde\xad\xbe\xef", 6) == 0,
+	    "header must be uint16 type || uint32 id");
+	ck_assert_str_eq(rp_ipc_type_name(m->type), "SESSION_EXITED");
+
+	/* An empty payload is a valid message too. */
+	ck_assert(rp_ipc_begin(&cbb, RP_IPC_HELLO, 0));
+	ck_assert(rp_ipc_send(sv[0], &cbb, NULL, 0, 1));
+	ck_assert_int_eq(rp_ipc_recv(sv[1], m, 1), 1);
+	ck_assert_uint_eq(m->type, RP_IPC_HELLO);
+	ck_assert_uint_eq(CBS_len(&m->payload), 0);
+
+	close(sv[0]);
+	close(sv[1]);
+	free(m);
+}
+END_TEST
+
+/* Send the write ends of n pipes; check each arrives close-on-exec and
+ * leads to the matching pipe. */
+static void
+pass_pipes(size_t n)
+{
+	struct rp_ipc_msg *m = new_msg();
+	int sv[2], p[RP_IPC_MAX_FDS][2], wr[RP_IPC_MAX_FDS];
+	CBB cbb;
+
+	make_pair(sv);
+	for (size_t i = 0; i < n; i++) {
+		/* Not O_CLOEXEC: the flag must come from the receiving side.
+		 * O_NONBLOCK so that a leaked write end fails a read (EAGAIN)
+		 * instead of hanging the test. */
+		ck_assert(pipe2(p[i], O_NONBLOCK) == 0);
+		wr[i] = p[i][1];
+	}
+	ck_assert(rp_ipc_begin(&cbb, RP_IPC_SESSION_STARTED, 9));
+	ck_assert_msg(rp_ipc_send(sv[0], &cbb, wr, n, 0) == 1, "rp_ipc_send with %zu fds: %s", n,
+	    strerror(errno));
+	for (size_t i = 0; i < n; i++)
+		close(p[i][1]);
+
+	ck_assert_int_eq(rp_ipc_recv(sv[1], m, 0), 1);
+	ck_assert_uint_eq(m->type, RP_IPC_SESSION_STARTED);
+	ck_assert_uint_eq(m->id, 9);
+	ck_assert_msg(m->nfds == n, "expected %zu descriptors, got %zu", n, m->nfds);
+	for (size_t i = 0; i < n; i++) {
+		char c = (char)('a' + i), got = 0;
+		int flags = fcntl(m->fds[i], F_GETFD);
+
+		ck_assert_msg(flags >= 0, "received descriptor %zu is not open", i);
+		ck_assert_msg(flags & FD_CLOEXEC,
+		    "received descriptor %zu must be close-on-exec", i);
+		ck_assert_msg(write(m->fds[i], &c, 1) == 1, "write to received descriptor %zu", i);
+		ck_assert_msg(read(p[i][0], &got, 1) == 1 && got == c,
+		    "descriptor %zu must lead to pipe %zu (order kept)", i, i);
+	}
+	rp_ipc_close_fds(m);
+	ck_assert_uint_eq(m->nfds, 0);
+	for (size_t i = 0; i < n; i++) {
+		char c;
+
+		/* Every write end is now closed: EOF. */
+		ck_assert_msg(read(p[i][0], &c, 1) == 0,
+		    "after rp_ipc_close_fds pipe %zu must see end of file", i);
+		close(p[i][0]);
+	}
+	close(sv[0]);
+	close(sv[1]);
+	free(m);
+}
+
+START_TEST(test_one_descriptor_passes_close_on_exec)
+{
+	pass_pipes(1);
+}
+END_TEST
+
+START_TEST(test_three_descriptors_pass_close_on_exec)
+{
+	pass_pipes(3);
+}
+END_TEST
+
+/* A hostile peer attaches n descriptors; recv must return -2 and leave
+ * none of them open here. */
+static void
+too_many_descriptors(size_t n)
+{
+	struct rp_ipc_msg *m = new_msg();
+	static const uint8_t hdr[RP_IPC_HEADER_LEN] = { 0, 31, 0, 0, 0, 1 };
+	int sv[2], p[64][2], wr[64], before, after;
+
+	ck_assert_uint_le(n, 64);
+	make_pair(sv);
+	before = count_open_fds();
+	for (size_t i = 0; i < n; i++) {
+		ck_assert(pipe2(p[i], O_NONBLOCK) == 0);
+		wr[i] = p[i][1];
+	}
+	raw_send(sv[0], hdr, sizeof(hdr), wr, n);
+	for (size_t i = 0; i < n; i++)
+		close(p[i][1]);
+
+	ck_assert_msg(rp_ipc_recv(sv[1], m, 0) == -2,
+	    "a message with %zu descriptors must be refused with -2", n);
+	ck_assert_uint_eq(m->nfds, 0);
+	for (size_t i = 0; i < n; i++) {
+		char c;
+
+		/* EOF (not EAGAIN) proves no copy of the write end survives. */
+		ck_assert_msg(read(p[i][0], &c, 1) == 0,
+		    "descriptor %zu of %zu must have been closed by rp_ipc_recv", i, n);
+		close(p[i][0]);
+	}
+	after = count_open_fds();
+	ck_assert_msg(after == before, "%d descriptors open before, %d after", before, after);
+	close(sv[0]);
+	close(sv[1]);
+	free(m);
+}
+
+START_TEST(test_four_descriptors_are_refused_and_closed)
+{
+	too_many_descriptors(RP_IPC_MAX_FDS + 1);
+}
+END_TEST
+
+START_TEST(test_twenty_descriptors_are_refused_and_closed)
+{
+	/* More than rp_ipc_recv's control buffer holds (MSG_CTRUNC). */
+	too_many_descriptors(20);
+}
+END_TEST
+
+START_TEST(test_short_datagram_with_a_descriptor_closes_it)
+{
+	struct rp_ipc_msg *m = new_msg();
+	int sv[2], p[2], before, after;
+	char c;
+
+	make_pair(sv);
+	before = count_open_fds();
+	ck_assert(pipe2(p, O_NONBLOCK) == 0);
+	raw_send(sv[0], "abc", 3, &p[1], 1);
+	close(p[1]);
+	ck_assert_int_eq(rp_ipc_recv(sv[1], m, 0), -2);
+	ck_assert_msg(read(p[0], &c, 1) == 0,
+	    "the descriptor on a refused short datagram must be closed");
+	close(p[0]);
+	after = count_open_fds();
+	ck_assert_msg(after == before, "%d descriptors open before, %d after", before, after);
+	close(sv[0]);
+	close(sv[1]);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_datagram_over_max_msg_is_refused)
+{
+	struct rp_ipc_msg *m = new_msg();
+	uint8_t *big = calloc(1, RP_IPC_MAX_MSG + 1);
+	int sv[2], sndbuf = 4 * RP_IPC_MAX_MSG;
+	CBB cbb;
+
+	ck_assert_ptr_nonnull(big);
+	make_pair(sv);
+	(void)setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+
+	/* Exactly RP_IPC_MAX_MSG is accepted... */
+	raw_send(sv[0], big, RP_IPC_MAX_MSG, NULL, 0);
+	ck_assert_msg(rp_ipc_recv(sv[1], m, 0) == 1,
+	    "a datagram of RP_IPC_MAX_MSG bytes must be accepted");
+	ck_assert_uint_eq(m->len, RP_IPC_MAX_MSG);
+
+	/* ...one byte more is refused, and the next message is intact. */
+	raw_send(sv[0], big, RP_IPC_MAX_MSG + 1, NULL, 0);
+	ck_assert(rp_ipc_begin(&cbb, RP_IPC_DENIED, 5));
+	ck_assert(rp_ipc_send(sv[0], &cbb, NULL, 0, 0));
+	ck_assert_msg(rp_ipc_recv(sv[1], m, 0) == -2,
+	    "a datagram of RP_IPC_MAX_MSG + 1 bytes must be refused with -2");
+	ck_assert_msg(rp_ipc_recv(sv[1], m, 0) == 1, "the message after a refused one must arrive");
+	ck_assert_uint_eq(m->type, RP_IPC_DENIED);
+	ck_assert_uint_eq(m->id, 5);
+	close(sv[0]);
+	close(sv[1]);
+	free(big);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_datagram_shorter_than_header_is_refused)
+{
+	struct rp_ipc_msg *m = new_msg();
+	int sv[2];
+
+	make_pair(sv);
+	raw_send(sv[0], "\x00\x01\x00", 3, NULL, 0);
+	ck_assert_msg(rp_ipc_recv(sv[1], m, 0) == -2, "a 3-byte datagram must be refused with -2");
+	raw_send(sv[0], "\x00\x01\x00\x00\x00", 5, NULL, 0);
+	ck_assert_msg(rp_ipc_recv(sv[1], m, 0) == -2, "a 5-byte datagram must be refused with -2");
+	close(sv[0]);
+	close(sv[1]);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_peer_close_is_end_of_file)
+{
+	struct rp_ipc_msg *m = new_msg();
+	int sv[2];
+
+	make_pair(sv);
+	close(sv[0]);
+	ck_assert_msg(rp_ipc_recv(sv[1], m, 0) == 0, "recv after the peer closed must return 0");
+	ck_assert_msg(rp_ipc_recv(sv[1], m, 1) == 0, "and keep returning 0");
+	close(sv[1]);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_nonblocking_recv_with_nothing_queued_is_a_system_error)
+{
+	struct rp_ipc_msg *m = new_msg();
+	int sv[2];
+
+	make_pair(sv);
+	errno = 0;
+	ck_assert_int_eq(rp_ipc_recv(sv[1], m, 1), -1);
+	ck_assert_msg(errno == EAGAIN || errno == EWOULDBLOCK, "expected EAGAIN, got %s",
+	    strerror(errno));
+	close(sv[0]);
+	close(sv[1]);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_send_refuses_too_many_fds_and_oversize_with_emsgsize)
+{
+	struct rp_ipc_msg *m = new_msg();
+	int sv[2], p[2], fds[RP_IPC_MAX_FDS + 1];
+	uint8_t *pad = calloc(1, RP_IPC_MAX_MSG);
+	int sndbuf = 4 * RP_IPC_MAX_MSG;
+	CBB cbb;
+
+	ck_assert_ptr_nonnull(pad);
+	make_pair(sv);
+	(void)setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	ck_assert(pipe(p) == 0);
+	for (size_t i = 0; i < RP_IPC_MAX_FDS + 1; i++)
+		fds[i] = p[1];
+
+	ck_assert(rp_ipc_begin(&cbb, RP_IPC_SESSION_STARTED, 1));
+	errno = 0;
+	ck_assert_msg(rp_ipc_send(sv[0], &cbb, fds, RP_IPC_MAX_FDS + 1, 0) == 0,
+	    "rp_ipc_send must refuse %d descriptors", RP_IPC_MAX_FDS + 1);
+	ck_assert_msg(errno == EMSGSIZE, "expected EMSGSIZE for too many fds, got %s",
+	    strerror(errno));
+
+	ck_assert(rp_ipc_begin(&cbb, RP_IPC_LOG, 2));
+	ck_assert(CBB_add_bytes(&cbb, pad, RP_IPC_MAX_MSG - RP_IPC_HEADER_LEN + 1));
+	errno = 0;
+	ck_assert_msg(rp_ipc_send(sv[0], &cbb, NULL, 0, 0) == 0,
+	    "rp_ipc_send must refuse a message of RP_IPC_MAX_MSG + 1 bytes");
+	ck_assert_msg(errno == EMSGSIZE, "expected EMSGSIZE for an oversize message, got %s",
+	    strerror(errno));
+
+	/* Nothing of the two refused messages went out. */
+	ck_assert_msg(rp_ipc_recv(sv[1], m, 1) == -1 && errno == EAGAIN,
+	    "refused messages must not reach the peer");
+
+	/* Exactly the limits are fine. */
+	ck_assert(rp_ipc_begin(&cbb, RP_IPC_LOG, 3));
+	ck_assert(CBB_add_bytes(&cbb, pad, RP_IPC_MAX_MSG - RP_IPC_HEADER_LEN));
+	ck_assert_msg(rp_ipc_send(sv[0], &cbb, fds, RP_IPC_MAX_FDS, 0) == 1,
+	    "a message of exactly RP_IPC_MAX_MSG bytes with %d fds must be sent: %s",
+	    RP_IPC_MAX_FDS, strerror(errno));
+	ck_assert_int_eq(rp_ipc_recv(sv[1], m, 0), 1);
+	ck_assert_uint_eq(m->len, RP_IPC_MAX_MSG);
+	ck_assert_uint_eq(m->id, 3);
+	ck_assert_uint_eq(m->nfds, RP_IPC_MAX_FDS);
+	rp_ipc_close_fds(m);
+
+	close(p[0]);
+	close(p[1]);
+	close(sv[0]);
+	close(sv[1]);
+	free(pad);
+	free(m);
+}
+END_TEST
+
+RP_TEST_SUITE(ipc)
+{
+	Suite *s = suite_create("ipc");
+	TCase *msgs = tcase_create("messages");
+	TCase *framing = tcase_create("framing");
+
+	tcase_add_test(msgs, test_hello_round_trips_every_field);
+	tcase_add_test(msgs, test_kex_sign_round_trips_every_field);
+	tcase_add_test(msgs, test_kex_signed_round_trips_every_field);
+	tcase_add_test(msgs, test_pubkey_check_round_trips_every_field);
+	tcase_add_test(msgs, test_pubkey_verify_round_trips_every_field);
+	tcase_add_test(msgs, test_auth_result_round_trips_each_result);
+	tcase_add_test(msgs, test_session_exec_round_trips_every_field);
+	tcase_add_test(msgs, test_session_exited_round_trips_exit_and_signal);
+	tcase_add_test(msgs, test_denied_round_trips_every_field);
+	tcase_add_test(msgs, test_log_round_trips_each_level);
+	tcase_add_test(msgs, test_closing_round_trips_every_field);
+	tcase_add_test(msgs, test_writers_follow_the_layout_in_ipc_h);
+	tcase_add_test(msgs, test_every_truncation_is_refused);
+	tcase_add_test(msgs, test_one_trailing_byte_is_refused);
+	tcase_add_test(msgs, test_every_field_bound_is_enforced);
+	tcase_add_test(msgs, test_named_bounds_have_the_documented_values);
+	tcase_add_test(msgs, test_names_with_space_control_or_nul_are_refused);
+	tcase_add_test(msgs, test_session_exec_with_nul_in_command_is_refused);
+	tcase_add_test(msgs, test_auth_result_3_is_refused);
+	tcase_add_test(msgs, test_log_level_4_is_refused);
+	tcase_add_test(msgs, test_hello_host_key_count_is_1_to_8_for_writer_and_reader);
+	suite_add_tcase(s, msgs);
+
+	tcase_add_test(framing, test_send_then_recv_gives_type_id_and_payload);
+	tcase_add_test(framing, test_one_descriptor_passes_close_on_exec);
+	tcase_add_test(framing, test_three_descriptors_pass_close_on_exec);
+	tcase_add_test(framing, test_four_descriptors_are_refused_and_closed);
+	tcase_add_test(framing, test_twenty_descriptors_are_refused_and_closed);
+	tcase_add_test(framing, test_short_datagram_with_a_descriptor_closes_it);
+	tcase_add_test(framing, test_datagram_over_max_msg_is_refused);
+	tcase_add_test(framing, test_datagram_shorter_than_header_is_refused);
+	tcase_add_test(framing, test_peer_close_is_end_of_file);
+	tcase_add_test(framing, test_nonblocking_recv_with_nothing_queued_is_a_system_error);
+	tcase_add_test(framing, test_send_refuses_too_many_fds_and_oversize_with_emsgsize);
+	suite_add_tcase(s, framing);
+	return s;
+}
