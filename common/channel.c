@@ -34,9 +34,10 @@ rp_window_adjust_due(struct rp_window *w)
 {
 	uint32_t grant;
 
-	/* Grant back once half the window is in use and at least that much
-	 * has drained, so adjustments are few and large. */
-	if (w->local >= w->local_max / 2 || w->local_credit == 0)
+	/* Grant back once more than half the window is in use, so adjustments
+	 * are few and large. Doubling (in 64 bits) instead of halving keeps a
+	 * 1-byte window from rounding "half" down to never. */
+	if (2 * (uint64_t)w->local >= w->local_max || w->local_credit == 0)
 		return 0;
 	grant = w->local_credit;
 	if (grant > w->local_max - w->local)

@@ -5,7 +5,7 @@
  * Each side grants the other a window of bytes it may send. We grant
  * `local_max` at open; as data we received leaves our buffers (written to a
  * process, a socket) it is credited back, and a WINDOW_ADJUST returns it to
- * the peer once at least half the window is used, so the peer never stalls
+ * the peer once more than half the window is used, so the peer never stalls
  * and never has more than local_max bytes in flight to us.
  */
 #ifndef RAMPART_COMMON_CHANNEL_H

@@ -39,7 +39,9 @@
 #define RP_IPC_MAX_FDS 3
 
 /* Field bounds, checked by the decoders. */
-#define RP_IPC_MAX_NAME 64          /* user, algorithm and service names */
+/* User, algorithm and service names: a buffer size, so names of up to 64
+ * bytes (RFC 4251 section 6 allows 64 for algorithm names). */
+#define RP_IPC_MAX_NAME 65
 #define RP_IPC_MAX_VERSION 255      /* SSH identification string, RFC 4253 4.2 */
 #define RP_IPC_MAX_KEXINIT 32768    /* one KEXINIT payload */
 #define RP_IPC_MAX_KEX_VALUE 2048   /* ephemeral public values, shared secret */

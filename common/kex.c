@@ -134,20 +134,30 @@ rp_kex_negotiate(const struct rp_kexinit *client, const struct rp_kexinit *serve
 	return 1;
 }
 
-static int
-first_is(CBS list, const char *name)
+/* The first name of a name-list, or an empty CBS. */
+static CBS
+first_name(CBS list)
 {
 	CBS first;
 
-	return ssh_namelist_next(&list, &first) &&
-	    CBS_mem_equal(&first, (const uint8_t *)name, strlen(name)) &&
-	    CBS_len(&first) == strlen(name);
+	if (!ssh_namelist_next(&list, &first))
+		CBS_init(&first, NULL, 0);
+	return first;
+}
+
+static int
+same_first(CBS a, CBS b)
+{
+	CBS fa = first_name(a), fb = first_name(b);
+
+	return CBS_len(&fa) > 0 && CBS_len(&fa) == CBS_len(&fb) &&
+	    CBS_mem_equal(&fa, CBS_data(&fb), CBS_len(&fb));
 }
 
 int
-rp_kex_guess_right(const struct rp_kexinit *peer, const struct rp_kex_algs *algs)
+rp_kex_guess_right(const struct rp_kexinit *client, const struct rp_kexinit *server)
 {
-	return first_is(peer->kex, algs->kex) && first_is(peer->hostkey, algs->hostkey);
+	return same_first(client->kex, server->kex) && same_first(client->hostkey, server->hostkey);
 }
 
 int

@@ -69,13 +69,17 @@ struct rp_kex_offer {
 int rp_kexinit_build(CBB *out, const struct rp_kex_offer *offer, int is_server, int first_kex);
 
 /* Negotiate: client and server KEXINITs. On failure *what names the
- * category that had no common algorithm ("kex", "host key", "cipher c2s"...). */
+ * category that had no common algorithm ("key exchange", "host key",
+ * "cipher (client to server)", ...). A missing common MAC is not a failure
+ * here (the AEADs need none); the MAC names are then left empty. */
 int rp_kex_negotiate(const struct rp_kexinit *client, const struct rp_kexinit *server,
     struct rp_kex_algs *out, const char **what);
 
-/* RFC 4253 7: did the peer guess the negotiated kex and host key algorithms
- * right (its first choices)? Only meaningful when first_kex_follows. */
-int rp_kex_guess_right(const struct rp_kexinit *peer, const struct rp_kex_algs *algs);
+/* RFC 4253 7: is a guessed first kex packet right? Only when both sides
+ * prefer the same kex and the same host key algorithm (their first names),
+ * even if the guesser's choice would be negotiated anyway. Only meaningful
+ * when the guesser set first_kex_follows. */
+int rp_kex_guess_right(const struct rp_kexinit *client, const struct rp_kexinit *server);
 
 /* The parts of the exchange hash. */
 struct rp_kex_hash_parts {

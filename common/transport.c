@@ -646,7 +646,7 @@ handle_kexinit(struct rp_transport *t, const uint8_t *msg, size_t len)
 	}
 	t->method = rp_kex_method_by_name(t->algs.kex);
 	t->ignore_next_kex = t->peer_init.first_kex_follows &&
-	    !rp_kex_guess_right(&t->peer_init, &t->algs);
+	    !rp_kex_guess_right(&t->peer_init, &ours);
 	t->kex = KEX_WAIT_METHOD;
 	return 1;
 }

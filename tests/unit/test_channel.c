@@ -94,14 +94,8 @@ START_TEST(test_grant_never_exceeds_the_maximum)
 }
 END_TEST
 
-/*
- * BUG (common/channel.c, rp_window_adjust_due): the test
- * "local >= local_max / 2" rounds half down, so for local_max == 1 half is
- * 0 and a window that is completely used and drained (local == 0) is never
- * granted back: the peer stalls forever, against channel.h's "the peer
- * never stalls". Harmless for the worker's 2 MiB window, wrong for any
- * caller that grants a 1-byte window. Left failing on purpose.
- */
+/* A window of any size, used up and drained, comes back whole: the peer
+ * never stalls (a 1-byte window once rounded "half" down to never). */
 START_TEST(test_fully_used_and_drained_window_is_always_granted_back)
 {
 	static const uint32_t maxes[] = { 1, 2, 3, 1000, 2 * 1024 * 1024, UINT32_MAX };

@@ -481,11 +481,9 @@ struct field {
 #define F_U8(v, w) { .kind = FK_U8, .num = (v), .what = (w) }
 #define F_U32(v, w) { .kind = FK_U32, .num = (v), .what = (w) }
 #define F_STR(k, s, m, w) { .kind = (k), .str = (s), .len = sizeof(s) - 1, .max = (m), .what = (w) }
-/* Names land in char[RP_IPC_MAX_NAME] fields with their terminating NUL, so
- * RP_IPC_MAX_NAME is a buffer size: the longest name is RP_IPC_MAX_NAME - 1
- * bytes (63). The worker parses names into the same char[RP_IPC_MAX_NAME]
- * buffers, so both ends agree; only the "Field bounds" heading in ipc.h
- * reads as if 64 were the longest name. */
+/* Names land in char[RP_IPC_MAX_NAME] fields with their terminating NUL:
+ * RP_IPC_MAX_NAME is a buffer size and the longest name is one byte less
+ * (64, as RFC 4251 allows for algorithm names). */
 #define F_NAME(s, w) F_STR(FK_NAME, s, RP_IPC_MAX_NAME - 1, w)
 
 #define MAX_FIELDS 12

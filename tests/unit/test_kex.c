@@ -409,7 +409,7 @@ client_guess_right(const char *ckex, const char *chk, const char *skex, const ch
 	make_kexinit(&cm, c, 1);
 	make_kexinit(&sm, s, 0);
 	ck_assert_msg(rp_kex_negotiate(&cm.k, &sm.k, &a, &what), "negotiation failed on %s", what);
-	right = rp_kex_guess_right(&cm.k, &a);
+	right = rp_kex_guess_right(&cm.k, &sm.k);
 	free_kexinit(&cm);
 	free_kexinit(&sm);
 	return right;
@@ -438,19 +438,9 @@ START_TEST(test_guess_is_wrong_when_clients_first_choice_is_not_negotiated)
 }
 END_TEST
 
-/*
- * BUG (common/kex.c, rp_kex_guess_right): RFC 4253 section 7 says the guess
- * is wrong when "server and client have different preferred algorithm", and
- * the guessed packet MUST then be ignored "even if the error in the guess
- * would not affect the contents of the initial packet(s)"; the guesser then
- * sends the correct packet again. OpenSSH (kex.c proposals_match) compares
- * the first name of each side's kex and host key lists. rp_kex_guess_right
- * compares the peer's first name with the negotiated one instead, so when
- * the client prefers A, the server prefers B and both support both, the
- * server keeps the guessed packet while an RFC client sends another: the
- * connection fails on a second KEX_ECDH_INIT. Its signature cannot see the
- * server's own KEXINIT, so the fix needs both KEXINITs. Left failing.
- */
+/* RFC 4253 7: the guess is wrong whenever the preferred algorithms differ,
+ * "even if the error in the guess would not affect the contents of the
+ * initial packet(s)"; the guesser then sends its packet again. */
 START_TEST(test_guess_is_wrong_when_preferred_algorithms_differ)
 {
 	ck_assert_msg(!client_guess_right("curve25519-sha256@libssh.org,curve25519-sha256",
