@@ -239,3 +239,29 @@ rp_ipc_closing_read(CBS *cbs, struct rp_ipc_closing *m)
 	return CBS_get_u32(cbs, &m->reason) && ssh_get_bool(cbs, &m->by_peer) &&
 	    get_bounded(cbs, &m->text, RP_IPC_MAX_LOG) && done(cbs);
 }
+
+/* The builders: header of the message's own type, then its payload. */
+#define BUILDER(name, type)                                                   \
+	int                                                                   \
+	rp_ipc_##name##_build(CBB *cbb, uint32_t id, const struct rp_ipc_##name *m) \
+	{                                                                     \
+		if (!rp_ipc_begin(cbb, type, id))                             \
+			return 0;                                             \
+		if (!rp_ipc_##name##_write(cbb, m)) {                         \
+			CBB_cleanup(cbb);                                     \
+			return 0;                                             \
+		}                                                             \
+		return 1;                                                     \
+	}
+
+BUILDER(hello, RP_IPC_HELLO)
+BUILDER(kex_sign, RP_IPC_KEX_SIGN)
+BUILDER(kex_signed, RP_IPC_KEX_SIGNED)
+BUILDER(pubkey_check, RP_IPC_AUTH_PUBKEY_CHECK)
+BUILDER(pubkey_verify, RP_IPC_AUTH_PUBKEY_VERIFY)
+BUILDER(auth_result, RP_IPC_AUTH_RESULT)
+BUILDER(session_exec, RP_IPC_SESSION_EXEC)
+BUILDER(session_exited, RP_IPC_SESSION_EXITED)
+BUILDER(denied, RP_IPC_DENIED)
+BUILDER(log, RP_IPC_LOG)
+BUILDER(closing, RP_IPC_CLOSING)

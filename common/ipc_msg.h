@@ -82,6 +82,24 @@ struct rp_ipc_closing {
 	CBS text;
 };
 
+/*
+ * rp_ipc_X_build(cbb, id, m): initialise *cbb with X's header (its own type,
+ * so a struct cannot go out under another message's number) and payload;
+ * on failure *cbb is cleaned up and the return is 0. Send with
+ * rp_ipc_send(). rp_ipc_X_write() writes just the payload into an open CBB.
+ */
+int rp_ipc_hello_build(CBB *cbb, uint32_t id, const struct rp_ipc_hello *m);
+int rp_ipc_kex_sign_build(CBB *cbb, uint32_t id, const struct rp_ipc_kex_sign *m);
+int rp_ipc_kex_signed_build(CBB *cbb, uint32_t id, const struct rp_ipc_kex_signed *m);
+int rp_ipc_pubkey_check_build(CBB *cbb, uint32_t id, const struct rp_ipc_pubkey_check *m);
+int rp_ipc_pubkey_verify_build(CBB *cbb, uint32_t id, const struct rp_ipc_pubkey_verify *m);
+int rp_ipc_auth_result_build(CBB *cbb, uint32_t id, const struct rp_ipc_auth_result *m);
+int rp_ipc_session_exec_build(CBB *cbb, uint32_t id, const struct rp_ipc_session_exec *m);
+int rp_ipc_session_exited_build(CBB *cbb, uint32_t id, const struct rp_ipc_session_exited *m);
+int rp_ipc_denied_build(CBB *cbb, uint32_t id, const struct rp_ipc_denied *m);
+int rp_ipc_log_build(CBB *cbb, uint32_t id, const struct rp_ipc_log *m);
+int rp_ipc_closing_build(CBB *cbb, uint32_t id, const struct rp_ipc_closing *m);
+
 int rp_ipc_hello_write(CBB *cbb, const struct rp_ipc_hello *m);
 int rp_ipc_hello_read(CBS *cbs, struct rp_ipc_hello *m);
 int rp_ipc_kex_sign_write(CBB *cbb, const struct rp_ipc_kex_sign *m);

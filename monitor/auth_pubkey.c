@@ -67,13 +67,8 @@ reply_result(struct monitor *m, struct conn *c, uint32_t id, enum rp_auth_result
 
 	rep.result = (uint8_t)result;
 	CBS_init(&rep.methods, (const uint8_t *)"publickey", 9);
-	if (!rp_ipc_begin(&cbb, RP_IPC_AUTH_RESULT, id))
-		return;
-	if (!rp_ipc_auth_result_write(&cbb, &rep)) {
-		CBB_cleanup(&cbb);
-		return;
-	}
-	(void)ipc_reply(m, c, &cbb, NULL, 0);
+	if (rp_ipc_auth_result_build(&cbb, id, &rep))
+		(void)ipc_reply(m, c, &cbb, NULL, 0);
 }
 
 /* A rejected attempt: count it and answer FAILURE or, past the limit,

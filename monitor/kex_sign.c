@@ -121,12 +121,8 @@ handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 	rp_wipe(h, sizeof(h));
 
 	CBS_init(&rep.sig, sig_data, sig_len);
-	if (rp_ipc_begin(&reply, RP_IPC_KEX_SIGNED, id)) {
-		if (rp_ipc_kex_signed_write(&reply, &rep))
-			(void)ipc_reply(m, c, &reply, NULL, 0);
-		else
-			CBB_cleanup(&reply);
-	}
+	if (rp_ipc_kex_signed_build(&reply, id, &rep))
+		(void)ipc_reply(m, c, &reply, NULL, 0);
 	OPENSSL_free(sig_data);
 	return violation;
 }

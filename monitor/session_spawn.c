@@ -125,13 +125,8 @@ deny(struct monitor *m, struct conn *c, uint32_t id, const char *reason)
 	CBB cbb;
 
 	CBS_init(&d.reason, (const uint8_t *)reason, strlen(reason));
-	if (!rp_ipc_begin(&cbb, RP_IPC_DENIED, id))
-		return;
-	if (!rp_ipc_denied_write(&cbb, &d)) {
-		CBB_cleanup(&cbb);
-		return;
-	}
-	(void)ipc_reply(m, c, &cbb, NULL, 0);
+	if (rp_ipc_denied_build(&cbb, id, &d))
+		(void)ipc_reply(m, c, &cbb, NULL, 0);
 }
 
 static void
@@ -251,13 +246,8 @@ session_reaped(struct monitor *m, struct conn *c, struct session *s, int status)
 	s->in_use = 0;
 	if (c->ipc_fd < 0)
 		return;
-	if (!rp_ipc_begin(&cbb, RP_IPC_SESSION_EXITED, 0))
-		return;
-	if (!rp_ipc_session_exited_write(&cbb, &ev)) {
-		CBB_cleanup(&cbb);
-		return;
-	}
-	(void)ipc_reply(m, c, &cbb, NULL, 0);
+	if (rp_ipc_session_exited_build(&cbb, 0, &ev))
+		(void)ipc_reply(m, c, &cbb, NULL, 0);
 }
 
 void

@@ -50,13 +50,7 @@ send_hello(struct monitor *m, struct conn *c)
 	CBS_init(&h.macs, (const uint8_t *)rp_mac_supported_list(),
 	    strlen(rp_mac_supported_list()));
 	CBS_init(&h.auth_methods, (const uint8_t *)auth_methods, strlen(auth_methods));
-	if (!rp_ipc_begin(&cbb, RP_IPC_HELLO, 0))
-		return 0;
-	if (!rp_ipc_hello_write(&cbb, &h)) {
-		CBB_cleanup(&cbb);
-		return 0;
-	}
-	return ipc_reply(m, c, &cbb, NULL, 0);
+	return rp_ipc_hello_build(&cbb, 0, &h) && ipc_reply(m, c, &cbb, NULL, 0);
 }
 
 /* Move fd to 10 or above, so the dup2 to 3 and 4 in the child cannot

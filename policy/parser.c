@@ -77,6 +77,7 @@ struct source {
 struct parser {
 	struct rp_policy *policy;
 	struct rp_policy_diag *diag;
+	struct rp_policy_diag quiet; /* the diag when the caller passes none */
 	struct source *src;
 	struct frame frames[MAX_DEPTH];
 	size_t nframes;
@@ -785,9 +786,12 @@ validate(struct parser *p, const char *main_file)
 /* --- entry points -------------------------------------------------------- */
 
 static int
-start(struct parser *p, struct rp_policy_diag *diag)
+start(struct parser *p, struct rp_policy_diag *diag, struct rp_policy **out)
 {
 	memset(p, 0, sizeof(*p));
+	*out = NULL;
+	if (diag == NULL)
+		diag = &p->quiet;
 	p->diag = diag;
 	diag->error[0] = '\0';
 	if ((p->policy = rp_policy_new()) == NULL)
@@ -814,15 +818,9 @@ finish(struct parser *p, int ok, const char *main_file, struct rp_policy **out)
 int
 rp_policy_load(const char *path, struct rp_policy **out, struct rp_policy_diag *diag)
 {
-	struct rp_policy_diag quiet;
 	struct parser p;
 
-	*out = NULL;
-	if (diag == NULL) {
-		memset(&quiet, 0, sizeof(quiet));
-		diag = &quiet;
-	}
-	if (!start(&p, diag))
+	if (!start(&p, diag, out))
 		return 0;
 	return finish(&p, parse_file(&p, path), path, out);
 }
@@ -831,15 +829,9 @@ int
 rp_policy_load_text(const char *name, const char *text, size_t len, struct rp_policy **out,
     struct rp_policy_diag *diag)
 {
-	struct rp_policy_diag quiet;
 	struct parser p;
 
-	*out = NULL;
-	if (diag == NULL) {
-		memset(&quiet, 0, sizeof(quiet));
-		diag = &quiet;
-	}
-	if (!start(&p, diag))
+	if (!start(&p, diag, out))
 		return 0;
 	return finish(&p, parse_text(&p, name, NULL, text, len), name, out);
 }

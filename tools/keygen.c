@@ -31,35 +31,41 @@ rp_cmd_keygen_usage(FILE *out)
 	    "        write a new host or user key to PATH and PATH.pub\n");
 }
 
+static void message(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* "rampartctl: keygen: ..." on stderr; returns the exit status 1. */
+/* "rampartctl: keygen: ...\n" on stderr. */
+static void
+message(const char *fmt, va_list ap)
+{
+	fputs("rampartctl: keygen: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+/* A failure: the message, and exit status 1. */
 static int
 fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("rampartctl: keygen: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return 1;
 }
 
-static int
-usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
+/* A wrong command line: the message, the usage, and exit status 2. */
 static int
 usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("rampartctl: keygen: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	message(fmt, ap);
 	va_end(ap);
-	fputs("\nusage:\n", stderr);
+	fputs("usage:\n", stderr);
 	rp_cmd_keygen_usage(stderr);
 	return 2;
 }

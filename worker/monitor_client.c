@@ -72,13 +72,15 @@ call(struct monitor_client *mc, CBB *cbb, uint32_t id, const int *fds, size_t nf
 	}
 }
 
-static int
-begin(struct monitor_client *mc, CBB *cbb, uint16_t type, uint32_t *id)
+/* A fresh request id (never 0, which marks unsolicited messages). */
+static uint32_t
+next_id(struct monitor_client *mc)
 {
-	*id = mc->next_id++;
+	uint32_t id = mc->next_id++;
+
 	if (mc->next_id == 0)
 		mc->next_id = 1;
-	return rp_ipc_begin(cbb, type, *id);
+	return id;
 }
 
 int
@@ -111,13 +113,8 @@ mc_sign_exchange(void *arg, const char *kex, const char *hostkey_alg,
 	req.q_c = parts->q_c;
 	req.q_s = parts->q_s;
 	req.k = parts->k;
-	if (!begin(mc, &cbb, RP_IPC_KEX_SIGN, &id))
-		return 0;
-	if (!rp_ipc_kex_sign_write(&cbb, &req)) {
-		CBB_cleanup(&cbb);
-		return 0;
-	}
-	if (!call(mc, &cbb, id, NULL, 0))
+	id = next_id(mc);
+	if (!rp_ipc_kex_sign_build(&cbb, id, &req) || !call(mc, &cbb, id, NULL, 0))
 		return 0;
 	if (mc->msg->type != RP_IPC_KEX_SIGNED || mc->msg->nfds != 0 ||
 	    !rp_ipc_kex_signed_read(&mc->msg->payload, &rep))
@@ -149,13 +146,8 @@ mc_pubkey_check(struct monitor_client *mc, const char *user, const char *alg, CB
 	snprintf(req.user, sizeof(req.user), "%s", user);
 	snprintf(req.alg, sizeof(req.alg), "%s", alg);
 	req.key = key;
-	if (!begin(mc, &cbb, RP_IPC_AUTH_PUBKEY_CHECK, &id))
-		return -1;
-	if (!rp_ipc_pubkey_check_write(&cbb, &req)) {
-		CBB_cleanup(&cbb);
-		return -1;
-	}
-	if (!call(mc, &cbb, id, NULL, 0))
+	id = next_id(mc);
+	if (!rp_ipc_pubkey_check_build(&cbb, id, &req) || !call(mc, &cbb, id, NULL, 0))
 		return -1;
 	return auth_reply(mc, methods);
 }
@@ -174,13 +166,8 @@ mc_pubkey_verify(struct monitor_client *mc, const char *user, const char *servic
 	snprintf(req.alg, sizeof(req.alg), "%s", alg);
 	req.key = key;
 	req.sig = sig;
-	if (!begin(mc, &cbb, RP_IPC_AUTH_PUBKEY_VERIFY, &id))
-		return -1;
-	if (!rp_ipc_pubkey_verify_write(&cbb, &req)) {
-		CBB_cleanup(&cbb);
-		return -1;
-	}
-	if (!call(mc, &cbb, id, NULL, 0))
+	id = next_id(mc);
+	if (!rp_ipc_pubkey_verify_build(&cbb, id, &req) || !call(mc, &cbb, id, NULL, 0))
 		return -1;
 	return auth_reply(mc, methods);
 }
@@ -194,13 +181,8 @@ mc_session_exec(struct monitor_client *mc, uint32_t session, CBS command, int fd
 	CBB cbb;
 	uint32_t id;
 
-	if (!begin(mc, &cbb, RP_IPC_SESSION_EXEC, &id))
-		return -1;
-	if (!rp_ipc_session_exec_write(&cbb, &req)) {
-		CBB_cleanup(&cbb);
-		return -1;
-	}
-	if (!call(mc, &cbb, id, NULL, 0))
+	id = next_id(mc);
+	if (!rp_ipc_session_exec_build(&cbb, id, &req) || !call(mc, &cbb, id, NULL, 0))
 		return -1;
 	if (mc->msg->type == RP_IPC_DENIED && mc->msg->nfds == 0 &&
 	    rp_ipc_denied_read(&mc->msg->payload, &denied)) {
@@ -226,13 +208,8 @@ mc_closing(struct monitor_client *mc, uint32_t reason, int by_peer, const char *
 	m.reason = reason;
 	m.by_peer = by_peer;
 	CBS_init(&m.text, (const uint8_t *)text, strnlen(text, RP_IPC_MAX_LOG));
-	if (!rp_ipc_begin(&cbb, RP_IPC_CLOSING, 0))
-		return;
-	if (!rp_ipc_closing_write(&cbb, &m)) {
-		CBB_cleanup(&cbb);
-		return;
-	}
-	(void)rp_ipc_send(mc->fd, &cbb, NULL, 0, 0);
+	if (rp_ipc_closing_build(&cbb, 0, &m))
+		(void)rp_ipc_send(mc->fd, &cbb, NULL, 0, 0);
 }
 
 void
@@ -245,13 +222,8 @@ mc_log_sink(enum rp_log_level level, const char *message)
 		return;
 	m.level = (uint8_t)level;
 	CBS_init(&m.text, (const uint8_t *)message, strnlen(message, RP_IPC_MAX_LOG));
-	if (!rp_ipc_begin(&cbb, RP_IPC_LOG, 0))
-		return;
-	if (!rp_ipc_log_write(&cbb, &m)) {
-		CBB_cleanup(&cbb);
-		return;
-	}
-	(void)rp_ipc_send(log_client->fd, &cbb, NULL, 0, 0);
+	if (rp_ipc_log_build(&cbb, 0, &m))
+		(void)rp_ipc_send(log_client->fd, &cbb, NULL, 0, 0);
 }
 
 int
