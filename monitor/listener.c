@@ -16,6 +16,8 @@
 /* Connections taken per listener per loop round, so a flood on one cannot
  * starve the workers' requests. */
 #define ACCEPT_BATCH 16
+/* How long to stop accepting when out of descriptors or memory. */
+#define ACCEPT_PAUSE_MS 1000
 
 static void
 numeric(const struct sockaddr *sa, socklen_t len, char *host, size_t hostsz, uint16_t *port)
@@ -83,6 +85,20 @@ listeners_close(struct monitor *m)
 	m->nlisten = 0;
 }
 
+/* Out of descriptors or memory: leave new connections in the backlog for
+ * a moment instead of polling a listener we cannot serve (which spins) or
+ * accepting connections only to drop them. */
+static int
+out_of_resources(struct monitor *m, int err)
+{
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM)
+		return 0;
+	rp_warn("out of resources (%s); not accepting for %d ms", strerror(err),
+	    ACCEPT_PAUSE_MS);
+	m->accept_paused_until_ms = monitor_now_ms() + ACCEPT_PAUSE_MS;
+	return 1;
+}
+
 void
 listener_accept(struct monitor *m, int lfd)
 {
@@ -94,8 +110,8 @@ listener_accept(struct monitor *m, int lfd)
 
 		fd = accept4(lfd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-			    errno != ECONNABORTED)
+			if (!out_of_resources(m, errno) && errno != EAGAIN &&
+			    errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
 				rp_warn("accept: %s", strerror(errno));
 			return;
 		}
@@ -118,8 +134,15 @@ listener_accept(struct monitor *m, int lfd)
 		    (unsigned long long)c->id, c->peer_addr, c->peer_port, c->local_addr,
 		    c->local_port);
 		if (!spawn_worker(m, c, fd)) {
+			int err = errno;
+			uint64_t id = c->id;
+
 			close(fd);
 			conn_remove(m, c);
+			if (out_of_resources(m, err))
+				return;
+			rp_error("conn=%llu cannot start a worker: %s", (unsigned long long)id,
+			    strerror(err));
 			continue;
 		}
 		close(fd);

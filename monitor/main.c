@@ -137,11 +137,17 @@ run(struct monitor *m, const sigset_t *during_poll)
 	for (;;) {
 		size_t n = 0, nl = 0;
 		int timeout = conns_check_deadlines(m), r;
+		uint64_t now = monitor_now_ms();
 		struct timespec ts, *tsp = NULL;
 
 		if (got_sigterm)
 			break;
-		if (m->nconns < m->max_conns) {
+		if (m->accept_paused_until_ms > now) {
+			int wait = (int)(m->accept_paused_until_ms - now);
+
+			if (timeout < 0 || wait < timeout)
+				timeout = wait;
+		} else if (m->nconns < m->max_conns) {
 			for (size_t i = 0; i < m->nlisten; i++, n++) {
 				pfd[n].fd = m->listen_fds[i];
 				pfd[n].events = POLLIN;

@@ -96,6 +96,9 @@ struct monitor {
 	struct conn *conns;
 	size_t nconns;
 	size_t max_conns;
+	/* When accept() ran out of descriptors or memory: do not poll the
+	 * listeners until then (the backlog waits), instead of spinning. */
+	uint64_t accept_paused_until_ms;
 	uint64_t next_conn_id;
 	struct rp_ipc_msg *msg; /* receive buffer, one message at a time */
 };

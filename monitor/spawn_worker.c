@@ -76,17 +76,17 @@ spawn_worker(struct monitor *m, struct conn *c, int client_fd)
 	char drop[64];
 	char *argv[8], *envp[4];
 	size_t argc = 0, envc = 0;
-	int sv[2], client = -1, child_ipc = -1, rc, ok = 0;
+	int sv[2] = { -1, -1 }, client = -1, child_ipc = -1, rc, ok = 0, saved_errno;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-		rp_error("conn=%llu socketpair: %s", (unsigned long long)c->id, strerror(errno));
+		rp_debug("conn=%llu socketpair: %s", (unsigned long long)c->id, strerror(errno));
 		return 0;
 	}
 	child_ipc = move_high(sv[1]);
 	client = fcntl(client_fd, F_DUPFD_CLOEXEC, 10);
 	if (child_ipc < 0 || client < 0) {
-		rp_error("conn=%llu fcntl: %s", (unsigned long long)c->id, strerror(errno));
+		rp_debug("conn=%llu fcntl: %s", (unsigned long long)c->id, strerror(errno));
 		goto out;
 	}
 	argv[argc++] = (char *)"rampart-worker";
@@ -131,6 +131,7 @@ spawn_worker(struct monitor *m, struct conn *c, int client_fd)
 	if (rc != 0) {
 		rp_error("conn=%llu cannot start %s: %s", (unsigned long long)c->id, m->worker_path,
 		    strerror(rc));
+		errno = rc;
 		goto out;
 	}
 	c->worker_pid = pid;
@@ -142,11 +143,13 @@ spawn_worker(struct monitor *m, struct conn *c, int client_fd)
 	(void)send_hello(m, c);
 	ok = 1;
 out:
+	saved_errno = errno;
 	if (sv[0] >= 0)
 		close(sv[0]);
 	if (child_ipc >= 0)
 		close(child_ipc);
 	if (client >= 0)
 		close(client);
+	errno = saved_errno; /* the caller decides by it whether to back off */
 	return ok;
 }

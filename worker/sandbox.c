@@ -74,11 +74,18 @@ drop_capabilities(char *err, size_t errsz)
 	return 1;
 }
 
+/* Lower a limit to value (never raise it: an inherited lower hard limit
+ * stays, and raising it would need privileges we no longer want). */
 static int
 limit(int resource, rlim_t value, const char *name, char *err, size_t errsz)
 {
-	struct rlimit rl = { value, value };
+	struct rlimit rl;
 
+	if (getrlimit(resource, &rl) != 0)
+		return set_error(err, errsz, name);
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < value)
+		value = rl.rlim_max;
+	rl.rlim_cur = rl.rlim_max = value;
 	if (setrlimit(resource, &rl) != 0)
 		return set_error(err, errsz, name);
 	return 1;

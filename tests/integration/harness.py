@@ -8,6 +8,7 @@ at the end. Every wait is bounded.
 import hashlib
 import os
 import pwd
+import resource
 import re
 import shutil
 import signal
@@ -52,7 +53,7 @@ class Daemon:
     """One rampartd with its own keys, policy and log."""
 
     def __init__(self, build, users=None, extra_policy="", worker=None, run_as=None,
-                 grace=None, max_auth_tries=None):
+                 grace=None, max_auth_tries=None, nofile=None):
         self.build = os.path.abspath(build)
         self.dir = tempfile.mkdtemp(prefix="rampart-it-")
         os.chmod(self.dir, 0o755)
@@ -62,6 +63,7 @@ class Daemon:
         self.port = None
         self.worker = worker
         self.run_as = run_as
+        self.nofile = nofile
         self.hostkey = os.path.join(self.dir, "host_ed25519")
         subprocess.run([os.path.join(self.build, "rampartctl"), "keygen", "-t", "ed25519",
                         "-f", self.hostkey, "-C", "test-host"], check=True, timeout=30,
@@ -107,11 +109,13 @@ class Daemon:
         cmd = [os.path.join(self.build, "rampartd"), "-f", self.policy, "-d"]
         if self.worker:
             cmd += ["-W", self.worker]
-        preexec = None
-        if self.run_as:
-            pw = pwd.getpwnam(self.run_as)
+        pw = pwd.getpwnam(self.run_as) if self.run_as else None
+        nofile = self.nofile
 
-            def preexec():
+        def preexec():
+            if nofile:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+            if pw:
                 os.setgroups([])
                 os.setgid(pw.pw_gid)
                 os.setuid(pw.pw_uid)

@@ -14,6 +14,7 @@ import argparse
 import os
 import pwd
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -264,6 +265,44 @@ class TestLimits(DaemonTest):
         mark = self.d.mark()
         self.d.raw_connect(b"SSH-2.0-fuzz\r\n" + b"\xff" * 64)
         self.assertLogged(r"reason=2 by=server text=\"bad packet length", after=mark)
+
+
+class TestDescriptorExhaustion(unittest.TestCase):
+    """Out of descriptors, the monitor pauses accepting instead of spinning."""
+
+    def test_accept_pauses_and_recovers(self):
+        d = Daemon(BUILD, nofile=40, grace="20s")
+        d.start()
+        socks = []
+        try:
+            mark = d.mark()
+            for _ in range(45):
+                s = socket.create_connection(("127.0.0.1", d.port), timeout=10)
+                s.sendall(b"SSH-2.0-idle\r\n")
+                socks.append(s)
+            d.wait_log(r"out of resources \(Too many open files\); not accepting for 1000 ms",
+                       after=mark)
+            time.sleep(2.5)
+            pauses = [l for l in d.log().splitlines()[mark:] if "not accepting for" in l]
+            # Once a second at most: a spinning loop would log thousands.
+            self.assertLessEqual(len(pauses), 5, "\n".join(pauses[:10]))
+            for s in socks:
+                s.close()
+            socks = []
+            r = None
+            for _ in range(20):
+                r = d.ssh("echo recovered")
+                if r.returncode == 0:
+                    break
+                time.sleep(0.5)
+            self.assertEqual(r.stdout, b"recovered\n", r.stderr)
+        finally:
+            for s in socks:
+                s.close()
+            d.stop()
+            reports = d.sanitizer_reports()
+            d.cleanup()
+        self.assertEqual(reports, [])
 
 
 class TestSandbox(unittest.TestCase):
