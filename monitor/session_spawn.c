@@ -55,7 +55,7 @@ lookup_account(const struct monitor *m, const struct conn *c, struct account *a)
 }
 
 /* The environment of a session: what sshd sets for a non-pty exec. */
-static int
+static void
 build_env(const struct conn *c, const struct account *a, char env[ENV_MAX][768], char **envp)
 {
 	size_t n = 0;
@@ -72,7 +72,6 @@ build_env(const struct conn *c, const struct account *a, char env[ENV_MAX][768],
 	for (size_t i = 0; i < n; i++)
 		envp[i] = env[i];
 	envp[n] = NULL;
-	return 1;
 }
 
 /* In the child, between fork and exec. Never returns. */

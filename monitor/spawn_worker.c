@@ -28,6 +28,7 @@
 /* Environment variables a worker may inherit: only the sanitizers' own
  * settings, which matter in test builds and are inert otherwise. */
 static const char *const passed_env[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS" };
+#define NPASSED_ENV (sizeof(passed_env) / sizeof(passed_env[0]))
 
 static int
 send_hello(struct monitor *m, struct conn *c)
@@ -73,8 +74,8 @@ spawn_worker(struct monitor *m, struct conn *c, int client_fd)
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, all;
-	char drop[64];
-	char *argv[8], *envp[4];
+	char drop[64], env_buf[NPASSED_ENV][1024];
+	char *argv[8], *envp[NPASSED_ENV + 1];
 	size_t argc = 0, envc = 0;
 	int sv[2] = { -1, -1 }, client = -1, child_ipc = -1, rc, ok = 0, saved_errno;
 	pid_t pid;
@@ -101,13 +102,14 @@ spawn_worker(struct monitor *m, struct conn *c, int client_fd)
 	if (m->debug)
 		argv[argc++] = (char *)"--debug";
 	argv[argc] = NULL;
-	for (size_t i = 0; i < sizeof(passed_env) / sizeof(passed_env[0]); i++) {
+	for (size_t i = 0; i < NPASSED_ENV; i++) {
 		const char *v = getenv(passed_env[i]);
-		static char buf[3][1024];
 
-		if (v != NULL && snprintf(buf[envc], sizeof(buf[envc]), "%s=%s", passed_env[i], v) <
-		    (int)sizeof(buf[envc]))
-			envp[envc] = buf[envc], envc++;
+		if (v != NULL && snprintf(env_buf[envc], sizeof(env_buf[envc]), "%s=%s",
+		    passed_env[i], v) < (int)sizeof(env_buf[envc])) {
+			envp[envc] = env_buf[envc];
+			envc++;
+		}
 	}
 	envp[envc] = NULL;
 

@@ -242,6 +242,10 @@ channel_data(struct worker *w, CBS *msg, int extended)
 	    CBS_len(msg) != 0)
 		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
 		    "malformed CHANNEL_DATA");
+	/* RFC 4254 5.2: no data packet beyond the maximum we announced. */
+	if (CBS_len(&data) > CHANNEL_MAXPACKET)
+		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
+		    "channel data larger than the maximum packet size");
 	if (!rp_window_received(&ch->win, CBS_len(&data)))
 		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
 		    "channel window exceeded");

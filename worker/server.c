@@ -74,8 +74,10 @@ server_handle_message(struct worker *w, uint8_t type, CBS *msg)
 			    "message not allowed before authentication");
 		return h->fn(w, msg);
 	}
-	/* RFC 4253 11.4: answer what we do not implement. */
-	if (type >= SSH_MSG_USERAUTH_REQUEST && !w->authenticated && type >= 80)
+	/* Connection-protocol numbers (80 and up) are meaningless before
+	 * authentication; anything else unknown gets UNIMPLEMENTED (RFC 4253
+	 * 11.4). */
+	if (type >= SSH_MSG_GLOBAL_REQUEST && !w->authenticated)
 		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
 		    "connection message before authentication");
 	rp_debug("unimplemented message type %u", type);
