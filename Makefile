@@ -88,7 +88,8 @@ $(BUILD)/rampart-worker: $(call obj,$(WORKER_SRC)) $(LIB)
 $(BUILD)/rampartctl: $(call obj,$(TOOLS_SRC)) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/unit-tests: $(call obj,$(UNIT_SRC)) $(LIB)
+# Unit tests may test monitor modules too (everything but its main()).
+$(BUILD)/tests/unit-tests: $(call obj,$(UNIT_SRC) $(MONITOR_LIB_SRC)) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $$(pkg-config --libs check)
 
