@@ -195,6 +195,14 @@ rp_ipc_type_name(uint16_t type)
 		return "LOG";
 	case RP_IPC_CLOSING:
 		return "CLOSING";
+	case RP_IPC_KEX_DONE:
+		return "KEX_DONE";
+	case RP_IPC_STATUS:
+		return "STATUS";
+	case RP_IPC_DISCONNECT:
+		return "DISCONNECT";
+	case RP_IPC_REKEY:
+		return "REKEY";
 	}
 	return "unknown";
 }

@@ -50,6 +50,8 @@
 #define RP_IPC_MAX_COMMAND 65536    /* exec command line */
 #define RP_IPC_MAX_LOG 1024         /* one log message */
 #define RP_IPC_MAX_ALGLIST 2048     /* an algorithm name-list */
+#define RP_IPC_MAX_STATUS_CHANNELS 16
+#define RP_IPC_MAX_TARGET 256       /* a channel's target in STATUS */
 
 enum rp_ipc_type {
 	/*
@@ -62,6 +64,15 @@ enum rp_ipc_type {
 	 *   string  ciphers, name-list
 	 *   string  MACs, name-list
 	 *   string  auth methods offered to clients, name-list
+	 *   string  public key algorithms accepted for user authentication
+	 *           (advertised in server-sig-algs), name-list
+	 *   uint32  idle timeout in seconds (0: none)
+	 *   uint32  keep-alive interval in seconds (0: none)
+	 *   uint32  keep-alive count: unanswered probes before giving up
+	 *   uint64  re-exchange keys after this many bytes (0: the
+	 *           transport's default)
+	 *   uint32  re-exchange keys after this many seconds (0: never by
+	 *           time)
 	 */
 	RP_IPC_HELLO = 1,
 
@@ -161,6 +172,46 @@ enum rp_ipc_type {
 	 *   string  description
 	 */
 	RP_IPC_CLOSING = 51,
+
+	/*
+	 * worker -> monitor, no reply: a key exchange completed (for the
+	 * audit log). The monitor signed it, so it knows the kex method and
+	 * host key algorithm; these are the rest, as the worker negotiated.
+	 *   string  cipher client to server, string cipher server to client
+	 *   string  MAC client to server, string MAC server to client (empty
+	 *           for AEAD ciphers)
+	 *   string  compression client to server, server to client
+	 */
+	RP_IPC_KEX_DONE = 52,
+
+	/*
+	 * worker -> monitor, no reply: how the connection is doing, for
+	 * `rampartctl connections`; sent when channels change and at most
+	 * once a second while bytes flow. Reported by the worker, and shown
+	 * as such.
+	 *   uint64  bytes received from the client, uint64 bytes sent to it
+	 *   uint32  seconds since the last channel activity
+	 *   uint32  number of channels n (at most RP_IPC_MAX_STATUS_CHANNELS),
+	 *           then n x (uint32 channel id, string type, string target
+	 *           (the command, or empty), uint64 bytes in, uint64 bytes out)
+	 */
+	RP_IPC_STATUS = 53,
+
+	/*
+	 * monitor -> worker, id 0: end the connection now, sending the client
+	 * SSH_MSG_DISCONNECT with this reason and message (rampartctl
+	 * disconnect, shutdown, a reload that revokes access, login grace
+	 * time). A worker that does not comply is killed.
+	 *   uint32  SSH disconnect reason code
+	 *   string  message for the client
+	 */
+	RP_IPC_DISCONNECT = 60,
+
+	/*
+	 * monitor -> worker, id 0: start a key re-exchange (rampartctl rekey).
+	 * No payload.
+	 */
+	RP_IPC_REKEY = 61,
 };
 
 enum rp_auth_result {

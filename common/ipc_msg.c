@@ -42,7 +42,10 @@ rp_ipc_hello_write(CBB *cbb, const struct rp_ipc_hello *m)
 		if (!add_cbs(cbb, &m->hostkeys[i]))
 			return 0;
 	return add_cbs(cbb, &m->kex_algs) && add_cbs(cbb, &m->ciphers) &&
-	    add_cbs(cbb, &m->macs) && add_cbs(cbb, &m->auth_methods);
+	    add_cbs(cbb, &m->macs) && add_cbs(cbb, &m->auth_methods) &&
+	    add_cbs(cbb, &m->pubkey_algs) && CBB_add_u32(cbb, m->idle_timeout_s) &&
+	    CBB_add_u32(cbb, m->keepalive_interval_s) && CBB_add_u32(cbb, m->keepalive_count) &&
+	    CBB_add_u64(cbb, m->rekey_bytes) && CBB_add_u32(cbb, m->rekey_seconds);
 }
 
 int
@@ -63,7 +66,11 @@ rp_ipc_hello_read(CBS *cbs, struct rp_ipc_hello *m)
 	return get_bounded(cbs, &m->kex_algs, RP_IPC_MAX_ALGLIST) &&
 	    get_bounded(cbs, &m->ciphers, RP_IPC_MAX_ALGLIST) &&
 	    get_bounded(cbs, &m->macs, RP_IPC_MAX_ALGLIST) &&
-	    get_bounded(cbs, &m->auth_methods, RP_IPC_MAX_ALGLIST) && done(cbs);
+	    get_bounded(cbs, &m->auth_methods, RP_IPC_MAX_ALGLIST) &&
+	    get_bounded(cbs, &m->pubkey_algs, RP_IPC_MAX_ALGLIST) &&
+	    CBS_get_u32(cbs, &m->idle_timeout_s) && CBS_get_u32(cbs, &m->keepalive_interval_s) &&
+	    CBS_get_u32(cbs, &m->keepalive_count) && CBS_get_u64(cbs, &m->rekey_bytes) &&
+	    CBS_get_u32(cbs, &m->rekey_seconds) && done(cbs);
 }
 
 /* KEX_SIGN */
@@ -240,6 +247,94 @@ rp_ipc_closing_read(CBS *cbs, struct rp_ipc_closing *m)
 	    get_bounded(cbs, &m->text, RP_IPC_MAX_LOG) && done(cbs);
 }
 
+/* KEX_DONE */
+
+int
+rp_ipc_kex_done_write(CBB *cbb, const struct rp_ipc_kex_done *m)
+{
+	return add_cbs(cbb, &m->cipher_c2s) && add_cbs(cbb, &m->cipher_s2c) &&
+	    add_cbs(cbb, &m->mac_c2s) && add_cbs(cbb, &m->mac_s2c) && add_cbs(cbb, &m->comp_c2s) &&
+	    add_cbs(cbb, &m->comp_s2c);
+}
+
+/* An algorithm name as printable bytes (empty allowed: no MAC for AEADs). */
+static int
+get_alg(CBS *cbs, CBS *out)
+{
+	char name[RP_IPC_MAX_NAME];
+	CBS copy = *cbs;
+
+	if (!ssh_get_name(&copy, name, sizeof(name), 1))
+		return 0;
+	return ssh_get_string(cbs, out);
+}
+
+int
+rp_ipc_kex_done_read(CBS *cbs, struct rp_ipc_kex_done *m)
+{
+	return get_alg(cbs, &m->cipher_c2s) && get_alg(cbs, &m->cipher_s2c) &&
+	    get_alg(cbs, &m->mac_c2s) && get_alg(cbs, &m->mac_s2c) && get_alg(cbs, &m->comp_c2s) &&
+	    get_alg(cbs, &m->comp_s2c) && done(cbs);
+}
+
+/* STATUS */
+
+int
+rp_ipc_status_write(CBB *cbb, const struct rp_ipc_status *m)
+{
+	if (m->nchannels > RP_IPC_MAX_STATUS_CHANNELS)
+		return 0;
+	if (!CBB_add_u64(cbb, m->bytes_in) || !CBB_add_u64(cbb, m->bytes_out) ||
+	    !CBB_add_u32(cbb, m->idle_s) || !CBB_add_u32(cbb, (uint32_t)m->nchannels))
+		return 0;
+	for (size_t i = 0; i < m->nchannels; i++) {
+		const struct rp_ipc_status_channel *ch = &m->channels[i];
+
+		if (!CBB_add_u32(cbb, ch->id) || !add_cbs(cbb, &ch->type) ||
+		    !add_cbs(cbb, &ch->target) || !CBB_add_u64(cbb, ch->bytes_in) ||
+		    !CBB_add_u64(cbb, ch->bytes_out))
+			return 0;
+	}
+	return 1;
+}
+
+int
+rp_ipc_status_read(CBS *cbs, struct rp_ipc_status *m)
+{
+	uint32_t n;
+
+	memset(m, 0, sizeof(*m));
+	if (!CBS_get_u64(cbs, &m->bytes_in) || !CBS_get_u64(cbs, &m->bytes_out) ||
+	    !CBS_get_u32(cbs, &m->idle_s) || !CBS_get_u32(cbs, &n) ||
+	    n > RP_IPC_MAX_STATUS_CHANNELS)
+		return 0;
+	m->nchannels = n;
+	for (size_t i = 0; i < n; i++) {
+		struct rp_ipc_status_channel *ch = &m->channels[i];
+
+		if (!CBS_get_u32(cbs, &ch->id) || !get_alg(cbs, &ch->type) ||
+		    !get_bounded(cbs, &ch->target, RP_IPC_MAX_TARGET) ||
+		    !CBS_get_u64(cbs, &ch->bytes_in) || !CBS_get_u64(cbs, &ch->bytes_out))
+			return 0;
+	}
+	return done(cbs);
+}
+
+/* DISCONNECT */
+
+int
+rp_ipc_disconnect_write(CBB *cbb, const struct rp_ipc_disconnect *m)
+{
+	return CBB_add_u32(cbb, m->reason) && add_cbs(cbb, &m->message);
+}
+
+int
+rp_ipc_disconnect_read(CBS *cbs, struct rp_ipc_disconnect *m)
+{
+	return CBS_get_u32(cbs, &m->reason) && get_bounded(cbs, &m->message, RP_IPC_MAX_LOG) &&
+	    done(cbs);
+}
+
 /* The builders: header of the message's own type, then its payload. */
 #define BUILDER(name, type)                                                   \
 	int                                                                   \
@@ -265,3 +360,6 @@ BUILDER(session_exited, RP_IPC_SESSION_EXITED)
 BUILDER(denied, RP_IPC_DENIED)
 BUILDER(log, RP_IPC_LOG)
 BUILDER(closing, RP_IPC_CLOSING)
+BUILDER(kex_done, RP_IPC_KEX_DONE)
+BUILDER(status, RP_IPC_STATUS)
+BUILDER(disconnect, RP_IPC_DISCONNECT)

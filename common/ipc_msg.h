@@ -23,6 +23,12 @@ struct rp_ipc_hello {
 	CBS ciphers;
 	CBS macs;
 	CBS auth_methods;
+	CBS pubkey_algs;
+	uint32_t idle_timeout_s;
+	uint32_t keepalive_interval_s;
+	uint32_t keepalive_count;
+	uint64_t rekey_bytes;
+	uint32_t rekey_seconds;
 };
 
 struct rp_ipc_kex_sign {
@@ -88,6 +94,29 @@ struct rp_ipc_closing {
  * on failure *cbb is cleaned up and the return is 0. Send with
  * rp_ipc_send(). rp_ipc_X_write() writes just the payload into an open CBB.
  */
+struct rp_ipc_kex_done {
+	CBS cipher_c2s, cipher_s2c, mac_c2s, mac_s2c, comp_c2s, comp_s2c;
+};
+
+struct rp_ipc_status_channel {
+	uint32_t id;
+	CBS type;
+	CBS target;
+	uint64_t bytes_in, bytes_out;
+};
+
+struct rp_ipc_status {
+	uint64_t bytes_in, bytes_out;
+	uint32_t idle_s;
+	size_t nchannels;
+	struct rp_ipc_status_channel channels[RP_IPC_MAX_STATUS_CHANNELS];
+};
+
+struct rp_ipc_disconnect {
+	uint32_t reason;
+	CBS message;
+};
+
 int rp_ipc_hello_build(CBB *cbb, uint32_t id, const struct rp_ipc_hello *m);
 int rp_ipc_kex_sign_build(CBB *cbb, uint32_t id, const struct rp_ipc_kex_sign *m);
 int rp_ipc_kex_signed_build(CBB *cbb, uint32_t id, const struct rp_ipc_kex_signed *m);
@@ -99,6 +128,9 @@ int rp_ipc_session_exited_build(CBB *cbb, uint32_t id, const struct rp_ipc_sessi
 int rp_ipc_denied_build(CBB *cbb, uint32_t id, const struct rp_ipc_denied *m);
 int rp_ipc_log_build(CBB *cbb, uint32_t id, const struct rp_ipc_log *m);
 int rp_ipc_closing_build(CBB *cbb, uint32_t id, const struct rp_ipc_closing *m);
+int rp_ipc_kex_done_build(CBB *cbb, uint32_t id, const struct rp_ipc_kex_done *m);
+int rp_ipc_status_build(CBB *cbb, uint32_t id, const struct rp_ipc_status *m);
+int rp_ipc_disconnect_build(CBB *cbb, uint32_t id, const struct rp_ipc_disconnect *m);
 
 int rp_ipc_hello_write(CBB *cbb, const struct rp_ipc_hello *m);
 int rp_ipc_hello_read(CBS *cbs, struct rp_ipc_hello *m);
@@ -122,5 +154,11 @@ int rp_ipc_log_write(CBB *cbb, const struct rp_ipc_log *m);
 int rp_ipc_log_read(CBS *cbs, struct rp_ipc_log *m);
 int rp_ipc_closing_write(CBB *cbb, const struct rp_ipc_closing *m);
 int rp_ipc_closing_read(CBS *cbs, struct rp_ipc_closing *m);
+int rp_ipc_kex_done_write(CBB *cbb, const struct rp_ipc_kex_done *m);
+int rp_ipc_kex_done_read(CBS *cbs, struct rp_ipc_kex_done *m);
+int rp_ipc_status_write(CBB *cbb, const struct rp_ipc_status *m);
+int rp_ipc_status_read(CBS *cbs, struct rp_ipc_status *m);
+int rp_ipc_disconnect_write(CBB *cbb, const struct rp_ipc_disconnect *m);
+int rp_ipc_disconnect_read(CBS *cbs, struct rp_ipc_disconnect *m);
 
 #endif

@@ -94,6 +94,8 @@ struct rp_transport {
 	uint8_t session_id[RP_HASH_MAX_LEN];
 	size_t session_id_len;
 	uint64_t bytes_since_kex;
+	unsigned kex_count;
+	uint64_t wire_in, wire_out;
 
 	int over;
 	uint32_t err_reason;
@@ -468,6 +470,7 @@ rp_transport_read(struct rp_transport *t)
 	if (n == 0)
 		return 0;
 	rp_buf_added(&t->in, (size_t)n);
+	t->wire_in += (uint64_t)n;
 	return 1;
 }
 
@@ -491,6 +494,7 @@ rp_transport_flush(struct rp_transport *t)
 			return -1;
 		}
 		rp_buf_consume(&t->out, (size_t)n);
+		t->wire_out += (uint64_t)n;
 	}
 	return 1;
 }
@@ -570,18 +574,31 @@ send_kexinit(struct rp_transport *t)
 }
 
 static void
-maybe_rekey(struct rp_transport *t)
+start_rekey(struct rp_transport *t)
 {
-	if (t->over || !t->first_kex_done || t->kex != KEX_IDLE ||
-	    t->bytes_since_kex < t->rekey_bytes)
+	if (t->over || !t->first_kex_done || t->kex != KEX_IDLE)
 		return;
-	rp_debug("transport: re-exchanging keys after %llu bytes",
-	    (unsigned long long)t->bytes_since_kex);
 	if (!send_kexinit(t)) {
 		fail(t, SSH_DISCONNECT_BY_APPLICATION, "cannot start key re-exchange");
 		return;
 	}
 	t->kex = KEX_SENT_INIT;
+}
+
+static void
+maybe_rekey(struct rp_transport *t)
+{
+	if (t->bytes_since_kex >= t->rekey_bytes) {
+		rp_debug("transport: re-exchanging keys after %llu bytes",
+		    (unsigned long long)t->bytes_since_kex);
+		start_rekey(t);
+	}
+}
+
+void
+rp_transport_rekey(struct rp_transport *t)
+{
+	start_rekey(t);
 }
 
 static int
@@ -849,6 +866,7 @@ handle_newkeys(struct rp_transport *t, CBS *msg)
 	t->cur_algs = t->algs;
 	t->have_cur_algs = 1;
 	t->first_kex_done = 1;
+	t->kex_count++;
 	t->bytes_since_kex = 0;
 	t->kex = KEX_IDLE;
 	free(t->i_c);
@@ -1069,4 +1087,17 @@ int
 rp_transport_established(const struct rp_transport *t)
 {
 	return t->first_kex_done;
+}
+
+unsigned
+rp_transport_kex_count(const struct rp_transport *t)
+{
+	return t->kex_count;
+}
+
+void
+rp_transport_counters(const struct rp_transport *t, uint64_t *in, uint64_t *out)
+{
+	*in = t->wire_in;
+	*out = t->wire_out;
 }

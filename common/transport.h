@@ -114,5 +114,12 @@ const uint8_t *rp_transport_session_id(const struct rp_transport *t, size_t *len
 const struct rp_kex_algs *rp_transport_algs(const struct rp_transport *t);
 /* 1 once the first key exchange has completed in both directions. */
 int rp_transport_established(const struct rp_transport *t);
+/* Key exchanges completed so far (both NEWKEYS), the first included. */
+unsigned rp_transport_kex_count(const struct rp_transport *t);
+/* Start a key re-exchange now (rekey on request or by time). Does nothing
+ * before the first exchange or while one is under way. */
+void rp_transport_rekey(struct rp_transport *t);
+/* Bytes read from and written to the socket so far. */
+void rp_transport_counters(const struct rp_transport *t, uint64_t *in, uint64_t *out);
 
 #endif

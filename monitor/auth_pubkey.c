@@ -28,8 +28,8 @@ struct candidate {
 };
 
 static int
-acceptable(const struct monitor *m, const char *user, const char *alg, CBS blob,
-    struct candidate *cand)
+acceptable(const struct monitor *m, const struct conn *c, const char *user, const char *alg,
+    CBS blob, struct candidate *cand)
 {
 	const struct rp_policy_user *pu;
 
@@ -44,7 +44,7 @@ acceptable(const struct monitor *m, const char *user, const char *alg, CBS blob,
 		cand->reason = "signature algorithm does not suit the key";
 		return 0;
 	}
-	if ((pu = rp_policy_find_user(m->policy, user)) == NULL) {
+	if ((pu = rp_policy_find_user(c->pref->policy, user)) == NULL) {
 		cand->reason = "user not in policy";
 		return 0;
 	}
@@ -77,9 +77,10 @@ static void
 reject(struct monitor *m, struct conn *c, uint32_t id)
 {
 	c->auth_failures++;
-	if (c->auth_failures >= m->policy->max_auth_tries) {
+	if (c->auth_failures >= c->pref->policy->max_auth_tries) {
 		rp_info("conn=%llu too many authentication failures (%u) from=%s",
 		    (unsigned long long)c->id, c->auth_failures, c->peer_addr);
+		c->auth_exhausted = 1;
 		reply_result(m, c, id, RP_AUTH_EXHAUSTED);
 		return;
 	}
@@ -101,19 +102,23 @@ handle_pubkey_check(struct monitor *m, struct conn *c, uint32_t id, CBS *payload
 
 	if (!rp_ipc_pubkey_check_read(payload, &req))
 		return "malformed";
-	if (c->auth_failures >= m->policy->max_auth_tries) {
+	if (c->auth_failures >= c->pref->policy->max_auth_tries) {
 		reply_result(m, c, id, RP_AUTH_EXHAUSTED);
 		return NULL;
 	}
 	log_user(req.user, user, sizeof(user));
-	if (acceptable(m, req.user, req.alg, req.key, &cand)) {
+	if (acceptable(m, c, req.user, req.alg, req.key, &cand)) {
 		rp_debug("conn=%llu key query accepted user=%s key=%s", (unsigned long long)c->id,
 		    user, cand.fingerprint);
+		monitor_audit_auth(m, c, req.user, "publickey", "query", cand.fingerprint,
+		    "key-acceptable", NULL);
 		reply_result(m, c, id, RP_AUTH_OK);
 	} else {
 		rp_info("conn=%llu auth publickey rejected user=%s key=%s from=%s reason=\"%s\"",
 		    (unsigned long long)c->id, user, cand.fingerprint, c->peer_addr, cand.reason);
 		reject(m, c, id);
+		monitor_audit_auth(m, c, req.user, "publickey", "query", cand.fingerprint,
+		    "rejected", cand.reason);
 	}
 	rp_pubkey_free(cand.key);
 	return NULL;
@@ -154,16 +159,18 @@ handle_pubkey_verify(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 		return "malformed";
 	if (strcmp(req.service, "ssh-connection") != 0)
 		return "service is not ssh-connection";
-	if (c->auth_failures >= m->policy->max_auth_tries) {
+	if (c->auth_failures >= c->pref->policy->max_auth_tries) {
 		reply_result(m, c, id, RP_AUTH_EXHAUSTED);
 		return NULL;
 	}
 	log_user(req.user, user, sizeof(user));
-	if (!acceptable(m, req.user, req.alg, req.key, &cand)) {
+	if (!acceptable(m, c, req.user, req.alg, req.key, &cand)) {
 		rp_info("conn=%llu auth publickey rejected user=%s key=%s from=%s reason=\"%s\"",
 		    (unsigned long long)c->id, user, cand.fingerprint, c->peer_addr, cand.reason);
-		rp_pubkey_free(cand.key);
 		reject(m, c, id);
+		monitor_audit_auth(m, c, req.user, "publickey", "signature", cand.fingerprint,
+		    "rejected", cand.reason);
+		rp_pubkey_free(cand.key);
 		return NULL;
 	}
 	if (!signed_data(c, &req, &data, &data_len)) {
@@ -177,15 +184,24 @@ handle_pubkey_verify(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 		rp_info("conn=%llu auth publickey rejected user=%s key=%s from=%s "
 		    "reason=\"bad signature\"", (unsigned long long)c->id, user, cand.fingerprint,
 		    c->peer_addr);
-		rp_pubkey_free(cand.key);
 		reject(m, c, id);
+		monitor_audit_auth(m, c, req.user, "publickey", "signature", cand.fingerprint,
+		    "rejected", "bad signature");
+		rp_pubkey_free(cand.key);
 		return NULL;
 	}
 	c->state = CONN_AUTHED;
 	c->deadline_ms = 0;
 	snprintf(c->user, sizeof(c->user), "%s", req.user);
+	snprintf(c->auth_method, sizeof(c->auth_method), "publickey");
+	snprintf(c->auth_key, sizeof(c->auth_key), "%s", cand.fingerprint);
+	/* Kept to check the connection again when the policy is reloaded. */
+	c->auth_pubkey = cand.key;
+	cand.key = NULL;
 	rp_info("conn=%llu auth accepted user=%s method=publickey key=%s from=%s",
 	    (unsigned long long)c->id, user, cand.fingerprint, c->peer_addr);
+	monitor_audit_auth(m, c, req.user, "publickey", "signature", cand.fingerprint, "accepted",
+	    NULL);
 	rp_pubkey_free(cand.key);
 	reply_result(m, c, id, RP_AUTH_OK);
 	return NULL;

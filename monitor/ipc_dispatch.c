@@ -17,6 +17,10 @@
 static const char *handle_log(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
 static const char *handle_closing(struct monitor *m, struct conn *c, uint32_t id,
     CBS *payload);
+static const char *handle_kex_done(struct monitor *m, struct conn *c, uint32_t id,
+    CBS *payload);
+static const char *handle_status(struct monitor *m, struct conn *c, uint32_t id,
+    CBS *payload);
 
 static const struct {
 	uint16_t type;
@@ -29,6 +33,8 @@ static const struct {
 	{ RP_IPC_SESSION_EXEC, CONN_AUTHED, handle_session_exec },
 	{ RP_IPC_LOG, ANY_OPEN_STATE | CONN_CLOSING, handle_log },
 	{ RP_IPC_CLOSING, ANY_OPEN_STATE, handle_closing },
+	{ RP_IPC_KEX_DONE, CONN_PREAUTH | CONN_AUTHED, handle_kex_done },
+	{ RP_IPC_STATUS, ANY_OPEN_STATE | CONN_CLOSING, handle_status },
 };
 
 static const char *
@@ -112,17 +118,14 @@ ipc_reply(struct monitor *m, struct conn *c, CBB *cbb, const int *fds, size_t nf
 	return 0;
 }
 
-static const char *
-handle_log(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
+/* Reports a worker sends unasked (LOG, STATUS) share one budget, so a
+ * worker cannot make the monitor do unbounded work. 1 when one more may
+ * be processed now. */
+static int
+report_allowed(struct conn *c)
 {
-	struct rp_ipc_log msg;
-	char text[RP_IPC_MAX_LOG * 4 + 1];
 	uint64_t now = monitor_now_ms();
 
-	(void)m;
-	(void)id;
-	if (!rp_ipc_log_read(payload, &msg))
-		return "malformed";
 	if (now - c->log_refill_ms >= 1000) {
 		c->log_tokens = WORKER_LOG_BURST;
 		c->log_refill_ms = now;
@@ -130,12 +133,27 @@ handle_log(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 	}
 	if (c->log_tokens == 0) {
 		if (!c->log_dropped)
-			rp_warn("conn=%llu worker logs too fast; dropping its lines for a second",
+			rp_warn("conn=%llu worker reports too fast; dropping them for a second",
 			    (unsigned long long)c->id);
 		c->log_dropped = 1;
-		return NULL;
+		return 0;
 	}
 	c->log_tokens--;
+	return 1;
+}
+
+static const char *
+handle_log(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
+{
+	struct rp_ipc_log msg;
+	char text[RP_IPC_MAX_LOG * 4 + 1];
+
+	(void)m;
+	(void)id;
+	if (!rp_ipc_log_read(payload, &msg))
+		return "malformed";
+	if (!report_allowed(c))
+		return NULL;
 	rp_log_escape(CBS_data(&msg.text), CBS_len(&msg.text), text, sizeof(text));
 	rp_log((enum rp_log_level)msg.level, "conn=%llu worker: %s", (unsigned long long)c->id,
 	    text);
@@ -157,5 +175,58 @@ handle_closing(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 	c->close_by_peer = msg.by_peer;
 	rp_log_escape(CBS_data(&msg.text), CBS_len(&msg.text), c->close_text,
 	    sizeof(c->close_text));
+	return NULL;
+}
+
+static void
+copy_escaped(char *out, size_t outsz, const CBS *in)
+{
+	rp_log_escape(CBS_data(in), CBS_len(in), out, outsz);
+}
+
+static const char *
+handle_kex_done(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
+{
+	struct rp_ipc_kex_done msg;
+
+	(void)m;
+	(void)id;
+	if (!rp_ipc_kex_done_read(payload, &msg))
+		return "malformed";
+	/* One per signed exchange at most. */
+	if (c->kex_done_count >= c->kex_count)
+		return "KEX_DONE without a signed key exchange";
+	c->kex_done_count++;
+	copy_escaped(c->cipher, sizeof(c->cipher), &msg.cipher_s2c);
+	monitor_audit_kex(m, c, &msg);
+	return NULL;
+}
+
+static const char *
+handle_status(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
+{
+	struct rp_ipc_status msg;
+	struct conn_status *st = &c->status;
+
+	(void)m;
+	(void)id;
+	if (!rp_ipc_status_read(payload, &msg))
+		return "malformed";
+	if (!report_allowed(c))
+		return NULL;
+	st->bytes_in = msg.bytes_in;
+	st->bytes_out = msg.bytes_out;
+	st->idle_s = msg.idle_s;
+	st->updated_ms = monitor_now_ms();
+	st->nchannels = msg.nchannels;
+	for (size_t i = 0; i < msg.nchannels; i++) {
+		st->channels[i].id = msg.channels[i].id;
+		copy_escaped(st->channels[i].type, sizeof(st->channels[i].type),
+		    &msg.channels[i].type);
+		copy_escaped(st->channels[i].target, sizeof(st->channels[i].target),
+		    &msg.channels[i].target);
+		st->channels[i].bytes_in = msg.channels[i].bytes_in;
+		st->channels[i].bytes_out = msg.channels[i].bytes_out;
+	}
 	return NULL;
 }

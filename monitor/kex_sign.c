@@ -9,6 +9,7 @@
  * data of its choosing. The first hash signed is the session identifier,
  * kept here for verifying userauth signatures.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "common/ipc_msg.h"
@@ -113,7 +114,11 @@ handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 		memcpy(c->session_id, h, h_len);
 		c->session_id_len = h_len;
 		c->state = CONN_PREAUTH;
+		rp_log_escape(CBS_data(&req.v_c), CBS_len(&req.v_c), c->client_version,
+		    sizeof(c->client_version));
 	}
+	snprintf(c->kex_alg, sizeof(c->kex_alg), "%s", req.kex);
+	snprintf(c->hostkey_alg, sizeof(c->hostkey_alg), "%s", req.hostkey_alg);
 	if (c->kex_count++ == 0)
 		c->last_kex_ms = now;
 	rp_debug("conn=%llu signed key exchange %u (%s, %s)", (unsigned long long)c->id,

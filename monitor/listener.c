@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -33,47 +34,109 @@ numeric(const struct sockaddr *sa, socklen_t len, char *host, size_t hostsz, uin
 	*port = (uint16_t)atoi(serv);
 }
 
+/* Open one listening socket; -1 (logged) on failure. */
+static int
+open_listener(const struct rp_policy_listen *l)
+{
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof(bound);
+	char host[INET6_ADDRSTRLEN];
+	uint16_t port;
+	int one = 1, fd;
+
+	fd = socket(l->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		rp_error("%s:%u: listen %s: socket: %s", l->pos.file, l->pos.line, l->text,
+		    strerror(errno));
+		return -1;
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* IPv6 sockets take IPv6 only, so [::]:22 and 0.0.0.0:22 can both
+	 * be listed (docs/policy.md). */
+	if (l->addr.ss_family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)&l->addr, l->addrlen) != 0 || listen(fd, 128) != 0) {
+		rp_error("%s:%u: cannot listen on %s: %s", l->pos.file, l->pos.line, l->text,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (getsockname(fd, (struct sockaddr *)&bound, &blen) == 0) {
+		numeric((struct sockaddr *)&bound, blen, host, sizeof(host), &port);
+		rp_info("listening on %s%s%s:%u", bound.ss_family == AF_INET6 ? "[" : "", host,
+		    bound.ss_family == AF_INET6 ? "]" : "", port);
+	}
+	return fd;
+}
+
 int
 listeners_open(struct monitor *m)
 {
-	for (size_t i = 0; i < m->policy->nlistens; i++) {
-		const struct rp_policy_listen *l = &m->policy->listens[i];
-		struct sockaddr_storage bound;
-		socklen_t blen = sizeof(bound);
-		char host[INET6_ADDRSTRLEN];
-		uint16_t port;
-		int one = 1, fd;
+	const struct rp_policy *p = m->policy;
 
-		if (m->nlisten == MAX_LISTENERS) {
-			rp_error("%s:%u: more than %d listen addresses", l->pos.file, l->pos.line,
-			    MAX_LISTENERS);
+	if (p->nlistens > MAX_LISTENERS) {
+		rp_error("more than %d listen addresses", MAX_LISTENERS);
+		return 0;
+	}
+	for (size_t i = 0; i < p->nlistens; i++) {
+		int fd = open_listener(&p->listens[i]);
+
+		if (fd < 0)
 			return 0;
+		m->listen_fds[m->nlisten] = fd;
+		snprintf(m->listen_text[m->nlisten], sizeof(m->listen_text[0]), "%s",
+		    p->listens[i].text);
+		m->nlisten++;
+	}
+	return 1;
+}
+
+int
+listeners_replace(struct monitor *m, const struct rp_policy *np, char *err, size_t errsz)
+{
+	int fds[MAX_LISTENERS], reused[MAX_LISTENERS] = { 0 };
+	size_t n = np->nlistens;
+
+	if (n > MAX_LISTENERS) {
+		snprintf(err, errsz, "more than %d listen addresses", MAX_LISTENERS);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		fds[i] = -1;
+		for (size_t j = 0; j < m->nlisten; j++) {
+			if (!reused[j] && strcmp(m->listen_text[j], np->listens[i].text) == 0) {
+				fds[i] = m->listen_fds[j];
+				reused[j] = 1;
+				break;
+			}
 		}
-		fd = socket(l->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		if (fd < 0) {
-			rp_error("%s:%u: listen %s: socket: %s", l->pos.file, l->pos.line, l->text,
-			    strerror(errno));
+		if (fds[i] < 0 && (fds[i] = open_listener(&np->listens[i])) < 0) {
+			snprintf(err, errsz, "%s:%u: cannot listen on %s (see the log)",
+			    np->listens[i].pos.file, np->listens[i].pos.line, np->listens[i].text);
+			/* Undo: close what this attempt opened. */
+			for (size_t k = 0; k < i; k++) {
+				int ours = 1;
+
+				for (size_t j = 0; j < m->nlisten; j++)
+					if (m->listen_fds[j] == fds[k])
+						ours = 0;
+				if (ours)
+					close(fds[k]);
+			}
 			return 0;
-		}
-		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		/* IPv6 sockets take IPv6 only, so [::]:22 and 0.0.0.0:22
-		 * can both be listed (docs/policy.md). */
-		if (l->addr.ss_family == AF_INET6)
-			(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-		if (bind(fd, (const struct sockaddr *)&l->addr, l->addrlen) != 0 ||
-		    listen(fd, 128) != 0) {
-			rp_error("%s:%u: cannot listen on %s: %s", l->pos.file, l->pos.line, l->text,
-			    strerror(errno));
-			close(fd);
-			return 0;
-		}
-		m->listen_fds[m->nlisten++] = fd;
-		if (getsockname(fd, (struct sockaddr *)&bound, &blen) == 0) {
-			numeric((struct sockaddr *)&bound, blen, host, sizeof(host), &port);
-			rp_info("listening on %s%s%s:%u", bound.ss_family == AF_INET6 ? "[" : "", host,
-			    bound.ss_family == AF_INET6 ? "]" : "", port);
 		}
 	}
+	for (size_t j = 0; j < m->nlisten; j++) {
+		if (!reused[j]) {
+			rp_info("no longer listening on %s", m->listen_text[j]);
+			close(m->listen_fds[j]);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		m->listen_fds[i] = fds[i];
+		snprintf(m->listen_text[i], sizeof(m->listen_text[0]), "%s", np->listens[i].text);
+	}
+	m->nlisten = n;
 	return 1;
 }
 
@@ -115,24 +178,41 @@ listener_accept(struct monitor *m, int lfd)
 				rp_warn("accept: %s", strerror(errno));
 			return;
 		}
+		{
+			char addr[INET6_ADDRSTRLEN], reason[32], rule[256];
+			uint16_t port;
+
+			numeric((struct sockaddr *)&peer, plen, addr, sizeof(addr), &port);
+			if (!admission_check(m, (struct sockaddr *)&peer, reason, sizeof(reason), rule,
+			    sizeof(rule))) {
+				admission_refused(m, addr, port, reason, rule);
+				close(fd);
+				continue;
+			}
+		}
 		/* Interactive traffic: no Nagle delays on small packets. Dead
 		 * peers are found by TCP keep-alives. */
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (m->tcp_nodelay)
+			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		(void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
 		if ((c = conn_new(m)) == NULL) {
 			rp_error("out of memory accepting a connection");
 			close(fd);
 			return;
 		}
+		memcpy(&c->peer_sa, &peer, sizeof(peer));
+		m->accepted_total++;
 		numeric((struct sockaddr *)&peer, plen, c->peer_addr, sizeof(c->peer_addr),
 		    &c->peer_port);
 		if (getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
 			numeric((struct sockaddr *)&local, llen, c->local_addr,
 			    sizeof(c->local_addr), &c->local_port);
 		c->deadline_ms = c->started_ms + (uint64_t)m->policy->login_grace_time_s * 1000;
+		c->started_wall = (int64_t)time(NULL);
 		rp_info("conn=%llu accepted from=%s port=%u to=%s port=%u",
 		    (unsigned long long)c->id, c->peer_addr, c->peer_port, c->local_addr,
 		    c->local_port);
+		monitor_audit_accept(m, c, NULL);
 		if (!spawn_worker(m, c, fd)) {
 			int err = errno;
 			uint64_t id = c->id;

@@ -20,9 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/control.h"
 #include "crypto/pkt_cipher.h"
 #include "monitor/monitor.h"
 
@@ -119,48 +121,82 @@ usage(FILE *out, int status)
 	exit(status);
 }
 
+/* What a poll entry is. */
+enum entry_kind { ENTRY_LISTENER, ENTRY_CONN, ENTRY_CONTROL, ENTRY_CONTROL_CLIENT };
+
+struct entry {
+	enum entry_kind kind;
+	void *ptr;
+};
+
+static int
+min_timeout(int a, int b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
 static void
 run(struct monitor *m, const sigset_t *during_poll)
 {
-	struct pollfd *pfd;
-	struct conn **owner;
-	size_t cap = MAX_LISTENERS + m->max_conns;
+	size_t cap = MAX_LISTENERS + m->max_conns + 64;
+	struct pollfd *pfd = calloc(cap, sizeof(*pfd));
+	struct entry *ent = calloc(cap, sizeof(*ent));
 
-	pfd = calloc(cap, sizeof(*pfd));
-	owner = calloc(cap, sizeof(*owner));
-	if (pfd == NULL || owner == NULL) {
+	if (pfd == NULL || ent == NULL) {
 		rp_error("out of memory");
 		free(pfd);
-		free(owner);
+		free(ent);
 		return;
 	}
 	for (;;) {
-		size_t n = 0, nl = 0;
-		int timeout = conns_check_deadlines(m), r;
+		size_t n = 0;
+		int timeout, r;
 		uint64_t now = monitor_now_ms();
 		struct timespec ts, *tsp = NULL;
+		char err[1024];
 
-		if (got_sigterm)
+		if (got_sigterm) {
+			got_sigterm = 0;
+			monitor_audit_admin(m, "shutdown", 0, "signal");
+			monitor_shutdown(m, 0);
+		}
+		if (m->shutting_down && m->conns == NULL && m->ctl_clients == NULL)
 			break;
+		timeout = min_timeout(conns_check_deadlines(m), control_deadlines(m));
+		timeout = min_timeout(timeout, monitor_shutdown_progress(m));
 		if (m->accept_paused_until_ms > now) {
-			int wait = (int)(m->accept_paused_until_ms - now);
-
-			if (timeout < 0 || wait < timeout)
-				timeout = wait;
-		} else if (m->nconns < m->max_conns) {
+			timeout = min_timeout(timeout, (int)(m->accept_paused_until_ms - now));
+		} else if (m->listening && m->nconns < m->max_conns) {
 			for (size_t i = 0; i < m->nlisten; i++, n++) {
 				pfd[n].fd = m->listen_fds[i];
 				pfd[n].events = POLLIN;
-				owner[n] = NULL;
+				ent[n].kind = ENTRY_LISTENER;
+				ent[n].ptr = NULL;
 			}
 		}
-		nl = n;
+		if (m->ctl_fd >= 0 && n < cap) {
+			pfd[n].fd = m->ctl_fd;
+			pfd[n].events = POLLIN;
+			ent[n].kind = ENTRY_CONTROL;
+			ent[n++].ptr = NULL;
+		}
+		for (struct ctl_client *cl = m->ctl_clients; cl != NULL && n < cap; cl = cl->next) {
+			pfd[n].fd = cl->fd;
+			pfd[n].events = (short)(POLLIN | (rp_buf_len(&cl->out) > 0 ? POLLOUT : 0));
+			ent[n].kind = ENTRY_CONTROL_CLIENT;
+			ent[n++].ptr = cl;
+		}
 		for (struct conn *c = m->conns; c != NULL && n < cap; c = c->next) {
 			if (c->ipc_fd < 0)
 				continue;
 			pfd[n].fd = c->ipc_fd;
 			pfd[n].events = POLLIN;
-			owner[n++] = c;
+			ent[n].kind = ENTRY_CONN;
+			ent[n++].ptr = c;
 		}
 		for (size_t i = 0; i < n; i++)
 			pfd[i].revents = 0;
@@ -174,15 +210,36 @@ run(struct monitor *m, const sigset_t *during_poll)
 			rp_error("ppoll: %s", strerror(errno));
 			break;
 		}
-		if (r > 0) {
-			/* Connections are only freed by reaping, below, so
-			 * every owner[] entry is valid during this pass. */
-			for (size_t i = nl; i < n; i++)
-				if (pfd[i].revents != 0 && owner[i]->ipc_fd == pfd[i].fd)
-					ipc_dispatch(m, owner[i]);
-			for (size_t i = 0; i < nl; i++)
-				if (pfd[i].revents & POLLIN)
+		/* Connections and control clients are only freed by reaping and
+		 * by their own handlers, so later entries stay valid; a client
+		 * entry is looked up again before use. */
+		for (size_t i = 0; r > 0 && i < n; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			switch (ent[i].kind) {
+			case ENTRY_LISTENER:
+				if (m->listening && (pfd[i].revents & POLLIN))
 					listener_accept(m, pfd[i].fd);
+				break;
+			case ENTRY_CONN: {
+				struct conn *c = ent[i].ptr;
+
+				if (c->ipc_fd == pfd[i].fd)
+					ipc_dispatch(m, c);
+				break;
+			}
+			case ENTRY_CONTROL:
+				control_accept(m);
+				break;
+			case ENTRY_CONTROL_CLIENT:
+				for (struct ctl_client *cl = m->ctl_clients; cl != NULL; cl = cl->next) {
+					if (cl == ent[i].ptr) {
+						control_io(m, cl, pfd[i].revents);
+						break;
+					}
+				}
+				break;
+			}
 		}
 		if (got_sigchld) {
 			got_sigchld = 0;
@@ -190,12 +247,13 @@ run(struct monitor *m, const sigset_t *during_poll)
 		}
 		if (got_sighup) {
 			got_sighup = 0;
-			rp_warn("SIGHUP: policy reload is not implemented yet; "
-			    "restart rampartd to apply a changed policy");
+			rp_info("SIGHUP: reloading the policy");
+			(void)monitor_reload(m, err, sizeof(err));
 		}
 	}
+	control_flush_all(m);
 	free(pfd);
-	free(owner);
+	free(ent);
 }
 
 int
@@ -243,6 +301,13 @@ main(int argc, char **argv)
 		return 1;
 	}
 	m.policy_path = policy_path;
+	if ((m.pref = policy_ref_new(m.policy)) == NULL) {
+		rp_error("out of memory");
+		return 1;
+	}
+	snprintf(m.policy_hash, sizeof(m.policy_hash), "%s", m.pref->hash);
+	m.ctl_fd = -1;
+	m.audit.fd = -1;
 	m.max_conns = DEFAULT_MAX_CONNECTIONS;
 	m.next_conn_id = 1;
 	snprintf(m.server_version, sizeof(m.server_version), "SSH-2.0-rampart_%s", RAMPART_VERSION);
@@ -260,16 +325,25 @@ main(int argc, char **argv)
 	}
 	if (!listeners_open(&m))
 		return 1;
+	m.listening = 1;
+	if (!control_open(&m, RP_CONTROL_DEFAULT_PATH))
+		return 1;
+	m.started_ms = monitor_now_ms();
+	m.started_wall = (int64_t)time(NULL);
 	rp_info("rampartd %s started (%s mode, policy %s, worker %s)", RAMPART_VERSION,
 	    m.privileged ? "privileged" : "unprivileged", policy_path, m.worker_path);
+	monitor_audit_daemon(&m, "start", NULL, 1);
 
 	run(&m, &during_poll);
 
-	rp_info("shutting down");
+	rp_info("stopped");
+	monitor_audit_daemon(&m, "stop", NULL, 1);
 	listeners_close(&m);
+	control_close(&m);
 	conns_terminate_all(&m);
 	hostkeys_free(&m);
-	rp_policy_free(m.policy);
+	policy_ref_put(m.pref);
+	audit_close(&m.audit);
 	free(m.worker_path);
 	free(m.msg);
 	return 0;

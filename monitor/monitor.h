@@ -13,8 +13,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "common/buf.h"
 #include "common/ipc.h"
+#include "common/ipc_msg.h"
 #include "crypto/sshkey.h"
+#include "monitor/audit.h"
+#include "monitor/penalty.h"
 #include "policy/policy.h"
 
 #define MAX_LISTENERS 16
@@ -49,12 +53,28 @@ struct session {
 	uint32_t number;
 };
 
+/* What the worker last reported in STATUS (worker-reported figures). */
+struct conn_status {
+	uint64_t bytes_in, bytes_out;
+	uint32_t idle_s;
+	uint64_t updated_ms;
+	size_t nchannels;
+	struct {
+		uint32_t id;
+		char type[RP_IPC_MAX_NAME];
+		char target[RP_IPC_MAX_TARGET];
+		uint64_t bytes_in, bytes_out;
+	} channels[RP_IPC_MAX_STATUS_CHANNELS];
+};
+
 struct conn {
 	struct conn *next;
 	uint64_t id;
+	struct policy_ref *pref;  /* the policy it was admitted under */
 	pid_t worker_pid; /* 0 once reaped */
 	int ipc_fd;       /* -1 once closed */
 	enum conn_state state;
+	struct sockaddr_storage peer_sa;
 	char peer_addr[INET6_ADDRSTRLEN];
 	uint16_t peer_port;
 	char local_addr[INET6_ADDRSTRLEN];
@@ -64,10 +84,23 @@ struct conn {
 	uint8_t session_id[64];
 	size_t session_id_len;
 	unsigned kex_count;
+	unsigned kex_done_count;  /* KEX_DONE reports received */
+	char kex_alg[RP_IPC_MAX_NAME];     /* of the last exchange signed */
+	char hostkey_alg[RP_IPC_MAX_NAME];
+	char cipher[RP_IPC_MAX_NAME * 4]; /* server to client, as reported */
 	unsigned kex_tokens;  /* rate limit of KEX_SIGN (monitor/kex_sign.c) */
 	uint64_t last_kex_ms; /* last refill of kex_tokens */
 	unsigned auth_failures;
+	int auth_exhausted;       /* max-auth-tries reached */
+	int grace_exceeded;       /* login grace time ran out */
 	char user[RP_IPC_MAX_NAME];
+	char auth_method[32];     /* how it authenticated: "publickey" */
+	char auth_key[64];        /* the key's SHA256 fingerprint */
+	struct rp_pubkey *auth_pubkey; /* the key it authenticated with */
+	char client_version[RP_IPC_MAX_VERSION + 1]; /* escaped */
+	int64_t started_wall;     /* time(NULL) at accept, for rampartctl */
+	uint64_t kill_at_ms;      /* asked to disconnect: kill if still here */
+	struct conn_status status;
 	struct session sessions[MAX_SESSIONS_PER_CONN];
 	unsigned log_tokens;
 	uint64_t log_refill_ms;
@@ -79,14 +112,53 @@ struct conn {
 	int have_close;
 };
 
-struct monitor {
+/* A policy shared by the connections admitted under it (reload). */
+struct policy_ref {
 	struct rp_policy *policy;
+	unsigned refs;  /* connections holding it, plus 1 while current */
+	char hash[65];  /* SHA-256 of its files, hex */
+};
+
+/* A rampartctl connection on the control socket. */
+struct ctl_client {
+	struct ctl_client *next;
+	int fd;
+	struct rp_buf in, out;
+	uint64_t deadline_ms;
+	int answered;
+};
+
+struct monitor {
+	struct rp_policy *policy;     /* current: new connections get it */
+	struct policy_ref *pref;      /* holds policy */
 	const char *policy_path;
+	char policy_hash[65];   /* SHA-256 of the policy files, hex */
+	struct audit audit;
+	int64_t started_wall;
+	uint64_t started_ms;
+	uint64_t accepted_total, refused_total;
+	/* Admission at accept (monitor/admission.c). */
+	unsigned startups_begin, startups_rate, startups_full;
+	int audit_failure_refuse;
+	struct penalty_table *penalties;
+	struct penalty_config penalty_cfg;
+	uint64_t refuse_window_ms;
+	unsigned refuse_logged, refuse_suppressed;
+	int listening;           /* 0 after stop-listening or during shutdown */
+	int tcp_nodelay;
+	int shutting_down;
+	uint64_t drain_deadline_ms; /* shutdown --drain: disconnect all then */
+	int drain_disconnected;
+	int ctl_fd;
+	char ctl_path[108];
+	struct ctl_client *ctl_clients;
+	size_t nctl;
 	struct hostkey hostkeys[MAX_HOSTKEYS];
 	size_t nhostkeys;
 	char hostkey_algs[256];
 	char server_version[128];
 	int listen_fds[MAX_LISTENERS];
+	char listen_text[MAX_LISTENERS][80]; /* as the policy wrote them */
 	size_t nlisten;
 	char *worker_path;
 	int privileged; /* running as root: workers drop to worker_uid */
@@ -103,8 +175,27 @@ struct monitor {
 	struct rp_ipc_msg *msg; /* receive buffer, one message at a time */
 };
 
-/* monitor/clock.c */
+/* monitor/conn.c */
 uint64_t monitor_now_ms(void);
+
+/* monitor/audit_events.c: the audit records (monitor/audit.h). */
+void monitor_audit_daemon(struct monitor *m, const char *event, const char *detail, int ok);
+void monitor_audit_accept(struct monitor *m, const struct conn *c, const char *rule);
+void monitor_audit_refuse(struct monitor *m, const char *addr, unsigned port, const char *reason,
+    const char *rule);
+void monitor_audit_kex(struct monitor *m, const struct conn *c, const struct rp_ipc_kex_done *k);
+void monitor_audit_auth(struct monitor *m, const struct conn *c, const char *user,
+    const char *method, const char *stage, const char *fingerprint, const char *result,
+    const char *reason);
+void monitor_audit_session_start(struct monitor *m, const struct conn *c, uint32_t session,
+    const char *type, const void *command, size_t command_len, const char *as, long pid);
+void monitor_audit_session_end(struct monitor *m, const struct conn *c, uint32_t session,
+    int status);
+void monitor_audit_violation(struct monitor *m, const struct conn *c, const char *what);
+void monitor_audit_close(struct monitor *m, const struct conn *c, const char *worker_end,
+    uint64_t duration_s);
+void monitor_audit_admin(struct monitor *m, const char *action, uint64_t conn_id,
+    const char *detail);
 
 /* monitor/hostkeys.c: load and check every host-key of the policy. */
 int hostkeys_load(struct monitor *m);
@@ -120,12 +211,21 @@ int privsep_find_worker(struct monitor *m, const char *override);
 /* monitor/listener.c */
 int listeners_open(struct monitor *m);
 void listeners_close(struct monitor *m);
+/* Listen on np's addresses: keep sockets whose address stays, open the
+ * new ones, close the ones np drops. On failure nothing changes. */
+int listeners_replace(struct monitor *m, const struct rp_policy *np, char *err, size_t errsz);
 /* Accept what is waiting on listener fd (a few at a time). */
 void listener_accept(struct monitor *m, int fd);
 
 /* monitor/conn.c */
 struct conn *conn_new(struct monitor *m);
 struct conn *conn_by_worker_pid(struct monitor *m, pid_t pid);
+/* Ask the worker to send the client SSH_MSG_DISCONNECT and end; it is
+ * killed if it is still there a few seconds later. */
+void conn_disconnect(struct monitor *m, struct conn *c, uint32_t reason, const char *message);
+/* Ask the worker to re-exchange keys. */
+int conn_rekey(struct monitor *m, struct conn *c);
+struct conn *conn_by_id(struct monitor *m, uint64_t id);
 /* Kill the worker and close the IPC socket after a violation; the
  * connection stays until the worker is reaped. */
 void conn_abort(struct monitor *m, struct conn *c, const char *why);
@@ -140,6 +240,49 @@ void conns_reap(struct monitor *m);
 int conns_check_deadlines(struct monitor *m);
 /* Ask every worker and session to end (shutdown). */
 void conns_terminate_all(struct monitor *m);
+
+/* monitor/control.c: the control socket (common/control.h). */
+int control_open(struct monitor *m, const char *path);
+void control_close(struct monitor *m);
+void control_accept(struct monitor *m);
+/* Read, answer, write for one client; frees it when done. */
+void control_io(struct monitor *m, struct ctl_client *cl, short revents);
+/* Drop clients past their deadline; milliseconds to the next one or -1. */
+int control_deadlines(struct monitor *m);
+/* Try to send what is pending to every client (before exit). */
+void control_flush_all(struct monitor *m);
+/* monitor/control_commands.c: run one request; text into out (a table, or
+ * JSON when json is set). Returns enum rp_control_status. */
+int control_run(struct monitor *m, const char *command, size_t nargs,
+    char args[][1024], int json, struct rp_buf *out);
+
+/* monitor/reload.c: load the policy again (SIGHUP, rampartctl reload). On
+ * any error the running policy stays and err says why. */
+int monitor_reload(struct monitor *m, char *err, size_t errsz);
+/* SHA-256 (hex) of the policy's files as they are on disk now. */
+void policy_files_hash(const struct rp_policy *p, char out[65]);
+struct policy_ref *policy_ref_new(struct rp_policy *p);
+void policy_ref_put(struct policy_ref *ref);
+/* Stop or start accepting (rampartctl stop-listening, start-listening). */
+int monitor_stop_listening(struct monitor *m);
+int monitor_start_listening(struct monitor *m, char *err, size_t errsz);
+/* Begin shutting down: no new connections; disconnect everyone now
+ * (drain_ms 0) or when the drain time is over. */
+void monitor_shutdown(struct monitor *m, uint64_t drain_ms);
+/* During shutdown: disconnect everyone when the drain time is over.
+ * Returns milliseconds until then, or -1. */
+int monitor_shutdown_progress(struct monitor *m);
+
+/* monitor/admission.c: 1 when a new connection from peer may proceed;
+ * otherwise reason (and the deciding rule, if any) say why. */
+int admission_check(struct monitor *m, const struct sockaddr *peer, char *reason,
+    size_t reasonsz, char *rule, size_t rulesz);
+/* Count, log and audit a refusal (rate-limited). */
+void admission_refused(struct monitor *m, const char *addr, unsigned port, const char *reason,
+    const char *rule);
+/* The policy's admission rules and their rate limits (monitor/admit_rules.c). */
+int admission_rules_allow(struct monitor *m, const struct sockaddr *peer, uint64_t now,
+    char *rule, size_t rulesz);
 
 /* monitor/spawn_worker.c: start a worker for an accepted socket. */
 int spawn_worker(struct monitor *m, struct conn *c, int client_fd);

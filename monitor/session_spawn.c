@@ -158,7 +158,7 @@ handle_session_exec(struct monitor *m, struct conn *c, uint32_t id, CBS *payload
 			slot = &c->sessions[i];
 	}
 	rp_log_escape(CBS_data(&req.command), CBS_len(&req.command), shown, sizeof(shown));
-	pu = rp_policy_find_user(m->policy, c->user);
+	pu = rp_policy_find_user(c->pref->policy, c->user);
 	if (pu == NULL || !rp_policy_user_may(pu, RP_ACTION_EXEC)) {
 		rp_info("conn=%llu exec denied user=%s command=\"%s\" reason=\"not allowed by policy\"",
 		    (unsigned long long)c->id, c->user, shown);
@@ -215,6 +215,8 @@ handle_session_exec(struct monitor *m, struct conn *c, uint32_t id, CBS *payload
 	slot->number = req.session;
 	rp_info("conn=%llu session %u started user=%s as=%s pid=%ld command=\"%s\"",
 	    (unsigned long long)c->id, req.session, c->user, acct.name, (long)pid, shown);
+	monitor_audit_session_start(m, c, req.session, "exec", CBS_data(&req.command),
+	    CBS_len(&req.command), acct.name, (long)pid);
 	if (rp_ipc_begin(&cbb, RP_IPC_SESSION_STARTED, id))
 		(void)ipc_reply(m, c, &cbb, worker_fds, 3);
 	close_pipes(p);
@@ -243,6 +245,7 @@ session_reaped(struct monitor *m, struct conn *c, struct session *s, int status)
 		    s->number, (long)s->pid, ev.status);
 	}
 	s->in_use = 0;
+	monitor_audit_session_end(m, c, s->number, status);
 	if (c->ipc_fd < 0)
 		return;
 	if (rp_ipc_session_exited_build(&cbb, 0, &ev))

@@ -88,6 +88,35 @@ channels_free_all(struct worker *w)
 }
 
 int
+channel_global_reply(struct worker *w, CBS *msg)
+{
+	(void)msg;
+	/* Only keep-alive probes ask for a global reply; any answer, success
+	 * or failure, shows the client is alive. */
+	w->keepalive_missed = 0;
+	return 1;
+}
+
+void
+channels_status(const struct worker *w, struct rp_ipc_status *st)
+{
+	st->nchannels = 0;
+	for (size_t i = 0; i < MAX_CHANNELS && st->nchannels < RP_IPC_MAX_STATUS_CHANNELS; i++) {
+		const struct channel *ch = &w->ch[i];
+		struct rp_ipc_status_channel *out;
+
+		if (!ch->in_use)
+			continue;
+		out = &st->channels[st->nchannels++];
+		out->id = ch->local_id;
+		CBS_init(&out->type, (const uint8_t *)"session", 7);
+		CBS_init(&out->target, (const uint8_t *)ch->target, strlen(ch->target));
+		out->bytes_in = ch->bytes_in;
+		out->bytes_out = ch->bytes_out;
+	}
+}
+
+int
 channel_global_request(struct worker *w, CBS *msg)
 {
 	char name[RP_IPC_MAX_NAME];
@@ -152,6 +181,8 @@ channel_open(struct worker *w, CBS *msg)
 		return open_failure(w, sender, SSH_OPEN_RESOURCE_SHORTAGE, "too many channels");
 	ch->in_use = 1;
 	ch->remote_id = sender;
+	w->status_dirty = 1;
+	worker_activity(w);
 	for (int i = 0; i < SESSION_NFDS; i++)
 		ch->fd[i] = -1;
 	rp_window_init(&ch->win, CHANNEL_WINDOW, window, maxpacket);
@@ -193,6 +224,8 @@ request_exec(struct worker *w, struct channel *ch, CBS *msg)
 	for (int i = 0; i < SESSION_NFDS; i++)
 		ch->fd[i] = fds[i];
 	ch->started = 1;
+	rp_log_escape(CBS_data(&command), CBS_len(&command), ch->target, sizeof(ch->target));
+	w->status_dirty = 1;
 	return 1;
 }
 
@@ -209,6 +242,7 @@ channel_request(struct worker *w, CBS *msg)
 	if (!ssh_get_name(msg, type, sizeof(type), 0) || !ssh_get_bool(msg, &want_reply))
 		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
 		    "malformed CHANNEL_REQUEST");
+	worker_activity(w);
 	if (strcmp(type, "exec") == 0) {
 		int r = request_exec(w, ch, msg);
 
@@ -249,6 +283,8 @@ channel_data(struct worker *w, CBS *msg, int extended)
 	if (!rp_window_received(&ch->win, CBS_len(&data)))
 		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
 		    "channel window exceeded");
+	ch->bytes_in += CBS_len(&data);
+	worker_activity(w);
 	/* Data nobody will read (extended data from a client, data after the
 	 * process closed its stdin or after EOF) is dropped and its window
 	 * given back, so the client never stalls on it. */
@@ -303,6 +339,7 @@ channel_close(struct worker *w, CBS *msg)
 	/* Both sides closed: the channel number may be reused. The process,
 	 * if still running, sees its pipes close. */
 	release(ch);
+	w->status_dirty = 1;
 	return 1;
 }
 
@@ -418,6 +455,8 @@ pump_output(struct worker *w, struct channel *ch, enum session_fd which)
 			return server_protocol_error(w, SSH_DISCONNECT_BY_APPLICATION,
 			    "cannot queue channel data");
 		rp_window_sent(&ch->win, (size_t)r);
+		ch->bytes_out += (uint64_t)r;
+		worker_activity(w);
 		if ((size_t)r < want)
 			break; /* the pipe is empty for now */
 	}
@@ -513,8 +552,10 @@ channels_progress(struct worker *w)
 		}
 		if (!send_exit(w, ch) || !send_close(w, ch))
 			return 0;
-		if (ch->close_rcvd)
+		if (ch->close_rcvd) {
 			release(ch);
+			w->status_dirty = 1;
+		}
 	}
 	return 1;
 }

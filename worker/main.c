@@ -77,6 +77,7 @@ main(int argc, char **argv)
 	struct rp_transport_config cfg;
 	char err[256];
 	char *version = NULL, *kex = NULL, *hostkey_algs = NULL, *ciphers = NULL, *macs = NULL;
+	char *pubkey_algs = NULL;
 	int ch, status;
 	unsigned long uid, gid;
 
@@ -144,8 +145,13 @@ main(int argc, char **argv)
 	ciphers = cbs_strdup(&hello.ciphers);
 	macs = cbs_strdup(&hello.macs);
 	w.auth_methods = cbs_strdup(&hello.auth_methods);
+	pubkey_algs = cbs_strdup(&hello.pubkey_algs);
+	w.idle_timeout_ms = (uint64_t)hello.idle_timeout_s * 1000;
+	w.keepalive_interval_ms = (uint64_t)hello.keepalive_interval_s * 1000;
+	w.keepalive_count = hello.keepalive_count;
+	w.rekey_interval_ms = (uint64_t)hello.rekey_seconds * 1000;
 	if (version == NULL || kex == NULL || hostkey_algs == NULL || ciphers == NULL ||
-	    macs == NULL || w.auth_methods == NULL) {
+	    macs == NULL || w.auth_methods == NULL || pubkey_algs == NULL) {
 		rp_error("out of memory");
 		return 1;
 	}
@@ -177,7 +183,8 @@ main(int argc, char **argv)
 		}
 		cfg.nhostkeys = i;
 		/* Public key algorithms accepted for user authentication. */
-		cfg.server_sig_algs = "ssh-ed25519";
+		cfg.server_sig_algs = pubkey_algs;
+		cfg.rekey_bytes = hello.rekey_bytes;
 		cfg.sign = mc_sign_exchange;
 		cfg.sign_ctx = &w.mc;
 		w.t = rp_transport_new(RP_WORKER_FD_CLIENT, &cfg);
@@ -198,6 +205,7 @@ main(int argc, char **argv)
 	free(hostkey_algs);
 	free(ciphers);
 	free(macs);
+	free(pubkey_algs);
 	free(w.auth_methods);
 	return status;
 }

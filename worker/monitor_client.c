@@ -44,13 +44,34 @@ static int
 queue_unsolicited(struct monitor_client *mc)
 {
 	struct rp_ipc_msg *m = mc->msg;
-	struct rp_ipc_session_exited ev;
+	struct mc_event ev;
+	struct rp_ipc_disconnect d;
 
-	if (m->type != RP_IPC_SESSION_EXITED || m->id != 0 || m->nfds != 0 ||
-	    !rp_ipc_session_exited_read(&m->payload, &ev))
+	if (m->id != 0 || m->nfds != 0 || mc->nqueued == MC_MAX_QUEUED)
 		return 0;
-	if (mc->nqueued == MC_MAX_QUEUED)
+	memset(&ev, 0, sizeof(ev));
+	switch (m->type) {
+	case RP_IPC_SESSION_EXITED:
+		ev.type = MC_SESSION_EXITED;
+		if (!rp_ipc_session_exited_read(&m->payload, &ev.exited))
+			return 0;
+		break;
+	case RP_IPC_DISCONNECT:
+		ev.type = MC_DISCONNECT;
+		if (!rp_ipc_disconnect_read(&m->payload, &d))
+			return 0;
+		ev.reason = d.reason;
+		rp_log_escape(CBS_data(&d.message), CBS_len(&d.message), ev.message,
+		    sizeof(ev.message));
+		break;
+	case RP_IPC_REKEY:
+		ev.type = MC_REKEY;
+		if (CBS_len(&m->payload) != 0)
+			return 0;
+		break;
+	default:
 		return 0;
+	}
 	mc->queued[mc->nqueued++] = ev;
 	return 1;
 }
@@ -242,8 +263,26 @@ mc_receive(struct monitor_client *mc)
 	return queue_unsolicited(mc) ? 1 : -1;
 }
 
+void
+mc_kex_done(struct monitor_client *mc, const struct rp_ipc_kex_done *m)
+{
+	CBB cbb;
+
+	if (rp_ipc_kex_done_build(&cbb, 0, m))
+		(void)rp_ipc_send(mc->fd, &cbb, NULL, 0, 0);
+}
+
+void
+mc_status(struct monitor_client *mc, const struct rp_ipc_status *m)
+{
+	CBB cbb;
+
+	if (rp_ipc_status_build(&cbb, 0, m))
+		(void)rp_ipc_send(mc->fd, &cbb, NULL, 0, 0);
+}
+
 int
-mc_next_event(struct monitor_client *mc, struct rp_ipc_session_exited *out)
+mc_next_event(struct monitor_client *mc, struct mc_event *out)
 {
 	if (mc->nqueued == 0)
 		return 0;

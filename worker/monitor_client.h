@@ -15,10 +15,24 @@
 
 #define MC_MAX_QUEUED 64
 
+/* What the monitor may send unasked. */
+enum mc_event_type {
+	MC_SESSION_EXITED,
+	MC_DISCONNECT, /* end the connection: reason and message */
+	MC_REKEY,
+};
+
+struct mc_event {
+	enum mc_event_type type;
+	struct rp_ipc_session_exited exited;
+	uint32_t reason;
+	char message[256];
+};
+
 struct monitor_client {
 	int fd;
 	uint32_t next_id;
-	struct rp_ipc_session_exited queued[MC_MAX_QUEUED];
+	struct mc_event queued[MC_MAX_QUEUED];
 	size_t nqueued;
 	/* Receive buffer: one message at a time. */
 	struct rp_ipc_msg *msg;
@@ -57,7 +71,11 @@ void mc_log_sink(enum rp_log_level level, const char *message);
  * readable). Returns 1 when something was read (queued), 0 on end of file,
  * -1 on error or a message the monitor may not send unasked. */
 int mc_receive(struct monitor_client *mc);
-/* Take the next queued SESSION_EXITED; 0 when none. */
-int mc_next_event(struct monitor_client *mc, struct rp_ipc_session_exited *out);
+/* Take the next queued event; 0 when none. */
+int mc_next_event(struct monitor_client *mc, struct mc_event *out);
+
+/* Reports without a reply (common/ipc.h KEX_DONE and STATUS). */
+void mc_kex_done(struct monitor_client *mc, const struct rp_ipc_kex_done *m);
+void mc_status(struct monitor_client *mc, const struct rp_ipc_status *m);
 
 #endif

@@ -38,6 +38,8 @@ static const struct handler handlers[] = {
 	{ SSH_MSG_SERVICE_REQUEST, PHASE_ANY, userauth_service_request },
 	{ SSH_MSG_USERAUTH_REQUEST, PHASE_USERAUTH, userauth_request },
 	{ SSH_MSG_GLOBAL_REQUEST, PHASE_CONNECTION, channel_global_request },
+	{ SSH_MSG_REQUEST_SUCCESS, PHASE_CONNECTION, channel_global_reply },
+	{ SSH_MSG_REQUEST_FAILURE, PHASE_CONNECTION, channel_global_reply },
 	{ SSH_MSG_CHANNEL_OPEN, PHASE_CONNECTION, channel_open },
 	{ SSH_MSG_CHANNEL_WINDOW_ADJUST, PHASE_CONNECTION, channel_window_adjust },
 	{ SSH_MSG_CHANNEL_DATA, PHASE_CONNECTION, data_plain },

@@ -41,6 +41,9 @@ struct channel {
 	int eof_rcvd, eof_sent, close_rcvd, close_sent;
 	int exited;
 	struct rp_ipc_session_exited exit;
+	/* For STATUS: channel bytes each way and what it runs. */
+	uint64_t bytes_in, bytes_out;
+	char target[RP_IPC_MAX_TARGET];
 };
 
 struct worker {
@@ -55,7 +58,26 @@ struct worker {
 	struct channel ch[MAX_CHANNELS];
 	uint32_t next_session;
 	int no_more_sessions;
+
+	/* Timers from the monitor's HELLO (0: off). Times are monotonic ms. */
+	uint64_t idle_timeout_ms;
+	uint64_t keepalive_interval_ms;
+	unsigned keepalive_count;
+	uint64_t rekey_interval_ms;
+	uint64_t last_activity_ms;  /* channel opens, requests and data */
+	uint64_t next_keepalive_ms;
+	unsigned keepalive_missed;  /* probes sent without an answer */
+	uint64_t last_kex_ms;       /* the last completed key exchange */
+	unsigned kex_reported;      /* exchanges already told to the monitor */
+	int status_dirty;           /* channels changed since the last STATUS */
+	uint64_t last_status_ms;
+	uint64_t status_in, status_out; /* byte counts in the last STATUS */
 };
+
+/* worker/loop.c: the monotonic clock in milliseconds. */
+uint64_t worker_now_ms(void);
+/* Something happened on a channel: the connection is not idle. */
+void worker_activity(struct worker *w);
 
 /* worker/server.c: one application message from the transport. Returns 0
  * when the connection must end (rp_transport_disconnect was called). */
@@ -76,6 +98,10 @@ int channel_eof(struct worker *w, CBS *msg);
 int channel_close(struct worker *w, CBS *msg);
 int channel_window_adjust(struct worker *w, CBS *msg);
 int channel_reply_ignored(struct worker *w, CBS *msg);
+/* REQUEST_SUCCESS or REQUEST_FAILURE: the answer to a keep-alive probe. */
+int channel_global_reply(struct worker *w, CBS *msg);
+/* Fill a STATUS message with the channels. */
+void channels_status(const struct worker *w, struct rp_ipc_status *st);
 /* The session's process ended (from the monitor). */
 int channels_session_exited(struct worker *w, const struct rp_ipc_session_exited *ev);
 /* Event loop glue: add the session descriptors that have work to pfd
