@@ -37,6 +37,8 @@ struct rp_json {
 	uint8_t kind[RP_JSON_MAX_DEPTH];
 	uint8_t has_items[RP_JSON_MAX_DEPTH];
 	int want_value;
+	/* The top-level value is complete: nothing more may be written. */
+	int done;
 	int error;
 };
 
