@@ -202,9 +202,14 @@ rp_cmd_control(int argc, char **argv)
 			drain = optarg;
 			break;
 		case ':':
+			/* Always the last of its word, so optind is past it. */
 			return usage_error(c, "option %s needs an argument", argv[optind - 1]);
 		default:
-			return usage_error(c, "unknown option %s", argv[optind - 1]);
+			/* optopt is 0 for a long option, which is a word of its own. */
+			if (optopt != 0)
+				return usage_error(c, "unknown option -%c", optopt);
+			return usage_error(c, "unknown option %.*s",
+			    (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
 		}
 	}
 	argc -= optind;

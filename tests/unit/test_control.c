@@ -986,6 +986,8 @@ static const struct usage_case {
 	{ { "status", "--drain", "5m" }, "unknown option --drain" },
 	{ { "status", "--bogus" }, "unknown option --bogus" },
 	{ { "status", "-x" }, "unknown option -x" },
+	{ { "status", "--json", "-xj" }, "unknown option -x" },
+	{ { "status", "--bogus=1" }, "unknown option --bogus\n" },
 	{ { "status", "-s" }, "needs an argument" },
 	{ { "status", "-s", "" }, "socket path is empty" },
 	{ { "shutdown", "--drain" }, "needs an argument" },
