@@ -49,6 +49,7 @@ void rp_json_array_begin(struct rp_json *j);
 void rp_json_array_end(struct rp_json *j);
 /* In an object: the key of the next value. */
 void rp_json_key(struct rp_json *j, const char *key);
+/* A NUL-terminated string; NULL is written as null. */
 void rp_json_string(struct rp_json *j, const char *s);
 /* A string of len bytes that may hold anything (NUL, invalid UTF-8). */
 void rp_json_string_bytes(struct rp_json *j, const void *s, size_t len);
