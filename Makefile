@@ -88,8 +88,9 @@ $(BUILD)/rampart-worker: $(call obj,$(WORKER_SRC)) $(LIB)
 $(BUILD)/rampartctl: $(call obj,$(TOOLS_SRC)) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# Unit tests may test monitor modules too (everything but its main()).
-$(BUILD)/tests/unit-tests: $(call obj,$(UNIT_SRC) $(MONITOR_LIB_SRC)) $(LIB)
+# Unit tests may test monitor modules too (everything but its main()). The
+# control suite runs the rampartctl next to them, so it is built first.
+$(BUILD)/tests/unit-tests: $(call obj,$(UNIT_SRC) $(MONITOR_LIB_SRC)) $(LIB) | $(BUILD)/rampartctl
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $$(pkg-config --libs check)
 

@@ -37,6 +37,8 @@ struct rp_json {
 	uint8_t kind[RP_JSON_MAX_DEPTH];
 	uint8_t has_items[RP_JSON_MAX_DEPTH];
 	int want_value;
+	/* The top-level value is complete: nothing more may be written. */
+	int done;
 	int error;
 };
 
@@ -47,6 +49,7 @@ void rp_json_array_begin(struct rp_json *j);
 void rp_json_array_end(struct rp_json *j);
 /* In an object: the key of the next value. */
 void rp_json_key(struct rp_json *j, const char *key);
+/* A NUL-terminated string; NULL is written as null. */
 void rp_json_string(struct rp_json *j, const char *s);
 /* A string of len bytes that may hold anything (NUL, invalid UTF-8). */
 void rp_json_string_bytes(struct rp_json *j, const void *s, size_t len);

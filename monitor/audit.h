@@ -40,6 +40,7 @@ struct audit {
 	int fd;       /* -1 when closed */
 	int syslog;   /* also to syslog(3), LOG_AUTHPRIV | LOG_INFO */
 	int healthy;  /* 0 after a failed write, until one succeeds */
+	int torn;     /* a short write left the file ending mid-line */
 	uint64_t records;
 	uint64_t failures;
 };
@@ -48,6 +49,7 @@ struct audit_record {
 	struct audit *a;
 	CBB cbb;
 	struct rp_json j;
+	int truncated; /* a field did not fit: it and all later ones dropped */
 	uint8_t buf[AUDIT_MAX_RECORD];
 };
 
@@ -60,7 +62,11 @@ int audit_reopen(struct audit *a, char *err, size_t errsz);
 void audit_close(struct audit *a);
 int audit_healthy(const struct audit *a);
 
-/* conn_id 0: a daemon event without "conn". */
+/* conn_id 0: a daemon event without "conn". Every audit_begin must be
+ * followed by audit_end, which releases the record. A line (newline
+ * included) is at most AUDIT_MAX_RECORD bytes: a field that does not fit
+ * is dropped with every field after it, and the record ends with
+ * "truncated":true. */
 void audit_begin(struct audit_record *r, struct audit *a, const char *event, uint64_t conn_id);
 void audit_str(struct audit_record *r, const char *key, const char *value);
 /* Peer-provided bytes (version strings, user names): escaped safely. */

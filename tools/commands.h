@@ -1,7 +1,8 @@
 /*
  * tools/commands.h: rampartctl's subcommands, one file each. Each takes the
  * arguments from its own name on (argv[0] is "keygen", ...) and returns the
- * process exit status: 0 done, 1 failed, 2 usage error.
+ * process exit status: 0 done, 1 failed, 2 usage error (and for the control
+ * commands, 3: rampartd could not be reached).
  */
 #ifndef RAMPART_TOOLS_COMMANDS_H
 #define RAMPART_TOOLS_COMMANDS_H
@@ -11,5 +12,20 @@
 /* keygen -t ed25519 -f PATH [-C COMMENT]: tools/keygen.c */
 int rp_cmd_keygen(int argc, char **argv);
 void rp_cmd_keygen_usage(FILE *out);
+
+/* The control commands, tools/ctl_commands.c: one run function for all of
+ * them (it goes by argv[0]), one usage function each.
+ *     status, connections, disconnect ID [MESSAGE], rekey ID,
+ *     stop-listening, start-listening, shutdown [--drain DURATION], reload
+ * each with [--json] [-s SOCKET]. */
+int rp_cmd_control(int argc, char **argv);
+void rp_cmd_status_usage(FILE *out);
+void rp_cmd_connections_usage(FILE *out);
+void rp_cmd_disconnect_usage(FILE *out);
+void rp_cmd_rekey_usage(FILE *out);
+void rp_cmd_stop_listening_usage(FILE *out);
+void rp_cmd_start_listening_usage(FILE *out);
+void rp_cmd_shutdown_usage(FILE *out);
+void rp_cmd_reload_usage(FILE *out);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tools/commands.h"
+#include "tools/ctl_client.h"
 
 static const struct command {
 	const char *name;
@@ -14,6 +15,14 @@ static const struct command {
 	void (*usage)(FILE *out);
 } commands[] = {
 	{ "keygen", rp_cmd_keygen, rp_cmd_keygen_usage },
+	{ "status", rp_cmd_control, rp_cmd_status_usage },
+	{ "connections", rp_cmd_control, rp_cmd_connections_usage },
+	{ "disconnect", rp_cmd_control, rp_cmd_disconnect_usage },
+	{ "rekey", rp_cmd_control, rp_cmd_rekey_usage },
+	{ "stop-listening", rp_cmd_control, rp_cmd_stop_listening_usage },
+	{ "start-listening", rp_cmd_control, rp_cmd_start_listening_usage },
+	{ "shutdown", rp_cmd_control, rp_cmd_shutdown_usage },
+	{ "reload", rp_cmd_control, rp_cmd_reload_usage },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -27,6 +36,13 @@ usage(FILE *out)
 	    "commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		commands[i].usage(out);
+	fprintf(out, "\n"
+	    "The control commands (status ... reload) talk to rampartd over its socket:\n"
+	    "-s SOCKET, else $RAMPART_CONTROL_SOCKET, else %s.\n"
+	    "They wait up to $RAMPART_CONTROL_TIMEOUT (default %ds) for the answer and\n"
+	    "exit 0 when done, 1 when refused or failed, 2 on a usage error, %d when\n"
+	    "rampartd cannot be reached.\n", RP_CONTROL_DEFAULT_PATH, RP_CTL_TIMEOUT,
+	    RP_CTL_EXIT_UNREACHABLE);
 }
 
 int
