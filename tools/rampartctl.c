@@ -14,6 +14,8 @@ static const struct command {
 	void (*usage)(FILE *out);
 } commands[] = {
 	{ "keygen", rp_cmd_keygen, rp_cmd_keygen_usage },
+	{ "check", rp_cmd_check, rp_cmd_check_usage },
+	{ "explain", rp_cmd_explain, rp_cmd_explain_usage },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
