@@ -199,28 +199,49 @@ explain_principal(FILE *out, const struct rp_principal *pr)
 }
 
 static void
+chain_text(const struct rp_auth_chain *c, char *buf, size_t bufsz, const char **missing)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	*missing = NULL;
+	for (size_t m = 0; m < c->n && off < bufsz; m++) {
+		off += (size_t)snprintf(buf + off, bufsz - off, "%s%s", m ? "+" : "",
+		    rp_auth_method_name(c->methods[m]));
+		if (*missing == NULL && !rp_auth_method_in_effect(c->methods[m]))
+			*missing = rp_auth_method_name(c->methods[m]);
+	}
+}
+
+/* "auth: publickey+keyboard-interactive or publickey (group admins,
+ * FILE:LINE)", then a note for each chain that cannot complete yet. */
+static void
 explain_auth(FILE *out, const struct rp_principal *pr)
 {
 	const struct rp_auth_chain *chains;
-	const char *from;
-	size_t n;
+	const char *from, *missing;
+	char buf[128];
+	size_t n, blocked = 0;
 
 	chains = rp_principal_auth(pr, &n, &from);
 	fprintf(out, "auth: ");
 	for (size_t i = 0; i < n; i++) {
-		int works = 1;
-		fprintf(out, "%s", i ? " or " : "");
-		for (size_t m = 0; m < chains[i].n; m++) {
-			fprintf(out, "%s%s", m ? "+" : "", rp_auth_method_name(chains[i].methods[m]));
-			works &= rp_auth_method_in_effect(chains[i].methods[m]);
-		}
-		if (!works)
-			fprintf(out, " (not yet in effect)");
+		chain_text(&chains[i], buf, sizeof(buf), &missing);
+		fprintf(out, "%s%s", i ? " or " : "", buf);
 	}
 	if (chains[0].pos.line != 0)
 		fprintf(out, " (%s, %s:%u)\n", from, chains[0].pos.file, chains[0].pos.line);
 	else
 		fprintf(out, " (%s)\n", from);
+	for (size_t i = 0; i < n; i++) {
+		chain_text(&chains[i], buf, sizeof(buf), &missing);
+		if (missing == NULL)
+			continue;
+		blocked++;
+		fprintf(out, "note: %s cannot complete yet: %s is not in effect\n", buf, missing);
+	}
+	if (blocked == n)
+		fprintf(out, "note: no auth chain can complete yet, so %s cannot log in\n", pr->name);
 }
 
 int

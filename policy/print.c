@@ -350,23 +350,29 @@ listed_in(const struct rp_policy_group *g, const char *name)
 	return 0;
 }
 
-/* "# then: group admins, group developers; and groups with system-group
- * members it is in at login". */
+/* "# evaluation: this block, then group admins, group ops (if alice is in
+ * Unix group wheel)": the groups that can apply, in evaluation order. */
 static void
 print_evaluation(FILE *out, const struct rp_policy *policy, const char *name)
 {
-	size_t n = 0, nsystem = 0;
+	size_t n = 0;
 
 	fprintf(out, "\t# evaluation: this block");
 	for (size_t i = 0; i < policy->ngroups; i++) {
-		if (listed_in(&policy->groups[i], name))
-			fprintf(out, "%sgroup %s", n++ ? ", " : ", then ", policy->groups[i].name);
-		else if (policy->groups[i].nsystem_groups > 0)
-			nsystem++;
+		const struct rp_policy_group *g = &policy->groups[i];
+		if (!listed_in(g, name) && g->nsystem_groups == 0)
+			continue;
+		fprintf(out, "%sgroup %s", n++ ? ", " : ", then ", g->name);
+		if (listed_in(g, name))
+			continue;
+		fprintf(out, " (if %s is in Unix group", name);
+		for (size_t k = 0; k < g->nsystem_groups; k++)
+			fprintf(out, "%s %s", k == 0 ? "" : k + 1 == g->nsystem_groups ? " or" : ",",
+			    g->system_groups[k]);
+		fputc(')', out);
 	}
-	if (nsystem > 0)
-		fprintf(out, "%s; groups with system-group in block order if the system says so",
-		    n ? "" : ", then");
+	if (n == 0)
+		fprintf(out, " only");
 	fputc('\n', out);
 }
 
