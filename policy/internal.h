@@ -276,7 +276,8 @@ int rp_alg_edit(enum rp_alg_kind kind, const char *text, char **out, char *why,
 
 /* --- rules.c ------------------------------------------------------------------------ */
 
-/* Does the rule's action, target and conditions match? */
+/* Does the rule's action, target and conditions match? from or when may
+ * be NULL (unknown): a condition on them then fails closed. */
 int rp_rule_matches(const struct rp_rule *rule, const struct rp_addr *from,
     const struct rp_when *when, const struct rp_request *req);
 

@@ -363,7 +363,8 @@ struct rp_decision {
 
 /* Decide req for principal, connected from `from`, at `when`: the first
  * matching rule of the user block, then of each group in order. Returns
- * out->allow. */
+ * out->allow. from or when may be NULL when unknown: a rule conditioned on
+ * them then fails closed (an allow does not match, a deny does). */
 int rp_policy_decide(const struct rp_policy *policy, const struct rp_principal *principal,
     const struct rp_addr *from, const struct rp_when *when, const struct rp_request *req,
     struct rp_decision *out);

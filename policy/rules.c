@@ -609,9 +609,11 @@ rp_rule_matches(const struct rp_rule *r, const struct rp_addr *from,
 
 	if (r->action != req->action)
 		return 0;
-	if (r->has_from && (from == NULL || !rp_sources_match(&r->from, from)))
+	/* A condition on something unknown (NULL) fails closed: an allow
+	 * does not match, a deny does. */
+	if (r->has_from && (from == NULL ? r->allow : !rp_sources_match(&r->from, from)))
 		return 0;
-	if (r->at.set && (when == NULL || !rp_window_contains(&r->at, when)))
+	if (r->at.set && (when == NULL ? r->allow : !rp_window_contains(&r->at, when)))
 		return 0;
 	switch (r->action) {
 	case RP_ACTION_EXEC:

@@ -779,6 +779,39 @@ START_TEST(test_from_and_at_conditions_must_all_hold)
 }
 END_TEST
 
+START_TEST(test_unknown_conditions_fail_closed)
+{
+	struct rp_policy *policy = LOAD_OK(BASE "user u {\n"
+	    "\tdeny exec \"rm\" from 192.0.2.0/24\n"
+	    "\tdeny exec \"halt\" at Sat,Sun 00:00-24:00\n"
+	    "\tallow exec from 10.0.0.0/8\n"
+	    "\tallow exec \"id\" at * 00:00-24:00\n"
+	    "\tallow exec \"ls\"\n}\n");
+	struct rp_principal pr;
+	struct rp_request req = { RP_ACTION_EXEC, "rm", 0, NULL, 0 };
+	struct rp_when when = at(MON, 12, 0);
+	struct rp_addr from = addr("10.0.0.1");
+	struct rp_decision d;
+
+	ck_assert(rp_policy_resolve(policy, "u", &pr));
+	ck_assert(!rp_policy_decide(policy, &pr, NULL, &when, &req, &d));
+	ck_assert_uint_eq(d.pos.line, 4);
+	req.name = "halt";
+	ck_assert(!rp_policy_decide(policy, &pr, &from, NULL, &req, &d));
+	ck_assert_uint_eq(d.pos.line, 5);
+	req.name = "id";
+	ck_assert(!rp_policy_decide(policy, &pr, NULL, NULL, &req, &d));
+	ck_assert_ptr_null(d.rule); /* neither allow can be shown to hold */
+	req.name = "ls";
+	ck_assert(rp_policy_decide(policy, &pr, NULL, &when, &req, &d));
+	ck_assert_uint_eq(d.pos.line, 8);
+	ck_assert(rp_policy_decide(policy, &pr, &from, &when, &req, &d));
+	ck_assert_uint_eq(d.pos.line, 6);
+	rp_principal_clear(&pr);
+	rp_policy_free(policy);
+}
+END_TEST
+
 START_TEST(test_windows_across_midnight)
 {
 	struct rp_window w;
@@ -1520,6 +1553,7 @@ RP_TEST_SUITE(policy_decide)
 	tcase_add_test(rules, test_forward_hosts_cidrs_and_ports);
 	tcase_add_test(rules, test_remote_forward_binds);
 	tcase_add_test(rules, test_from_and_at_conditions_must_all_hold);
+	tcase_add_test(rules, test_unknown_conditions_fail_closed);
 	tcase_add_test(rules, test_windows_across_midnight);
 	tcase_add_test(rules, test_when_from_time_is_local);
 	tcase_add_test(rules, test_rule_errors);

@@ -446,6 +446,58 @@ START_TEST(test_penalties_errors)
 }
 END_TEST
 
+/* --- advice --------------------------------------------------------------- */
+
+struct warnings {
+	char msg[8][512];
+	size_t n;
+};
+
+static void
+collect(void *ctx, const char *message)
+{
+	struct warnings *w = ctx;
+
+	ck_assert(w->n < 8);
+	snprintf(w->msg[w->n++], sizeof(w->msg[0]), "%s", message);
+}
+
+START_TEST(test_advice)
+{
+	struct rp_policy *policy = LOAD_OK(BASE "refuse from 10.0.0.0/8\n"
+	    "group g {\n\tmembers a\n\tallow login\n}\n"
+	    "group s {\n\tsystem-group staff\n}\n"
+	    "user a {\n}\nuser b {\n\tallow exec\n}\n");
+	struct rp_policy_diag diag;
+	struct warnings w;
+
+	memset(&diag, 0, sizeof(diag));
+	memset(&w, 0, sizeof(w));
+	diag.warn = collect;
+	diag.warn_ctx = &w;
+	rp_policy_advise(policy, &diag);
+	ck_assert_uint_eq(w.n, 3);
+	ck_assert_str_eq(w.msg[0], "t.conf: no 'admit' rule: every connection is refused; add "
+	    "one such as admit from 10.0.0.0/8, or admit from any");
+	ck_assert_str_eq(w.msg[1], "t.conf: no audit log: add 'audit-log PATH' or 'audit-log "
+	    "syslog' to keep a record of connections and logins");
+	ck_assert_str_eq(w.msg[2], "t.conf:13:1: user b has no 'allow login' rule, in their block "
+	    "or their groups', and cannot log in");
+	rp_policy_free(policy);
+
+	policy = LOAD_OK(BASE "admit from any\naudit-log syslog\n"
+	    "group s {\n\tsystem-group staff\n\tallow login\n}\nuser b {\n}\n");
+	memset(&w, 0, sizeof(w));
+	rp_policy_advise(policy, &diag);
+	ck_assert_uint_eq(w.n, 0); /* b may be in staff when logging in */
+	rp_policy_free(policy);
+	/* Without a diag, advice goes nowhere. */
+	policy = LOAD_OK(BASE);
+	rp_policy_advise(policy, NULL);
+	rp_policy_free(policy);
+}
+END_TEST
+
 /* --- algorithm lists ----------------------------------------------------- */
 
 static void
@@ -591,6 +643,7 @@ RP_TEST_SUITE(policy_settings)
 	tcase_add_test(settings, test_timeouts_and_limits);
 	tcase_add_test(settings, test_keywords_and_paths);
 	tcase_add_test(settings, test_penalties_errors);
+	tcase_add_test(settings, test_advice);
 	suite_add_tcase(s, settings);
 
 	tcase_add_test(algorithms, test_algorithm_edits);
