@@ -39,7 +39,8 @@ rp_cmd_check(int argc, char **argv)
 	int ch;
 
 	optind = 1;
-	while ((ch = getopt(argc, argv, "+f:h")) != -1) {
+	opterr = 0;
+	while ((ch = getopt(argc, argv, "+:f:h")) != -1) {
 		switch (ch) {
 		case 'f':
 			path = optarg;
@@ -48,7 +49,8 @@ rp_cmd_check(int argc, char **argv)
 			rp_cmd_check_usage(stdout);
 			return 0;
 		default:
-			fputs("usage:\n", stderr);
+			fprintf(stderr, "rampartctl: check: %s -%c\nusage:\n", ch == ':' ?
+			    "missing value for" : "unknown option", optopt);
 			rp_cmd_check_usage(stderr);
 			return 2;
 		}
