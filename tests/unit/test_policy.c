@@ -617,6 +617,15 @@ START_TEST(test_setting_bounds)
 	EXPECT_ERROR(BASE "worker-chroot var/empty\n", "t.conf:3:15: ",
 	    "'worker-chroot' expects an absolute path, got 'var/empty'");
 	EXPECT_ERROR(BASE "host-key \"\"\n", "t.conf:3:10: ", "empty path; expected a file name");
+	{
+		char text[5000];
+		size_t n = strlen(BASE "host-key /");
+		memcpy(text, BASE "host-key /", n);
+		memset(text + n, 'a', 4095); /* with the '/', 4096 bytes: no room for the NUL */
+		memcpy(text + n + 4095, "\n", 2);
+		EXPECT_ERROR(text, "t.conf:3:10: ", "path longer than 4095 bytes; expected a shorter "
+		    "path");
+	}
 }
 END_TEST
 

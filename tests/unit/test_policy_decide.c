@@ -1358,12 +1358,27 @@ START_TEST(test_login_time_key_files_must_be_safe)
 	snprintf(want, sizeof(want), "t.conf:4:2: authorized-keys file '%s' for u skipped: "
 	    "writable by group or others", path);
 	ck_assert_str_eq(w.msg[0], want);
-	/* Owned by someone else (root owns it; tell the check the user is
-	 * uid 12345 and root still passes). */
+	/* Owned by someone other than root or the user (only root can give a
+	 * file away to test this). */
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chmod(path, 0644), 0);
+		ck_assert_int_eq(chown(path, 4242, 0), 0);
+		memset(&w, 0, sizeof(w));
+		ck_assert(!rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src));
+		ck_assert_uint_eq(w.n, 1);
+		snprintf(want, sizeof(want), "t.conf:4:2: authorized-keys file '%s' for u skipped: "
+		    "owned by uid 4242, not by root or the user", path);
+		ck_assert_str_eq(w.msg[0], want);
+		acct.uid = 4242;
+		ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src));
+		ck_assert_int_eq(chown(path, 0, 0), 0);
+		acct.uid = getuid();
+	}
+	/* Owned by root: fine whoever the user is. */
 	ck_assert_int_eq(chmod(path, 0644), 0);
 	acct.uid = 12345;
 	ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src) ==
-	    (getuid() == 0));
+	    (geteuid() == 0));
 	acct.uid = getuid();
 	ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src));
 	rp_principal_clear(&pr);
@@ -1416,6 +1431,24 @@ START_TEST(test_group_credentials_and_cas)
 	ck_assert_uint_eq(b->cas[0].nprincipals, 2);
 	ck_assert_str_eq(b->cas[0].principals[1], "ops@corp");
 	ck_assert_uint_eq(b->cas[1].nkeys, 2);
+	rp_policy_free(policy);
+	/* A CA file without a usable key warns. */
+	temp_file(&t, "empty.pub", "# nothing here\n", 0644);
+	snprintf(text, sizeof(text), BASE "user u {\n\ttrusted-user-ca-file %s/empty.pub "
+	    "principals u\n}\n", t.path);
+	policy = load_ok(text, &w, __LINE__);
+	ck_assert_uint_eq(w.n, 1);
+	snprintf(text, sizeof(text), "t.conf:4:2: no usable CA key in '%s/empty.pub'", t.path);
+	ck_assert_str_eq(w.msg[0], text);
+	rp_policy_free(policy);
+	snprintf(text, sizeof(text), BASE "group g {\n"
+	    "\tauthorized-key \"" KEY1 "\"\n"
+	    "\ttrusted-user-ca \"" KEY1 " ca0\" principals alice,ops@corp\n"
+	    "\ttrusted-user-ca-file %s/ca.pub\n"
+	    "\tpassword system\n\ttotp-secrets totp.db\n"
+	    "\ttotp-prompt \"Code: \"\n\tauth-instruction \"Use your token\"\n}\n", t.path);
+	policy = load_ok(text, &w, __LINE__);
+	b = policy->groups[0].block;
 	ck_assert_uint_eq(b->cas[1].nprincipals, 0);
 	ck_assert_uint_eq(b->password_system.line, 7);
 	ck_assert_str_eq(b->totp_secrets.value, "totp.db");

@@ -598,6 +598,17 @@ START_TEST(test_algorithm_edits)
 	EDIT_ERROR(RP_ALG_CIPHER, "aes*", 0, "'aes*': wildcards are only allowed in a '-' list");
 	EDIT_ERROR(RP_ALG_CIPHER, "^aes*-gcm@openssh.com", 1, "'aes*-gcm@openssh.com': wildcards "
 	    "are only allowed in a '-' list");
+	/* Bounds on what a list may hold. */
+	{
+		char name[80], list[64 * 12];
+		size_t off = 0;
+		memset(name, 'a', 64);
+		name[64] = '\0';
+		EDIT_ERROR(RP_ALG_CIPHER, name, 0, "name too long");
+		for (int i = 0; i < 65; i++)
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%sx%d", i ? "," : "", i);
+		EDIT_ERROR(RP_ALG_CIPHER, list, 10 * 3 + 54 * 4, "too many names in the list");
+	}
 	/* Nothing left. */
 	EDIT_ERROR(RP_ALG_CIPHER, "-*", 0, "the list leaves no cipher; expected at least one");
 	EDIT_ERROR(RP_ALG_HOSTKEY, "-ssh-ed25519", 0, "the list leaves no host key algorithm; "
