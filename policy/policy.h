@@ -391,7 +391,10 @@ struct rp_key_source {
  * larger than 1 MiB, is writable by group or others, or is owned by
  * someone other than root or acct->uid is skipped with a warning; bad lines
  * are skipped with a warning naming file and line (through diag, which may
- * be NULL). Returns 1 with *out filled when authorized. */
+ * be NULL). acct may be NULL: %h files are skipped and other login-time
+ * files must be owned by root. Plain keys only: certificates are not
+ * accepted yet, so trusted-user-ca lines authorize nothing. Returns 1 with
+ * *out filled when authorized. */
 int rp_policy_authorize_key(const struct rp_policy *policy,
     const struct rp_principal *principal, const struct rp_pubkey *key,
     const struct rp_account *acct, struct rp_policy_diag *diag, struct rp_key_source *out);
