@@ -128,6 +128,23 @@ monitor_audit_session_start(struct monitor *m, const struct conn *c, uint32_t se
 }
 
 void
+monitor_audit_session_denied(struct monitor *m, const struct conn *c, const char *type,
+    const void *command, size_t command_len, const char *reason, const char *rule)
+{
+	struct audit_record r;
+
+	audit_begin(&r, &m->audit, "session-denied", c->id);
+	conn_fields(&r, c);
+	audit_str(&r, "type", type);
+	if (command != NULL)
+		audit_bytes(&r, "command", command, command_len);
+	audit_str(&r, "reason", reason);
+	if (rule != NULL)
+		audit_str(&r, "rule", rule);
+	audit_end(&r);
+}
+
+void
 monitor_audit_session_end(struct monitor *m, const struct conn *c, uint32_t session, int status)
 {
 	struct audit_record r;

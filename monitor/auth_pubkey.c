@@ -14,6 +14,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/ipc_msg.h"
 #include "common/log.h"
@@ -24,39 +25,120 @@
 struct candidate {
 	struct rp_pubkey *key;
 	char fingerprint[64];
-	const char *reason; /* why it is not acceptable, for the log */
+	char reason[200]; /* why it is not acceptable, for the log */
 };
+
+/* Does one of the principal's auth chains consist of publickey alone?
+ * Chains that need more (publickey then keyboard-interactive) cannot
+ * complete yet: partial success comes with the methods it needs. */
+static int
+publickey_completes(const struct rp_principal *pr, char *why, size_t whysz)
+{
+	size_t n;
+	const char *from;
+	const struct rp_auth_chain *chains = rp_principal_auth(pr, &n, &from);
+	int mentioned = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (chains[i].n == 1 && chains[i].methods[0] == RP_AUTH_PUBLICKEY)
+			return 1;
+		for (size_t k = 0; k < chains[i].n; k++)
+			mentioned |= chains[i].methods[k] == RP_AUTH_PUBLICKEY;
+	}
+	snprintf(why, whysz, mentioned ?
+	    "the auth chains of %s need a second method after publickey, not implemented yet" :
+	    "publickey is not among the auth methods of %s", from);
+	return 0;
+}
+
+static void
+key_file_warning(void *ctx, const char *message)
+{
+	(void)ctx;
+	rp_warn("policy: %s", message);
+}
+
+int
+login_allowed(const struct monitor *m, const struct rp_policy *p, const struct conn *c,
+    const char *user, const struct rp_pubkey *key, char *why, size_t whysz, char *rule,
+    size_t rulesz)
+{
+	struct rp_principal pr;
+	struct rp_account acct;
+	struct rp_key_source src;
+	struct rp_policy_diag diag;
+	struct rp_decision d;
+	struct rp_request req;
+	struct rp_addr from;
+	struct rp_when when;
+	struct passwd *pw;
+	int ok = 0;
+
+	if (rule != NULL && rulesz > 0)
+		rule[0] = '\0';
+	if (!rp_policy_resolve(p, user, &pr)) {
+		snprintf(why, whysz, "user not in policy");
+		return 0;
+	}
+	pw = getpwnam(user);
+	/* Privileged mode runs sessions as the user's account. */
+	if (pw == NULL && m->privileged) {
+		snprintf(why, whysz, "no system account for user");
+		goto out;
+	}
+	if (!publickey_completes(&pr, why, whysz))
+		goto out;
+	memset(&acct, 0, sizeof(acct));
+	acct.home = pw != NULL ? pw->pw_dir : NULL;
+	acct.uid = pw != NULL ? pw->pw_uid : 0;
+	memset(&diag, 0, sizeof(diag));
+	diag.warn = key_file_warning;
+	if (!rp_policy_authorize_key(p, &pr, key, &acct, &diag, &src)) {
+		snprintf(why, whysz, "key not authorized for user");
+		goto out;
+	}
+	memset(&req, 0, sizeof(req));
+	req.action = RP_ACTION_LOGIN;
+	if (!rp_addr_from_sockaddr((const struct sockaddr *)&c->peer_sa, sizeof(c->peer_sa),
+	    &from)) {
+		snprintf(why, whysz, "no client address");
+		goto out;
+	}
+	rp_when_from_time(time(NULL), &when);
+	if (!rp_policy_decide(p, &pr, &from, &when, &req, &d)) {
+		if (d.rule != NULL)
+			snprintf(why, whysz, "login denied by %s:%u (%s: %s)", d.pos.file, d.pos.line,
+			    d.block, d.rule);
+		else
+			snprintf(why, whysz, "no rule allows login (deny by default)");
+		goto out;
+	}
+	if (rule != NULL && d.rule != NULL)
+		snprintf(rule, rulesz, "%s:%u: %s", d.pos.file, d.pos.line, d.rule);
+	ok = 1;
+out:
+	rp_principal_clear(&pr);
+	return ok;
+}
 
 static int
 acceptable(const struct monitor *m, const struct conn *c, const char *user, const char *alg,
     CBS blob, struct candidate *cand)
 {
-	const struct rp_policy_user *pu;
-
 	memset(cand, 0, sizeof(*cand));
 	strcpy(cand->fingerprint, "-");
 	if (!rp_pubkey_from_blob(CBS_data(&blob), CBS_len(&blob), &cand->key)) {
-		cand->reason = "malformed or unsupported key";
+		snprintf(cand->reason, sizeof(cand->reason), "malformed or unsupported key");
 		return 0;
 	}
 	rp_pubkey_fingerprint(cand->key, cand->fingerprint, sizeof(cand->fingerprint));
 	if (strcmp(alg, rp_key_type_name(rp_pubkey_type(cand->key))) != 0) {
-		cand->reason = "signature algorithm does not suit the key";
+		snprintf(cand->reason, sizeof(cand->reason),
+		    "signature algorithm does not suit the key");
 		return 0;
 	}
-	if ((pu = rp_policy_find_user(c->pref->policy, user)) == NULL) {
-		cand->reason = "user not in policy";
-		return 0;
-	}
-	if (rp_policy_user_key(pu, cand->key) == NULL) {
-		cand->reason = "key not authorized for user";
-		return 0;
-	}
-	if (m->privileged && getpwnam(user) == NULL) {
-		cand->reason = "no system account for user";
-		return 0;
-	}
-	return 1;
+	return login_allowed(m, c->pref->policy, c, user, cand->key, cand->reason,
+	    sizeof(cand->reason), NULL, 0);
 }
 
 static void

@@ -78,8 +78,8 @@ handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 	if (CBS_len(&req.q_c) != method->q_c_len || CBS_len(&req.q_s) != method->q_s_len ||
 	    CBS_len(&req.k) != method->k_len)
 		return "key exchange values of the wrong size";
-	if (!CBS_mem_equal(&req.v_s, (const uint8_t *)m->server_version,
-	    strlen(m->server_version)))
+	if (!CBS_mem_equal(&req.v_s, (const uint8_t *)c->server_version,
+	    strlen(c->server_version)))
 		return "server identification is not ours";
 	if (!starts_with(&req.v_c, "SSH-2.0-") && !starts_with(&req.v_c, "SSH-1.99-"))
 		return "client identification is not SSH-2.0";

@@ -97,9 +97,10 @@ raise_fd_limit(struct monitor *m)
 	}
 	/* One IPC socket per connection plus slack for accepting and spawning
 	 * (pipes of sessions are closed as soon as they are passed on). */
+	m->fd_conn_cap = 100000;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur < m->max_conns + 64)
-		m->max_conns = rl.rlim_cur > 128 ? rl.rlim_cur - 64 : 64;
+	    rl.rlim_cur < m->fd_conn_cap + 64)
+		m->fd_conn_cap = rl.rlim_cur > 128 ? rl.rlim_cur - 64 : 64;
 }
 
 static void
@@ -308,10 +309,10 @@ main(int argc, char **argv)
 	snprintf(m.policy_hash, sizeof(m.policy_hash), "%s", m.pref->hash);
 	m.ctl_fd = -1;
 	m.audit.fd = -1;
-	m.max_conns = DEFAULT_MAX_CONNECTIONS;
 	m.next_conn_id = 1;
-	snprintf(m.server_version, sizeof(m.server_version), "SSH-2.0-rampart_%s", RAMPART_VERSION);
-	if ((m.msg = malloc(sizeof(*m.msg))) == NULL) {
+	rp_policy_advise(m.policy, &diag);
+	if ((m.msg = malloc(sizeof(*m.msg))) == NULL ||
+	    (m.penalties = calloc(1, sizeof(*m.penalties))) == NULL) {
 		rp_error("out of memory");
 		return 1;
 	}
@@ -319,6 +320,15 @@ main(int argc, char **argv)
 	if (!hostkeys_load(&m) || !privsep_find_worker(&m, worker) || !privsep_prepare(&m))
 		return 1;
 	raise_fd_limit(&m);
+	monitor_apply_settings(&m);
+	{
+		char err[512];
+
+		if (!monitor_open_audit(&m, m.policy, err, sizeof(err))) {
+			rp_error("audit log: %s", err);
+			return 1;
+		}
+	}
 	if (!setup_signals(&during_poll)) {
 		rp_error("cannot set up signal handling: %s", strerror(errno));
 		return 1;
@@ -326,7 +336,7 @@ main(int argc, char **argv)
 	if (!listeners_open(&m))
 		return 1;
 	m.listening = 1;
-	if (!control_open(&m, RP_CONTROL_DEFAULT_PATH))
+	if (!control_open(&m, m.policy->control_socket))
 		return 1;
 	m.started_ms = monitor_now_ms();
 	m.started_wall = (int64_t)time(NULL);
@@ -346,5 +356,6 @@ main(int argc, char **argv)
 	audit_close(&m.audit);
 	free(m.worker_path);
 	free(m.msg);
+	free(m.penalties);
 	return 0;
 }

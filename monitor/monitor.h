@@ -98,6 +98,7 @@ struct conn {
 	char auth_key[64];        /* the key's SHA256 fingerprint */
 	struct rp_pubkey *auth_pubkey; /* the key it authenticated with */
 	char client_version[RP_IPC_MAX_VERSION + 1]; /* escaped */
+	char server_version[128]; /* what its worker was told to send */
 	int64_t started_wall;     /* time(NULL) at accept, for rampartctl */
 	uint64_t kill_at_ms;      /* asked to disconnect: kill if still here */
 	struct conn_status status;
@@ -112,11 +113,20 @@ struct conn {
 	int have_close;
 };
 
+/* The rate limit state of one admission rule. */
+struct rate_bucket {
+	double tokens;
+	uint64_t last_ms;
+	int started;
+};
+
 /* A policy shared by the connections admitted under it (reload). */
 struct policy_ref {
 	struct rp_policy *policy;
 	unsigned refs;  /* connections holding it, plus 1 while current */
 	char hash[65];  /* SHA-256 of its files, hex */
+	struct rate_bucket *buckets; /* per admission rule, by rule->number */
+	size_t nbuckets;
 };
 
 /* A rampartctl connection on the control socket. */
@@ -168,6 +178,7 @@ struct monitor {
 	struct conn *conns;
 	size_t nconns;
 	size_t max_conns;
+	size_t fd_conn_cap;     /* what the descriptor limit allows */
 	/* When accept() ran out of descriptors or memory: do not poll the
 	 * listeners until then (the backlog waits), instead of spinning. */
 	uint64_t accept_paused_until_ms;
@@ -189,6 +200,8 @@ void monitor_audit_auth(struct monitor *m, const struct conn *c, const char *use
     const char *reason);
 void monitor_audit_session_start(struct monitor *m, const struct conn *c, uint32_t session,
     const char *type, const void *command, size_t command_len, const char *as, long pid);
+void monitor_audit_session_denied(struct monitor *m, const struct conn *c, const char *type,
+    const void *command, size_t command_len, const char *reason, const char *rule);
 void monitor_audit_session_end(struct monitor *m, const struct conn *c, uint32_t session,
     int status);
 void monitor_audit_violation(struct monitor *m, const struct conn *c, const char *what);
@@ -273,6 +286,12 @@ void monitor_shutdown(struct monitor *m, uint64_t drain_ms);
  * Returns milliseconds until then, or -1. */
 int monitor_shutdown_progress(struct monitor *m);
 
+/* monitor/settings.c: apply the current policy's daemon settings. */
+void monitor_apply_settings(struct monitor *m);
+/* Open the audit destinations p names (reopen the same file). On failure
+ * the old ones stay and err says why. */
+int monitor_open_audit(struct monitor *m, const struct rp_policy *p, char *err, size_t errsz);
+
 /* monitor/admission.c: 1 when a new connection from peer may proceed;
  * otherwise reason (and the deciding rule, if any) say why. */
 int admission_check(struct monitor *m, const struct sockaddr *peer, char *reason,
@@ -303,6 +322,13 @@ const char *handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS 
 /* monitor/auth_pubkey.c */
 const char *handle_pubkey_check(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
 const char *handle_pubkey_verify(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
+/* monitor/auth_pubkey.c: may user log in with key from c's address, now,
+ * under policy p (principal, account, auth chain, key, `allow login`)?
+ * On no, why says why; rule gets the deciding login rule. */
+int login_allowed(const struct monitor *m, const struct rp_policy *p, const struct conn *c,
+    const char *user, const struct rp_pubkey *key, char *why, size_t whysz, char *rule,
+    size_t rulesz);
+
 /* monitor/session_spawn.c */
 const char *handle_session_exec(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
 /* A session's process ended: tell its worker. */

@@ -52,6 +52,7 @@ policy_ref_put(struct policy_ref *ref)
 	if (ref == NULL || --ref->refs > 0)
 		return;
 	rp_policy_free(ref->policy);
+	free(ref->buckets);
 	free(ref);
 }
 
@@ -105,13 +106,15 @@ fail:
 	CBB_cleanup(&all);
 }
 
-/* Still allowed under the new policy? */
+/* Would the new policy still let this connection's user log in, from the
+ * same address, now, with the key it used? */
 static int
-still_allowed(const struct rp_policy *p, const struct conn *c)
+still_allowed(const struct monitor *m, const struct rp_policy *p, const struct conn *c)
 {
-	const struct rp_policy_user *pu = rp_policy_find_user(p, c->user);
+	char why[200];
 
-	return pu != NULL && c->auth_pubkey != NULL && rp_policy_user_key(pu, c->auth_pubkey) != NULL;
+	return c->auth_pubkey != NULL &&
+	    login_allowed(m, p, c, c->user, c->auth_pubkey, why, sizeof(why), NULL, 0);
 }
 
 static int
@@ -158,6 +161,12 @@ monitor_reload(struct monitor *m, char *err, size_t errsz)
 		monitor_audit_daemon(m, "reload", diag.error, 0);
 		return 0;
 	}
+	if (!monitor_open_audit(m, np, err, errsz)) {
+		rp_error("reload failed, keeping the running policy: audit log: %s", err);
+		monitor_audit_daemon(m, "reload", err, 0);
+		rp_policy_free(np);
+		return 0;
+	}
 	if (m->listening && !m->shutting_down && !listeners_replace(m, np, err, errsz)) {
 		rp_error("reload failed, keeping the running policy: %s", err);
 		monitor_audit_daemon(m, "reload", err, 0);
@@ -170,14 +179,17 @@ monitor_reload(struct monitor *m, char *err, size_t errsz)
 		return 0;
 	}
 	warn_restart_only(m->policy, np);
+	if (strcmp(m->policy->control_socket, np->control_socket) != 0)
+		rp_warn("reload: control-socket changes take effect when rampartd restarts");
 	old = m->pref;
 	m->pref = ref;
 	m->policy = np;
 	snprintf(m->policy_hash, sizeof(m->policy_hash), "%s", ref->hash);
+	monitor_apply_settings(m);
 	policy_ref_put(old);
 
 	for (struct conn *c = m->conns; c != NULL; c = c->next) {
-		if (c->state != CONN_AUTHED || c->worker_pid <= 0 || still_allowed(np, c))
+		if (c->state != CONN_AUTHED || c->worker_pid <= 0 || still_allowed(m, np, c))
 			continue;
 		rp_info("conn=%llu access of user %s revoked by the new policy",
 		    (unsigned long long)c->id, c->user);

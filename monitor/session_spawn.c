@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/ipc_msg.h"
@@ -117,6 +118,56 @@ child_exec(const struct monitor *m, const struct account *a, const char *command
 	_exit(127);
 }
 
+/* May c's user run command now: an exec rule allows it and max-sessions
+ * is not reached (under the policy the connection was admitted with). */
+static int
+session_allowed(const struct monitor *m, const struct conn *c, const char *command, char *why,
+    size_t whysz, char *rule, size_t rulesz)
+{
+	const struct rp_policy *p = c->pref->policy;
+	struct rp_principal pr;
+	struct rp_request req;
+	struct rp_decision d;
+	struct rp_addr from;
+	struct rp_when when;
+	size_t running = 0;
+	int ok = 0;
+
+	(void)m;
+	rule[0] = '\0';
+	if (!rp_policy_resolve(p, c->user, &pr)) {
+		snprintf(why, whysz, "user not in policy");
+		return 0;
+	}
+	memset(&req, 0, sizeof(req));
+	req.action = RP_ACTION_EXEC;
+	req.name = command;
+	rp_when_from_time(time(NULL), &when);
+	if (!rp_addr_from_sockaddr((const struct sockaddr *)&c->peer_sa, sizeof(c->peer_sa),
+	    &from)) {
+		snprintf(why, whysz, "no client address");
+		goto out;
+	}
+	rp_policy_decide(p, &pr, &from, &when, &req, &d);
+	if (d.rule != NULL)
+		snprintf(rule, rulesz, "%s:%u: %s", d.pos.file, d.pos.line, d.rule);
+	if (!d.allow) {
+		snprintf(why, whysz, d.rule != NULL ? "exec denied by policy" :
+		    "no rule allows this command (deny by default)");
+		goto out;
+	}
+	for (size_t i = 0; i < MAX_SESSIONS_PER_CONN; i++)
+		running += c->sessions[i].in_use ? 1 : 0;
+	if (running >= rp_principal_max_sessions(&pr)) {
+		snprintf(why, whysz, "max-sessions (%u) reached", rp_principal_max_sessions(&pr));
+		goto out;
+	}
+	ok = 1;
+out:
+	rp_principal_clear(&pr);
+	return ok;
+}
+
 static void
 deny(struct monitor *m, struct conn *c, uint32_t id, const char *reason)
 {
@@ -141,8 +192,8 @@ const char *
 handle_session_exec(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 {
 	struct rp_ipc_session_exec req;
-	const struct rp_policy_user *pu;
 	struct session *slot = NULL;
+	char why[256], rule[512];
 	struct account acct;
 	char env[ENV_MAX][768], *envp[ENV_MAX + 1], *command = NULL, shown[256];
 	int p[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } }, worker_fds[3];
@@ -158,25 +209,29 @@ handle_session_exec(struct monitor *m, struct conn *c, uint32_t id, CBS *payload
 			slot = &c->sessions[i];
 	}
 	rp_log_escape(CBS_data(&req.command), CBS_len(&req.command), shown, sizeof(shown));
-	pu = rp_policy_find_user(c->pref->policy, c->user);
-	if (pu == NULL || !rp_policy_user_may(pu, RP_ACTION_EXEC)) {
-		rp_info("conn=%llu exec denied user=%s command=\"%s\" reason=\"not allowed by policy\"",
-		    (unsigned long long)c->id, c->user, shown);
-		deny(m, c, id, "exec is not allowed by policy");
+	if (!CBS_strdup(&req.command, &command))
+		return "out of memory";
+	if (!session_allowed(m, c, command, why, sizeof(why), rule, sizeof(rule))) {
+		rp_info("conn=%llu exec denied user=%s command=\"%s\" reason=\"%s\"",
+		    (unsigned long long)c->id, c->user, shown, why);
+		monitor_audit_session_denied(m, c, "exec", CBS_data(&req.command),
+		    CBS_len(&req.command), why, rule[0] ? rule : NULL);
+		OPENSSL_free(command);
+		deny(m, c, id, why);
 		return NULL;
 	}
 	if (slot == NULL) {
+		OPENSSL_free(command);
 		deny(m, c, id, "too many sessions");
 		return NULL;
 	}
 	if (!lookup_account(m, c, &acct)) {
 		rp_error("conn=%llu no account to run a session for user %s",
 		    (unsigned long long)c->id, c->user);
+		OPENSSL_free(command);
 		deny(m, c, id, "no account");
 		return NULL;
 	}
-	if (!CBS_strdup(&req.command, &command))
-		return "out of memory";
 	build_env(c, &acct, env, envp);
 	for (int i = 0; i < 3; i++) {
 		if (pipe2(p[i], O_CLOEXEC) != 0) {

@@ -23,6 +23,7 @@
 #include "common/log.h"
 #include "crypto/pkt_cipher.h"
 #include "common/kex.h"
+#include "common/wire.h"
 #include "monitor/monitor.h"
 
 /* Environment variables a worker may inherit: only the sanitizers' own
@@ -30,27 +31,65 @@
 static const char *const passed_env[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS" };
 #define NPASSED_ENV (sizeof(passed_env) / sizeof(passed_env[0]))
 
+/* The host key algorithms to offer: the policy's list, in its order, of
+ * those we have a key for. */
+static void
+offered_hostkeys(const struct monitor *m, const struct rp_policy *p, struct rp_ipc_hello *h,
+    char *algs, size_t algssz)
+{
+	CBS list, name;
+	size_t off = 0;
+
+	algs[0] = '\0';
+	h->nhostkeys = 0;
+	CBS_init(&list, (const uint8_t *)p->host_key_algorithms, strlen(p->host_key_algorithms));
+	while (ssh_namelist_next(&list, &name) && h->nhostkeys < RP_IPC_MAX_HOSTKEYS) {
+		for (size_t i = 0; i < m->nhostkeys; i++) {
+			const struct hostkey *hk = &m->hostkeys[i];
+			int n;
+
+			if (!CBS_mem_equal(&name, (const uint8_t *)hk->alg, strlen(hk->alg)))
+				continue;
+			n = snprintf(algs + off, algssz - off, "%s%s", off > 0 ? "," : "", hk->alg);
+			if (n < 0 || (size_t)n >= algssz - off)
+				return;
+			off += (size_t)n;
+			CBS_init(&h->hostkeys[h->nhostkeys++], hk->blob, hk->blob_len);
+		}
+	}
+}
+
 static int
 send_hello(struct monitor *m, struct conn *c)
 {
+	const struct rp_policy *p = c->pref->policy;
 	struct rp_ipc_hello h;
+	char hostkey_algs[256];
 	CBB cbb;
 	static const char *auth_methods = "publickey";
 
 	memset(&h, 0, sizeof(h));
 	h.conn_id = (uint32_t)c->id;
-	CBS_init(&h.server_version, (const uint8_t *)m->server_version, strlen(m->server_version));
-	CBS_init(&h.hostkey_algs, (const uint8_t *)m->hostkey_algs, strlen(m->hostkey_algs));
-	h.nhostkeys = m->nhostkeys;
-	for (size_t i = 0; i < m->nhostkeys; i++)
-		CBS_init(&h.hostkeys[i], m->hostkeys[i].blob, m->hostkeys[i].blob_len);
-	CBS_init(&h.kex_algs, (const uint8_t *)rp_kex_supported_list(),
-	    strlen(rp_kex_supported_list()));
-	CBS_init(&h.ciphers, (const uint8_t *)rp_cipher_supported_list(),
-	    strlen(rp_cipher_supported_list()));
-	CBS_init(&h.macs, (const uint8_t *)rp_mac_supported_list(),
-	    strlen(rp_mac_supported_list()));
+	snprintf(c->server_version, sizeof(c->server_version), "%s", m->server_version);
+	CBS_init(&h.server_version, (const uint8_t *)c->server_version, strlen(c->server_version));
+	offered_hostkeys(m, p, &h, hostkey_algs, sizeof(hostkey_algs));
+	if (h.nhostkeys == 0) {
+		rp_error("conn=%llu host-key-algorithms names no algorithm we have a key for",
+		    (unsigned long long)c->id);
+		return 0;
+	}
+	CBS_init(&h.hostkey_algs, (const uint8_t *)hostkey_algs, strlen(hostkey_algs));
+	CBS_init(&h.kex_algs, (const uint8_t *)p->kex_algorithms, strlen(p->kex_algorithms));
+	CBS_init(&h.ciphers, (const uint8_t *)p->ciphers, strlen(p->ciphers));
+	CBS_init(&h.macs, (const uint8_t *)p->macs, strlen(p->macs));
 	CBS_init(&h.auth_methods, (const uint8_t *)auth_methods, strlen(auth_methods));
+	CBS_init(&h.pubkey_algs, (const uint8_t *)p->pubkey_algorithms,
+	    strlen(p->pubkey_algorithms));
+	h.idle_timeout_s = p->idle_timeout_s;
+	h.keepalive_interval_s = p->keepalive_interval_s;
+	h.keepalive_count = p->keepalive_count;
+	h.rekey_bytes = p->rekey_limit_bytes;
+	h.rekey_seconds = p->rekey_limit_s;
 	return rp_ipc_hello_build(&cbb, 0, &h) && ipc_reply(m, c, &cbb, NULL, 0);
 }
 
@@ -140,9 +179,10 @@ spawn_worker(struct monitor *m, struct conn *c, int client_fd)
 	c->ipc_fd = sv[0];
 	sv[0] = -1;
 	rp_debug("conn=%llu worker pid=%ld", (unsigned long long)c->id, (long)pid);
-	/* A worker that cannot get its HELLO cannot serve: the failure is
-	 * logged, the worker killed, and it is reaped as usual. */
-	(void)send_hello(m, c);
+	/* A worker that cannot get its HELLO cannot serve: it is killed and
+	 * reaped as usual. */
+	if (!send_hello(m, c))
+		kill(pid, SIGKILL);
 	ok = 1;
 out:
 	saved_errno = errno;

@@ -43,7 +43,7 @@ rp_diag_warn(struct rp_policy_diag *diag, const struct rp_srcpos *pos, const cha
 	char msg[1024];
 	va_list ap;
 
-	if (diag->warn == NULL)
+	if (diag == NULL || diag->warn == NULL)
 		return;
 	va_start(ap, fmt);
 	format(msg, sizeof(msg), pos, fmt, ap);

@@ -1,37 +1,57 @@
 /*
- * policy/policy.h: the administrator's policy, parsed and validated.
+ * policy/policy.h: the administrator's policy, parsed and validated, and the
+ * decisions the monitor asks of it.
  *
- * The language (documented in docs/policy.md) is line-oriented statements
- * with brace blocks:
+ * The language is documented in docs/policy.md. In short: statements, one a
+ * line, with brace blocks for users, groups and penalties:
  *
- *     # daemon settings
- *     listen 127.0.0.1:2222
- *     listen [::1]:2222
+ *     include policy.d/[0-9]*.conf
+ *     listen *:22
  *     host-key /etc/rampart/ssh_host_ed25519_key
- *     login-grace-time 30s
- *     max-auth-tries 6
+ *     admit from 10.0.0.0/8 2001:db8::/32 rate 20/1m
  *
- *     user alice {
- *         authorized-key "ssh-ed25519 AAAAC3Nz... alice@laptop"
- *         authorized-keys-file /etc/rampart/keys/alice
+ *     group admins {
+ *         members alice bob
+ *         auth publickey+keyboard-interactive
+ *         allow login from 10.1.0.0/16
  *         allow exec
  *     }
+ *     user alice {
+ *         authorized-key "ssh-ed25519 AAAAC3Nz... alice@laptop"
+ *         allow forward db*.corp.example:5432
+ *     }
  *
- * Deny by default: a user may log in only with a key listed for them, and may
- * do only what an `allow` line in their block grants. Errors name file, line
- * and column and say what was expected; unknown directives are errors.
+ * Deny by default, first match everywhere: admission rules in file order;
+ * a user's rules are those of their `user` block, then those of each group
+ * they belong to, groups in block order; the first rule whose action, target
+ * and conditions match decides. No matching rule means deny.
  *
- * This header is what the monitor and rampartctl see. The parser's internals
- * (lexer, directive tables) stay in policy/.
+ * This header is what the monitor and rampartctl see. Rules, windows and the
+ * other insides of a user or group block stay in policy/ (internal.h): the
+ * monitor asks questions (rp_policy_admission, rp_policy_resolve,
+ * rp_policy_decide, rp_policy_authorize_key, ...) and gets answers that
+ * carry the deciding rule's text and position, for logs and the audit log.
+ * Every decision is a pure function of its arguments (the time is passed
+ * in), except rp_policy_resolve, which asks the system for Unix group
+ * membership, and rp_policy_authorize_key, which reads %u/%h key files.
  */
 #ifndef RAMPART_POLICY_POLICY_H
 #define RAMPART_POLICY_POLICY_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "common/log.h"
 
 struct rp_pubkey;
+struct rp_block; /* internal: the rules and settings of a user or group block */
+
+/* The longest user, group or Unix group name. */
+#define RP_NAME_MAX 32
 
 /* Where something was written: for error messages and `rampartctl explain`. */
 struct rp_srcpos {
@@ -40,11 +60,44 @@ struct rp_srcpos {
 	unsigned col;     /* 1-based, in bytes */
 };
 
+/* --- addresses ------------------------------------------------------------ */
+
+/* A client or target address. IPv4-mapped IPv6 addresses (::ffff:a.b.c.d)
+ * are always stored as IPv4, so IPv4 rules match them. */
+struct rp_addr {
+	uint8_t family; /* AF_INET or AF_INET6 */
+	uint8_t bytes[16]; /* AF_INET: the first 4 */
+};
+
+struct rp_cidr {
+	struct rp_addr net; /* host bits zero */
+	unsigned prefix;    /* 0..32 or 0..128 */
+};
+
+/* SOURCES: `any`, or a list of CIDRs. */
+struct rp_sources {
+	int any;
+	struct rp_cidr *cidrs;
+	size_t ncidrs;
+};
+
+/* Numeric IPv4 or IPv6 text (no brackets, no prefix). Returns 0 otherwise. */
+int rp_addr_parse(const char *text, struct rp_addr *out);
+/* From an accepted socket's peer address. Returns 0 for other families. */
+int rp_addr_from_sockaddr(const struct sockaddr *sa, socklen_t len, struct rp_addr *out);
+/* "10.0.0.5", "2001:db8::1". Returns buf. */
+const char *rp_addr_format(const struct rp_addr *addr, char *buf, size_t bufsz);
+int rp_cidr_contains(const struct rp_cidr *cidr, const struct rp_addr *addr);
+int rp_sources_match(const struct rp_sources *sources, const struct rp_addr *addr);
+
+/* --- daemon settings ------------------------------------------------------ */
+
 struct rp_policy_listen {
-	char text[80]; /* as written, e.g. "[::1]:2222" */
+	char text[80]; /* the effective address, e.g. "[::1]:2222"; `*:22` is two entries */
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	struct rp_srcpos pos;
+	int from_wildcard; /* 1 when written as `*:PORT` */
 };
 
 struct rp_policy_hostkey {
@@ -60,22 +113,66 @@ struct rp_policy_key {
 	struct rp_srcpos pos;
 };
 
-/* The actions a user may be allowed. Later issues add shell, pty, subsystem,
- * forwarding; each is off unless an `allow` line grants it. */
-enum rp_action {
-	RP_ACTION_EXEC = 0,
-	RP_ACTION_COUNT
+/* One `audit-log` line: a file or syslog. */
+struct rp_policy_audit_log {
+	char *path; /* NULL for syslog */
+	struct rp_srcpos pos;
 };
+
+/* PerSourcePenalties, as OpenSSH 9.8 has them. Durations in seconds. */
+struct rp_penalties {
+	int enabled;              /* default 1; `penalties off` */
+	unsigned authfail_s;      /* 5 */
+	unsigned noauth_s;        /* 1 */
+	unsigned crash_s;         /* 90 */
+	unsigned grace_exceeded_s; /* 10 */
+	unsigned refused_s;       /* 0: no penalty */
+	unsigned max_s;           /* 600: a source's penalty never exceeds this */
+	unsigned min_s;           /* 15: penalty accumulated before refusing */
+	struct rp_sources exempt; /* never penalised */
+	unsigned ipv4_prefix;     /* 32: addresses are grouped by this prefix */
+	unsigned ipv6_prefix;     /* 64 */
+};
+
+/* A rate limit on an `admit` rule: count connections per period_s seconds,
+ * bursts of up to burst. count 0: no limit. The monitor keeps the counters. */
+struct rp_rate {
+	unsigned count;
+	unsigned period_s;
+	unsigned burst; /* default count */
+};
+
+/* An `admit` or `refuse` line. */
+struct rp_admission_rule {
+	int admit; /* 1 admit, 0 refuse */
+	struct rp_sources from;
+	struct rp_rate rate; /* admit only */
+	char *text;          /* canonical: "admit from 10.0.0.0/8 rate 20/1m burst 20" */
+	struct rp_srcpos pos;
+	unsigned number;     /* 1-based, in evaluation (file) order */
+};
+
+/* --- users, groups, principals -------------------------------------------- */
 
 struct rp_policy_user {
 	char *name;
 	struct rp_srcpos pos;
+	/* Keys written inline or read at load time from files without %u/%h. */
 	struct rp_policy_key *keys;
 	size_t nkeys;
-	/* allowed[a] is set when an `allow` line grants action a; allowed_pos
-	 * says where. */
-	int allowed[RP_ACTION_COUNT];
-	struct rp_srcpos allowed_pos[RP_ACTION_COUNT];
+	struct rp_block *block; /* rules, auth chains, ... (internal) */
+};
+
+struct rp_policy_group {
+	char *name;
+	struct rp_srcpos pos;
+	char **members;        /* `members` names, in order */
+	size_t nmembers;
+	char **system_groups;  /* `system-group` Unix group names */
+	size_t nsystem_groups;
+	struct rp_policy_key *keys;
+	size_t nkeys;
+	struct rp_block *block;
 };
 
 struct rp_policy {
@@ -83,16 +180,54 @@ struct rp_policy {
 	size_t nlistens;
 	struct rp_policy_hostkey *host_keys;
 	size_t nhost_keys;
+	char *server_version;        /* after "SSH-2.0-"; default "rampart_" RAMPART_VERSION */
+	/* Algorithm lists in preference order, comma-separated, as the
+	 * monitor passes them on; every name is implemented. */
+	char *kex_algorithms;
+	char *host_key_algorithms;
+	char *ciphers;
+	char *macs;
+	char *pubkey_algorithms;     /* user-key signatures; advertised in server-sig-algs */
+	char *compression;
 	unsigned login_grace_time_s; /* default 30 */
 	unsigned max_auth_tries;     /* default 6 */
+	unsigned idle_timeout_s;     /* 0: off (default) */
+	unsigned keepalive_interval_s; /* 0: off (default) */
+	unsigned keepalive_count;
+	uint64_t rekey_limit_bytes;  /* 0: the transport's own limit (default) */
+	unsigned rekey_limit_s;      /* 0: no time limit (default) */
+	unsigned max_connections;    /* default 1000 */
+	unsigned max_startups_start; /* default 10:30:100 */
+	unsigned max_startups_rate;  /* percent, 1..100 */
+	unsigned max_startups_full;
+	int tcp_nodelay;             /* default 1 */
+	enum rp_log_level log_level; /* default info */
+	struct rp_policy_audit_log *audit_logs; /* none by default */
+	size_t naudit_logs;
+	int audit_failure_refuse;    /* 1: refuse new connections (default); 0: continue */
+	char *recording_dir;         /* NULL: not set */
+	char *control_socket;        /* default "/run/rampart/control.sock" */
 	char *worker_user;           /* default "rampart" */
 	char *worker_chroot;         /* default "/var/lib/rampart/empty" */
-	struct rp_policy_user *users;
+	struct rp_penalties penalties;
+	struct rp_admission_rule *admission; /* in evaluation order */
+	size_t nadmission;
+	struct rp_policy_group *groups; /* in block order */
+	size_t ngroups;
+	struct rp_policy_user *users;   /* in block order */
 	size_t nusers;
 	/* Every file name a srcpos points at; freed with the policy. */
 	char **files;
 	size_t nfiles;
+	/* Where each setting given at most once was set (for `check`). */
+	struct rp_setting_pos {
+		const char *name; /* the directive */
+		struct rp_srcpos pos;
+	} *settings;
+	size_t nsettings;
 };
+
+/* --- loading -------------------------------------------------------------- */
 
 /* A problem found while loading. Errors stop the load; warnings (such as an
  * unparseable line in an authorized-keys file, which is skipped) do not. */
@@ -105,11 +240,11 @@ struct rp_policy_diag {
 	void *warn_ctx;
 };
 
-/* Parse and validate the policy at path. On success *out is the policy and
- * the return is 1. On failure the return is 0, diag->error says why and
- * nothing is allocated. Relative paths in the file (host-key,
- * authorized-keys-file) resolve against the file's directory and are stored
- * absolute. diag may be NULL (no message, no warnings). */
+/* Parse and validate the policy at path, with the files it includes. On
+ * success *out is the policy and the return is 1. On failure the return is
+ * 0, diag->error says why and nothing is allocated. Relative paths in the
+ * file resolve against the directory of the file that names them and are
+ * stored absolute. diag may be NULL (no message, no warnings). */
 int rp_policy_load(const char *path, struct rp_policy **out, struct rp_policy_diag *diag);
 /* Same, from text in memory; `name` is used as the file name in messages
  * (for tests). Relative paths stay as written in that case, so they resolve
@@ -117,18 +252,218 @@ int rp_policy_load(const char *path, struct rp_policy **out, struct rp_policy_di
 int rp_policy_load_text(const char *name, const char *text, size_t len,
     struct rp_policy **out, struct rp_policy_diag *diag);
 void rp_policy_free(struct rp_policy *policy);
+/* Advice that is not an error, for `rampartctl check` (and the daemon's
+ * log): no audit log, no `admit` rule, ... Passed to diag->warn. */
+void rp_policy_advise(const struct rp_policy *policy, struct rp_policy_diag *diag);
 
-/* NULL when the policy has no such user. */
+/* --- admission ------------------------------------------------------------ */
+
+/* The first `admit` or `refuse` rule whose sources contain from, or NULL:
+ * no rule matched, and the connection is refused. */
+const struct rp_admission_rule *rp_policy_admission(const struct rp_policy *policy,
+    const struct rp_addr *from);
+/* Is from in the penalties' `exempt` list? */
+int rp_policy_penalty_exempt(const struct rp_policy *policy, const struct rp_addr *from);
+
+/* --- principals ------------------------------------------------------------ */
+
+/* A user name as the policy knows it: its `user` block (maybe none) and the
+ * groups it belongs to, in evaluation (block) order. */
+struct rp_principal {
+	char name[RP_NAME_MAX + 1];
+	const struct rp_policy_user *user; /* NULL: no user block */
+	const struct rp_policy_group **groups; /* malloc'd */
+	size_t ngroups;
+};
+
+/* Resolve name: its user block, the groups that list it in `members`, and
+ * the groups with a `system-group` the system says it is in (getgrnam_r,
+ * getgrouplist, at the time of the call). Returns 1 with *out filled (clear
+ * it with rp_principal_clear) when name is a principal; 0 when the policy
+ * does not know the name (or it is not a valid user name, or out of
+ * memory), with *out cleared. */
+int rp_policy_resolve(const struct rp_policy *policy, const char *name,
+    struct rp_principal *out);
+void rp_principal_clear(struct rp_principal *principal);
+/* Is user a member of the Unix group `group` (by name), as the system says:
+ * listed in the group, or the group is their primary group. */
+int rp_unix_group_member(const char *user, const char *group);
+
+/* --- decisions ------------------------------------------------------------- */
+
+/* What a rule can allow or deny. */
+enum rp_action {
+	RP_ACTION_LOGIN = 0,
+	RP_ACTION_SHELL,
+	RP_ACTION_EXEC,
+	RP_ACTION_SUBSYSTEM,
+	RP_ACTION_PTY,
+	RP_ACTION_ENV,
+	RP_ACTION_FORWARD,        /* direct-tcpip */
+	RP_ACTION_REMOTE_FORWARD, /* tcpip-forward */
+	RP_ACTION_X11,
+	RP_ACTION_AGENT,
+	RP_ACTION_COUNT
+};
+
+const char *rp_action_name(enum rp_action action);
+/* The action a rule (or `rampartctl explain`) names, e.g. "exec". Returns 0
+ * when the name is not an action. */
+int rp_action_from_name(const char *name, enum rp_action *out);
+/* 0 for actions whose mechanism rampart does not have yet (shell, pty,
+ * subsystems, env, forwarding, x11, agent): the daemon refuses them whatever
+ * the policy says. */
+int rp_action_in_effect(enum rp_action action);
+
+/* A point in the week, in the bastion's local time. */
+struct rp_when {
+	unsigned wday;   /* 0 = Sunday .. 6 = Saturday */
+	unsigned minute; /* 0..1439 after local midnight */
+};
+
+/* t in local time (localtime_r). */
+void rp_when_from_time(time_t t, struct rp_when *out);
+
+/* What a user asks for. */
+struct rp_request {
+	enum rp_action action;
+	/* exec: the command; subsystem: its name; env: the variable name;
+	 * forward: the host as the client wrote it; remote-forward: the bind
+	 * address as the client sent it ("", "localhost", "*", "0.0.0.0", an
+	 * address). NULL for the others. */
+	const char *name;
+	unsigned port; /* forward, remote-forward */
+	/* forward: the addresses the monitor resolved name to (the policy
+	 * never does DNS). When naddrs is 0 and name is a numeric address,
+	 * that address is used. */
+	const struct rp_addr *addrs;
+	size_t naddrs;
+};
+
+/* A request from words, as `rampartctl explain` takes them: "login",
+ * "shell", "exec" ["COMMAND"], "subsystem NAME", "pty", "env NAME",
+ * "forward HOST:PORT" ([IPv6]:PORT), "remote-forward BIND:PORT", "x11",
+ * "agent". Pointers in *out point into words or into hostbuf (at least
+ * 256 bytes). Returns 0 with why filled on anything else. */
+int rp_request_from_words(size_t nwords, char *const *words, struct rp_request *out,
+    char *hostbuf, size_t hostbufsz, char *why, size_t whysz);
+
+struct rp_decision {
+	int allow;
+	/* The deciding rule's canonical text, position and block ("user
+	 * alice", "group admins"); rule NULL: no rule matched, deny by
+	 * default. Pointers into the policy. */
+	const char *rule;
+	struct rp_srcpos pos;
+	const char *block;
+	/* 0 when the policy allows an action whose mechanism rampart does not
+	 * have yet (see rp_action_in_effect): the daemon still refuses it. */
+	int in_effect;
+};
+
+/* Decide req for principal, connected from `from`, at `when`: the first
+ * matching rule of the user block, then of each group in order. Returns
+ * out->allow. from or when may be NULL when unknown: a rule conditioned on
+ * them then fails closed (an allow does not match, a deny does). */
+int rp_policy_decide(const struct rp_policy *policy, const struct rp_principal *principal,
+    const struct rp_addr *from, const struct rp_when *when, const struct rp_request *req,
+    struct rp_decision *out);
+
+/* --- credentials and per-principal settings -------------------------------- */
+
+/* The account a principal logs in to, for %h and key-file checks. */
+struct rp_account {
+	const char *home; /* NULL: %h files are skipped */
+	uid_t uid;        /* owner a %u/%h key file may have besides root */
+};
+
+/* Where an authorized key was found. */
+struct rp_key_source {
+	struct rp_srcpos pos;  /* the policy line, or FILE:LINE of a key file */
+	const char *block;     /* "user alice", "group admins" */
+	char file[4096];       /* storage for pos.file when read at auth time */
+};
+
+/* Is key authorized for principal? Checks, in order, the keys of the user
+ * block and of each group (inline and load-time files), then the %u/%h
+ * authorized-keys files of the user block and the groups, read now: a
+ * missing file counts as empty; a file that is not a regular file, is
+ * larger than 1 MiB, is writable by group or others, or is owned by
+ * someone other than root or acct->uid is skipped with a warning; bad lines
+ * are skipped with a warning naming file and line (through diag, which may
+ * be NULL). acct may be NULL: %h files are skipped and other login-time
+ * files must be owned by root. Plain keys only: certificates are not
+ * accepted yet, so trusted-user-ca lines authorize nothing. Returns 1 with
+ * *out filled when authorized. */
+int rp_policy_authorize_key(const struct rp_policy *policy,
+    const struct rp_principal *principal, const struct rp_pubkey *key,
+    const struct rp_account *acct, struct rp_policy_diag *diag, struct rp_key_source *out);
+
+enum rp_auth_method {
+	RP_AUTH_PUBLICKEY = 0,
+	RP_AUTH_PASSWORD,
+	RP_AUTH_KEYBOARD_INTERACTIVE,
+	RP_AUTH_METHOD_COUNT
+};
+
+#define RP_AUTH_CHAIN_MAX 3
+
+/* One `auth` line: methods that must all succeed, in order. */
+struct rp_auth_chain {
+	enum rp_auth_method methods[RP_AUTH_CHAIN_MAX];
+	size_t n;
+	struct rp_srcpos pos; /* line 0: the built-in default */
+};
+
+const char *rp_auth_method_name(enum rp_auth_method method);
+/* 0 for methods rampart does not implement yet: a chain with one can never
+ * complete. */
+int rp_auth_method_in_effect(enum rp_auth_method method);
+
+/* The principal's auth chains (alternatives): the user block's `auth` lines
+ * if any, else those of the first group (block order) that has some, else
+ * `auth publickey`. *from is the block they came from ("user alice",
+ * "group admins", or "default"). Never empty. */
+const struct rp_auth_chain *rp_principal_auth(const struct rp_principal *principal,
+    size_t *n, const char **from);
+/* max-sessions: the user block's, else the first group's that sets it, else
+ * 10. */
+unsigned rp_principal_max_sessions(const struct rp_principal *principal);
+/* The banner text (a `banner` line or a `banner-file` read at load, user
+ * block first, then groups), or NULL for none. */
+const char *rp_principal_banner(const struct rp_principal *principal);
+
+/* --- printing and explaining ----------------------------------------------- */
+
+/* The effective policy in canonical form (`rampartctl check`): every
+ * setting with its value, defaults marked "# default", algorithm lists
+ * expanded, rules one a line in evaluation order with "# FILE:LINE",
+ * groups and users in block order, then what is not yet in effect. */
+void rp_policy_print(const struct rp_policy *policy, FILE *out);
+
+/* `rampartctl explain`: the admission decision for `from`, whether user may
+ * log in from there at `when` and with which auth chains, then the decision
+ * for req (NULL: login only), each with its rule and position. Returns 1
+ * when everything asked is allowed, 0 when something is denied. */
+int rp_policy_explain(const struct rp_policy *policy, FILE *out, const char *user,
+    const struct rp_addr *from, const struct rp_when *when, const struct rp_request *req);
+
+/* --- compatibility ---------------------------------------------------------- */
+
+/* The user block named name, NULL when there is none. Users known only
+ * through groups have no block: use rp_policy_resolve. */
 const struct rp_policy_user *rp_policy_find_user(const struct rp_policy *policy,
     const char *name);
-/* The entry of user's keys that equals key, or NULL. */
+/* The entry of user's keys (inline and load-time files) that equals key, or
+ * NULL. rp_policy_authorize_key also checks groups and %u/%h files. */
 const struct rp_policy_key *rp_policy_user_key(const struct rp_policy_user *user,
     const struct rp_pubkey *key);
+/* 1 only when the user block alone allows `action` unconditionally: its
+ * first rule for the action is an `allow` without targets, `from` or `at`.
+ * Fails closed for everything else; rp_policy_decide is the real answer. */
 int rp_policy_user_may(const struct rp_policy_user *user, enum rp_action action);
-const char *rp_action_name(enum rp_action action);
-/* The action an `allow` line (or `rampartctl explain`) names, e.g. "exec".
- * Returns 0 when the name is not an action. */
-int rp_action_from_name(const char *name, enum rp_action *out);
+
+/* --- units ------------------------------------------------------------------ */
 
 /* Parse "30s", "15m", "2h", "1d" or a bare number of seconds. Returns 0 on
  * anything else or on overflow. */

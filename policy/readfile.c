@@ -1,10 +1,12 @@
 /*
- * policy/readfile.c: reading a whole policy or authorized-keys file, with a
- * bound on its size.
+ * policy/readfile.c: reading a whole policy, authorized-keys or banner file,
+ * with a bound on its size.
  *
  * Only regular files: a FIFO or device named by mistake (or on purpose) must
  * neither block the load nor feed it without end. O_NONBLOCK on open keeps a
- * FIFO from blocking before fstat can refuse it.
+ * FIFO from blocking before fstat can refuse it. Files read while a user
+ * authenticates (%u/%h key files) are also checked as OpenSSH's StrictModes
+ * checks them: owned by root or the user, writable by nobody else.
  */
 #include "policy/internal.h"
 
@@ -39,6 +41,13 @@ int
 rp_read_file(const char *path, size_t max, char **out, size_t *outlen, char *why,
     size_t whysz)
 {
+	return rp_read_file_checked(path, max, 0, 0, out, outlen, NULL, why, whysz);
+}
+
+int
+rp_read_file_checked(const char *path, size_t max, int owner_check, uid_t uid, char **out,
+    size_t *outlen, int *missing, char *why, size_t whysz)
+{
 	struct stat st;
 	char *buf, *bigger;
 	size_t len = 0, cap;
@@ -47,8 +56,13 @@ rp_read_file(const char *path, size_t max, char **out, size_t *outlen, char *why
 
 	*out = NULL;
 	*outlen = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) == -1)
+	if (missing != NULL)
+		*missing = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) == -1) {
+		if (missing != NULL)
+			*missing = errno == ENOENT;
 		return fail_errno(errno, why, whysz);
+	}
 	if (fstat(fd, &st) == -1) {
 		err = errno;
 		close(fd);
@@ -57,6 +71,17 @@ rp_read_file(const char *path, size_t max, char **out, size_t *outlen, char *why
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		snprintf(why, whysz, "not a regular file");
+		return 0;
+	}
+	if (owner_check && st.st_uid != 0 && st.st_uid != uid) {
+		close(fd);
+		snprintf(why, whysz, "owned by uid %u, not by root or the user",
+		    (unsigned)st.st_uid);
+		return 0;
+	}
+	if (owner_check && (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		close(fd);
+		snprintf(why, whysz, "writable by group or others");
 		return 0;
 	}
 	if ((uint64_t)st.st_size > max) {

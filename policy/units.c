@@ -1,6 +1,6 @@
 /*
  * policy/units.c: whole numbers, durations ("30s", "15m", "2h", "1d") and
- * sizes ("512", "64K", "16M", "1G", powers of 1024).
+ * sizes ("512", "64K", "16M", "1G", powers of 1024), and printing them back.
  *
  * A value is decimal digits and at most one unit letter from a table, and
  * nothing else: no sign, no blanks, no fractions, no combinations such as
@@ -101,5 +101,19 @@ rp_format_duration(unsigned seconds, char *buf, size_t bufsz)
 		}
 	}
 	snprintf(buf, bufsz, "%llu%c", (unsigned long long)(seconds / u->factor), u->suffix);
+	return buf;
+}
+
+const char *
+rp_format_size(uint64_t bytes, char *buf, size_t bufsz)
+{
+	for (size_t i = 0; i < NELEM(size_units); i++) {
+		if (bytes != 0 && bytes % size_units[i].factor == 0) {
+			snprintf(buf, bufsz, "%llu%c",
+			    (unsigned long long)(bytes / size_units[i].factor), size_units[i].suffix);
+			return buf;
+		}
+	}
+	snprintf(buf, bufsz, "%llu", (unsigned long long)bytes);
 	return buf;
 }

@@ -13,6 +13,13 @@
 int rp_cmd_keygen(int argc, char **argv);
 void rp_cmd_keygen_usage(FILE *out);
 
+/* check [-f PATH]: tools/check.c */
+int rp_cmd_check(int argc, char **argv);
+void rp_cmd_check_usage(FILE *out);
+
+/* explain [-f PATH] [--at TIME] USER FROM-ADDRESS [ACTION...]: tools/explain.c */
+int rp_cmd_explain(int argc, char **argv);
+void rp_cmd_explain_usage(FILE *out);
 /* The control commands, tools/ctl_commands.c: one run function for all of
  * them (it goes by argv[0]), one usage function each.
  *     status, connections, disconnect ID [MESSAGE], rekey ID,

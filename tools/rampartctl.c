@@ -15,6 +15,8 @@ static const struct command {
 	void (*usage)(FILE *out);
 } commands[] = {
 	{ "keygen", rp_cmd_keygen, rp_cmd_keygen_usage },
+	{ "check", rp_cmd_check, rp_cmd_check_usage },
+	{ "explain", rp_cmd_explain, rp_cmd_explain_usage },
 	{ "status", rp_cmd_control, rp_cmd_status_usage },
 	{ "connections", rp_cmd_control, rp_cmd_connections_usage },
 	{ "disconnect", rp_cmd_control, rp_cmd_disconnect_usage },

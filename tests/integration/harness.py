@@ -53,7 +53,8 @@ class Daemon:
     """One rampartd with its own keys, policy and log."""
 
     def __init__(self, build, users=None, extra_policy="", worker=None, run_as=None,
-                 grace=None, max_auth_tries=None, nofile=None):
+                 grace=None, max_auth_tries=None, nofile=None, penalties=False,
+                 admission="admit from 127.0.0.0/8 ::1"):
         self.build = os.path.abspath(build)
         self.dir = tempfile.mkdtemp(prefix="rampart-it-")
         os.chmod(self.dir, 0o755)
@@ -74,7 +75,20 @@ class Daemon:
         if users is None:
             users = {self.default_user(): {"allow_exec": True}}
         self.users = users
-        policy = ["listen 127.0.0.1:0", "host-key %s" % self.hostkey]
+        self.control = os.path.join(self.dir, "control.sock")
+        self.audit = os.path.join(self.dir, "audit.jsonl")
+        policy = ["listen 127.0.0.1:0", "host-key %s" % self.hostkey,
+                  "control-socket %s" % self.control, "audit-log %s" % self.audit]
+        if admission:
+            policy.append(admission)
+        # Concurrency tests open many connections at once: OpenSSH's default
+        # 10:30:100 would refuse some at random. TestMaxStartups checks it.
+        if "max-startups" not in extra_policy:
+            policy.append("max-startups 500")
+        if not penalties:
+            # Tests fail logins on purpose; penalties would then refuse the
+            # next test's connections. TestPenalties turns them on.
+            policy.append("penalties off")
         if grace:
             policy.append("login-grace-time %s" % grace)
         if max_auth_tries:
@@ -83,6 +97,8 @@ class Daemon:
         for name, opts in users.items():
             policy.append("user %s {" % name)
             policy.append('    authorized-key "%s"' % self.client_pub)
+            if opts.get("allow_login", True):
+                policy.append("    allow login")
             if opts.get("allow_exec", True):
                 policy.append("    allow exec")
             policy.append("}")
@@ -189,6 +205,22 @@ class Daemon:
             time.sleep(0.05)
         raise AssertionError("no log line matching %r within %ss; log:\n%s"
                              % (pattern, timeout, self.log()))
+
+    def ctl(self, *args, json_out=False, timeout=30):
+        """Run rampartctl against this daemon's control socket."""
+        cmd = [os.path.join(self.build, "rampartctl")] + list(args) + ["-s", self.control]
+        if json_out:
+            cmd.append("--json")
+        return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              timeout=timeout, text=True, stdin=subprocess.DEVNULL)
+
+    def audit_records(self):
+        """Every line of the audit log, parsed (each must be valid JSON)."""
+        import json
+        if not os.path.exists(self.audit):
+            return []
+        with open(self.audit, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
 
     def mark(self):
         with self.lock:

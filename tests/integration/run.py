@@ -225,7 +225,7 @@ class TestExecPolicy(DaemonTest):
         self.assertEqual(r.returncode, 255)
         self.assertEqual(r.stdout, b"")
         self.assertIn(b"exec request failed", r.stderr)
-        self.assertLogged(r"exec denied .*not allowed by policy", after=mark)
+        self.assertLogged(r"exec denied .*no rule allows this command", after=mark)
 
 
 class TestLimits(DaemonTest):
@@ -356,7 +356,7 @@ class TestIpcGarbage(unittest.TestCase):
                     d.wait_log(r"closed user=- .*worker=signal SIGKILL", after=mark)
             mark = d.mark()
             d.raw_connect(b"GARBAGE 12\r\n", timeout=15)
-            d.wait_log(r"worker logs too fast", after=mark)
+            d.wait_log(r"worker reports too fast", after=mark)
             r = d.ssh("echo still-serving")
             self.assertEqual(r.stdout, b"still-serving\n", r.stderr)
         finally:

@@ -67,6 +67,12 @@ cbs_of(const uint8_t *p, size_t n)
 #define HELLO_CIPHERS "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com"
 #define HELLO_MACS "hmac-sha2-256-etm@openssh.com"
 #define HELLO_AUTH "publickey"
+#define HELLO_PUBKEY "ssh-ed25519"
+#define HELLO_IDLE 900u
+#define HELLO_KA_INTERVAL 30u
+#define HELLO_KA_COUNT 3u
+#define HELLO_REKEY_BYTES 0x0000000140000000ULL /* 5 GiB: needs all 64 bits */
+#define HELLO_REKEY_SECONDS 3600u
 
 static void
 sample_hello(struct rp_ipc_hello *m)
@@ -82,6 +88,12 @@ sample_hello(struct rp_ipc_hello *m)
 	m->ciphers = CBS_LIT(HELLO_CIPHERS);
 	m->macs = CBS_LIT(HELLO_MACS);
 	m->auth_methods = CBS_LIT(HELLO_AUTH);
+	m->pubkey_algs = CBS_LIT(HELLO_PUBKEY);
+	m->idle_timeout_s = HELLO_IDLE;
+	m->keepalive_interval_s = HELLO_KA_INTERVAL;
+	m->keepalive_count = HELLO_KA_COUNT;
+	m->rekey_bytes = HELLO_REKEY_BYTES;
+	m->rekey_seconds = HELLO_REKEY_SECONDS;
 }
 
 #define KS_KEX "curve25519-sha256"
@@ -233,6 +245,12 @@ START_TEST(test_hello_round_trips_every_field)
 	ck_assert_cbs_eq(out.ciphers, HELLO_CIPHERS);
 	ck_assert_cbs_eq(out.macs, HELLO_MACS);
 	ck_assert_cbs_eq(out.auth_methods, HELLO_AUTH);
+	ck_assert_cbs_eq(out.pubkey_algs, HELLO_PUBKEY);
+	ck_assert_uint_eq(out.idle_timeout_s, HELLO_IDLE);
+	ck_assert_uint_eq(out.keepalive_interval_s, HELLO_KA_INTERVAL);
+	ck_assert_uint_eq(out.keepalive_count, HELLO_KA_COUNT);
+	ck_assert(out.rekey_bytes == HELLO_REKEY_BYTES);
+	ck_assert_uint_eq(out.rekey_seconds, HELLO_REKEY_SECONDS);
 	OPENSSL_free(buf);
 }
 END_TEST
@@ -463,6 +481,7 @@ enum field_kind {
 	FK_END = 0,
 	FK_U8,
 	FK_U32,
+	FK_U64,
 	FK_BLOB,  /* any bytes, at most max */
 	FK_TEXT,  /* no NUL byte, at most max */
 	FK_NAME,  /* printable, no space, non-empty, at most max */
@@ -471,7 +490,7 @@ enum field_kind {
 
 struct field {
 	enum field_kind kind;
-	uint32_t num;    /* FK_U8, FK_U32 */
+	uint64_t num;    /* FK_U8, FK_U32, FK_U64 */
 	const char *str; /* string kinds */
 	size_t len;
 	size_t max; /* string kinds: the longest value the reader accepts */
@@ -480,13 +499,14 @@ struct field {
 
 #define F_U8(v, w) { .kind = FK_U8, .num = (v), .what = (w) }
 #define F_U32(v, w) { .kind = FK_U32, .num = (v), .what = (w) }
+#define F_U64(v, w) { .kind = FK_U64, .num = (v), .what = (w) }
 #define F_STR(k, s, m, w) { .kind = (k), .str = (s), .len = sizeof(s) - 1, .max = (m), .what = (w) }
 /* Names land in char[RP_IPC_MAX_NAME] fields with their terminating NUL:
  * RP_IPC_MAX_NAME is a buffer size and the longest name is one byte less
  * (64, as RFC 4251 allows for algorithm names). */
 #define F_NAME(s, w) F_STR(FK_NAME, s, RP_IPC_MAX_NAME - 1, w)
 
-#define MAX_FIELDS 12
+#define MAX_FIELDS 20
 
 struct ipc_case {
 	const char *name;
@@ -531,7 +551,13 @@ static const struct ipc_case cases[] = {
 		F_STR(FK_BLOB, HELLO_KEX, RP_IPC_MAX_ALGLIST, "kex algorithms"),
 		F_STR(FK_BLOB, HELLO_CIPHERS, RP_IPC_MAX_ALGLIST, "ciphers"),
 		F_STR(FK_BLOB, HELLO_MACS, RP_IPC_MAX_ALGLIST, "MACs"),
-		F_STR(FK_BLOB, HELLO_AUTH, RP_IPC_MAX_ALGLIST, "auth methods") } },
+		F_STR(FK_BLOB, HELLO_AUTH, RP_IPC_MAX_ALGLIST, "auth methods"),
+		F_STR(FK_BLOB, HELLO_PUBKEY, RP_IPC_MAX_ALGLIST, "public key algorithms"),
+		F_U32(HELLO_IDLE, "idle timeout"),
+		F_U32(HELLO_KA_INTERVAL, "keep-alive interval"),
+		F_U32(HELLO_KA_COUNT, "keep-alive count"),
+		F_U64(HELLO_REKEY_BYTES, "rekey bytes"),
+		F_U32(HELLO_REKEY_SECONDS, "rekey seconds") } },
 	{ "KEX_SIGN", write_kex_sign, read_kex_sign, {
 		F_NAME(KS_KEX, "kex method"),
 		F_NAME(KS_HKALG, "host key algorithm"),
@@ -613,7 +639,10 @@ encode_layout(const struct ipc_case *c, int subst, const uint8_t *data, size_t l
 			ck_assert(CBB_add_u8(&cbb, (uint8_t)(mine ? num : f->num)));
 			break;
 		case FK_U32:
-			ck_assert(CBB_add_u32(&cbb, mine ? num : f->num));
+			ck_assert(CBB_add_u32(&cbb, mine ? num : (uint32_t)f->num));
+			break;
+		case FK_U64:
+			ck_assert(CBB_add_u64(&cbb, mine ? num : f->num));
 			break;
 		default:
 			ck_assert(CBB_add_u32(&cbb, (uint32_t)(mine ? len : f->len)));
@@ -856,8 +885,12 @@ encode_hello_with_keys(uint32_t count, size_t n, uint8_t **out, size_t *outlen)
 		uint8_t key[2] = { 'k', (uint8_t)('0' + i) };
 		ck_assert(CBB_add_u32(&cbb, 2) && CBB_add_bytes(&cbb, key, 2));
 	}
-	for (int i = 0; i < 4; i++) /* kex, ciphers, MACs, auth methods */
+	/* kex, ciphers, MACs, auth methods, public key algorithms */
+	for (int i = 0; i < 5; i++)
 		ck_assert(CBB_add_u32(&cbb, 1) && CBB_add_u8(&cbb, 'x'));
+	/* idle, keep-alive interval and count, rekey bytes and seconds */
+	ck_assert(CBB_add_u32(&cbb, 0) && CBB_add_u32(&cbb, 0) && CBB_add_u32(&cbb, 0) &&
+	    CBB_add_u64(&cbb, 0) && CBB_add_u32(&cbb, 0));
 	ck_assert(CBB_finish(&cbb, out, outlen));
 }
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "crypto/sshkey.h"
+#include "policy/internal.h"
 #include "policy/policy.h"
 
 /* ssh-keygen -t ed25519 -N '' -C kN@test */
@@ -184,7 +185,8 @@ START_TEST(test_full_policy_loads_every_field)
 	ck_assert_uint_eq(alice->keys[1].pos.line, 3);
 	ck_assert_str_eq(alice->keys[1].comment, "k2@test");
 	ck_assert(rp_policy_user_may(alice, RP_ACTION_EXEC));
-	ck_assert_uint_eq(alice->allowed_pos[RP_ACTION_EXEC].line, 17);
+	ck_assert_uint_eq(alice->block->nrules, 1);
+	ck_assert_uint_eq(alice->block->rules[0].pos.line, 17);
 
 	bob = rp_policy_find_user(policy, "bob");
 	ck_assert_ptr_nonnull(bob);
@@ -243,11 +245,21 @@ START_TEST(test_action_names_round_trip)
 {
 	enum rp_action a;
 
+	for (unsigned i = 0; i < RP_ACTION_COUNT; i++) {
+		ck_assert(rp_action_from_name(rp_action_name((enum rp_action)i), &a));
+		ck_assert_int_eq(a, (enum rp_action)i);
+	}
 	ck_assert_str_eq(rp_action_name(RP_ACTION_EXEC), "exec");
-	ck_assert(rp_action_from_name("exec", &a));
-	ck_assert_int_eq(a, RP_ACTION_EXEC);
-	ck_assert(!rp_action_from_name("shell", &a));
+	ck_assert_str_eq(rp_action_name(RP_ACTION_REMOTE_FORWARD), "remote-forward");
+	ck_assert_str_eq(rp_action_name(RP_ACTION_COUNT), "unknown");
 	ck_assert(!rp_action_from_name("EXEC", &a));
+	ck_assert(!rp_action_from_name("forwarding", &a));
+	/* What rampart has the mechanism for today. */
+	ck_assert(rp_action_in_effect(RP_ACTION_LOGIN));
+	ck_assert(rp_action_in_effect(RP_ACTION_EXEC));
+	ck_assert(!rp_action_in_effect(RP_ACTION_SHELL));
+	ck_assert(!rp_action_in_effect(RP_ACTION_FORWARD));
+	ck_assert(!rp_action_in_effect(RP_ACTION_COUNT));
 }
 END_TEST
 
@@ -257,7 +269,8 @@ START_TEST(test_user_without_keys_loads_with_warning)
 	struct rp_policy *policy = LOAD_OK(BASE "user nokeys {\n\tallow exec\n}\n", &w);
 
 	ck_assert_uint_eq(w.n, 1);
-	ck_assert_str_eq(w.msg[0], "t.conf:3:1: user nokeys has no keys and cannot log in");
+	ck_assert_str_eq(w.msg[0], "t.conf:3:1: user nokeys has no keys or other credentials and "
+	    "cannot log in");
 	rp_policy_free(policy);
 }
 END_TEST
@@ -310,8 +323,8 @@ START_TEST(test_crlf_line_endings_are_accepted)
 	    "listen 127.0.0.1:0\r\nhost-key /k\r\n\r\nuser a {\r\n\tallow exec # c\r\n}\r\n", NULL);
 
 	ck_assert_uint_eq(policy->users[0].pos.line, 4);
-	ck_assert_uint_eq(policy->users[0].allowed_pos[RP_ACTION_EXEC].line, 5);
-	ck_assert_uint_eq(policy->users[0].allowed_pos[RP_ACTION_EXEC].col, 2);
+	ck_assert_uint_eq(policy->users[0].block->rules[0].pos.line, 5);
+	ck_assert_uint_eq(policy->users[0].block->rules[0].pos.col, 2);
 	rp_policy_free(policy);
 	/* Positions after CRLF lines count bytes from the line start. */
 	EXPECT_ERROR("listen 127.0.0.1:0\r\nhost-key /k\r\nmax-auth-tries x\r\n",
@@ -414,11 +427,23 @@ END_TEST
 START_TEST(test_unknown_directive_lists_the_known_ones)
 {
 	EXPECT_ERROR(BASE "\n\n\n\npermit all\n", "t.conf:7:1: ",
-	    "unknown directive 'permit' (expected one of: listen, host-key, "
-	    "login-grace-time, max-auth-tries, worker-user, worker-chroot, user)");
+	    "unknown directive 'permit' (expected one of: include, listen, host-key, "
+	    "server-version, kex-algorithms, host-key-algorithms, ciphers, macs, "
+	    "pubkey-algorithms, compression, login-grace-time, max-auth-tries, idle-timeout, "
+	    "keepalive, rekey-limit, max-connections, max-startups, tcp-nodelay, log-level, "
+	    "audit-log, audit-failure, recording-dir, control-socket, worker-user, "
+	    "worker-chroot, penalties, admit, refuse, group, user)");
 	EXPECT_ERROR(BASE "user a {\n  permit exec\n}\n", "t.conf:4:3: ",
-	    "unknown directive 'permit' inside a 'user' block (expected one of: "
-	    "authorized-key, authorized-keys-file, allow)");
+	    "unknown directive 'permit' inside a 'user' block (expected one of: allow, deny, "
+	    "auth, authorized-key, authorized-keys-file, trusted-user-ca, trusted-user-ca-file, "
+	    "password-hash, password, totp-secrets, totp-prompt, auth-instruction, max-sessions, "
+	    "banner, banner-file)");
+	EXPECT_ERROR(BASE "group g {\n  permit exec\n}\n", "t.conf:4:3: ",
+	    "unknown directive 'permit' inside a 'group' block (expected one of: members, "
+	    "system-group, allow, deny, auth, ");
+	EXPECT_ERROR(BASE "penalties {\n  permit 1s\n}\n", "t.conf:4:3: ",
+	    "unknown directive 'permit' inside a 'penalties' block (expected one of: authfail, "
+	    "noauth, crash, grace-exceeded, refused, max, min, exempt, ipv4-prefix, ipv6-prefix)");
 	/* Directive names are case-sensitive and never quoted. */
 	EXPECT_ERROR(BASE "Listen 127.0.0.1:1\n", "t.conf:3:1: ", "unknown directive 'Listen'");
 	EXPECT_ERROR(BASE "\"listen\" 127.0.0.1:1\n", "t.conf:3:1: ", "quoted directive name");
@@ -432,7 +457,17 @@ START_TEST(test_directive_in_the_wrong_place_says_where_it_belongs)
 	EXPECT_ERROR(BASE "user a {\n\tuser b {\n\t}\n}\n", "t.conf:4:2: ",
 	    "'user' belongs at top level");
 	EXPECT_ERROR(BASE "allow exec\n", "t.conf:3:1: ",
-	    "'allow' belongs inside a 'user NAME { ... }' block, not at top level");
+	    "'allow' belongs inside a 'user NAME { ... }' block or inside a 'group NAME { ... }' "
+	    "block, not at top level; expected one of: include, listen,");
+	EXPECT_ERROR(BASE "user a {\n\tmembers a\n}\n", "t.conf:4:2: ",
+	    "'members' belongs inside a 'group NAME { ... }' block, not inside a 'user NAME "
+	    "{ ... }' block");
+	EXPECT_ERROR(BASE "group g {\n\tauthfail 1s\n}\n", "t.conf:4:2: ",
+	    "'authfail' belongs inside a 'penalties { ... }' block");
+	EXPECT_ERROR(BASE "penalties {\n\tuser a {\n\t}\n}\n", "t.conf:4:2: ",
+	    "'user' belongs at top level, not inside a 'penalties { ... }' block");
+	EXPECT_ERROR(BASE "user a {\n\tinclude x\n}\n", "t.conf:4:2: ",
+	    "'include' belongs at top level");
 	EXPECT_ERROR(BASE "authorized-key \"" KEY1 "\"\n", "t.conf:3:1: ",
 	    "'authorized-key' belongs inside a 'user NAME { ... }' block");
 }
@@ -451,7 +486,11 @@ START_TEST(test_wrong_argument_counts)
 	    "\"TYPE BASE64 [COMMENT]\"");
 	EXPECT_ERROR(BASE "user {\n}\n", "t.conf:3:1: ", "'user' takes 1 argument, got 0");
 	EXPECT_ERROR(BASE "user a b {\n}\n", "t.conf:3:8: ", "'user' takes 1 argument, got 2");
-	EXPECT_ERROR(BASE "user a {\n\tallow\n}\n", "t.conf:4:2: ", "'allow' takes 1 argument");
+	EXPECT_ERROR(BASE "user a {\n\tallow\n}\n", "t.conf:4:2: ",
+	    "'allow' takes at least 1 argument, got 0; expected allow ACTION [TARGETS] "
+	    "[from SOURCES] [at DAYS HH:MM-HH:MM]");
+	EXPECT_ERROR(BASE "keepalive 1 2 3\n", "t.conf:3:15: ",
+	    "'keepalive' takes 1 to 2 arguments, got 3");
 }
 END_TEST
 
@@ -490,8 +529,6 @@ START_TEST(test_duplicates_name_the_first)
 	    "listen address '[0:0::1]:22' is already given at t.conf:3:1");
 	EXPECT_ERROR(BASE "host-key /k\n", "t.conf:3:10: ",
 	    "host key '/k' is already given at t.conf:2:1");
-	EXPECT_ERROR(BASE "user a {\n\tallow exec\n\tallow exec\n}\n", "t.conf:5:8: ",
-	    "'allow exec' is already given at t.conf:4:2");
 }
 END_TEST
 
@@ -580,6 +617,15 @@ START_TEST(test_setting_bounds)
 	EXPECT_ERROR(BASE "worker-chroot var/empty\n", "t.conf:3:15: ",
 	    "'worker-chroot' expects an absolute path, got 'var/empty'");
 	EXPECT_ERROR(BASE "host-key \"\"\n", "t.conf:3:10: ", "empty path; expected a file name");
+	{
+		char text[5000];
+		size_t n = strlen(BASE "host-key /");
+		memcpy(text, BASE "host-key /", n);
+		memset(text + n, 'a', 4095); /* with the '/', 4096 bytes: no room for the NUL */
+		memcpy(text + n + 4095, "\n", 2);
+		EXPECT_ERROR(text, "t.conf:3:10: ", "path longer than 4095 bytes; expected a shorter "
+		    "path");
+	}
 }
 END_TEST
 
@@ -619,8 +665,11 @@ END_TEST
 
 START_TEST(test_unknown_action_lists_the_known_ones)
 {
-	EXPECT_ERROR(BASE "user a {\n\tallow shell\n}\n", "t.conf:4:8: ",
-	    "unknown action 'shell' (expected one of: exec)");
+	EXPECT_ERROR(BASE "user a {\n\tallow shells\n}\n", "t.conf:4:8: ",
+	    "unknown action 'shells' (expected one of: login, shell, exec, subsystem, pty, env, "
+	    "forward, remote-forward, x11, agent)");
+	EXPECT_ERROR(BASE "user a {\n\tallow \"login\"\n}\n", "t.conf:4:8: ",
+	    "unknown action 'login'");
 	EXPECT_ERROR(BASE "user a {\n\tallow \"\"\n}\n", "t.conf:4:8: ", "unknown action ''");
 }
 END_TEST
