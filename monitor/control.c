@@ -78,7 +78,7 @@ control_open(struct monitor *m, const char *path)
 		return 0;
 	}
 	/* Created 0600 from the start: no window where others could connect. */
-	old_umask = umask(077);
+	old_umask = umask(0177);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 || listen(fd, 16) != 0) {
 		umask(old_umask);
 		rp_error("control socket %s: %s", path, strerror(errno));

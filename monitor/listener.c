@@ -34,9 +34,10 @@ numeric(const struct sockaddr *sa, socklen_t len, char *host, size_t hostsz, uin
 	*port = (uint16_t)atoi(serv);
 }
 
-/* Open one listening socket; -1 (logged) on failure. */
+/* Open one listening socket; -1 (logged) on failure. When bound is not
+ * NULL it gets the address actually bound (port 0 made concrete). */
 static int
-open_listener(const struct rp_policy_listen *l)
+open_listener(const struct rp_policy_listen *l, struct rp_policy_listen *bound_out)
 {
 	struct sockaddr_storage bound;
 	socklen_t blen = sizeof(bound);
@@ -65,6 +66,11 @@ open_listener(const struct rp_policy_listen *l)
 		numeric((struct sockaddr *)&bound, blen, host, sizeof(host), &port);
 		rp_info("listening on %s%s%s:%u", bound.ss_family == AF_INET6 ? "[" : "", host,
 		    bound.ss_family == AF_INET6 ? "]" : "", port);
+		if (bound_out != NULL) {
+			*bound_out = *l;
+			memcpy(&bound_out->addr, &bound, blen);
+			bound_out->addrlen = blen;
+		}
 	}
 	return fd;
 }
@@ -79,13 +85,30 @@ listeners_open(struct monitor *m)
 		return 0;
 	}
 	for (size_t i = 0; i < p->nlistens; i++) {
-		int fd = open_listener(&p->listens[i]);
+		int fd = open_listener(&p->listens[i], &m->listen_bound[i]);
 
 		if (fd < 0)
 			return 0;
 		m->listen_fds[m->nlisten] = fd;
 		snprintf(m->listen_text[m->nlisten], sizeof(m->listen_text[0]), "%s",
 		    p->listens[i].text);
+		m->nlisten++;
+	}
+	m->nbound = p->nlistens;
+	return 1;
+}
+
+int
+listeners_resume(struct monitor *m)
+{
+	for (size_t i = 0; i < m->nbound; i++) {
+		int fd = open_listener(&m->listen_bound[i], NULL);
+
+		if (fd < 0)
+			return 0;
+		m->listen_fds[m->nlisten] = fd;
+		snprintf(m->listen_text[m->nlisten], sizeof(m->listen_text[0]), "%s",
+		    m->listen_bound[i].text);
 		m->nlisten++;
 	}
 	return 1;
@@ -110,7 +133,8 @@ listeners_replace(struct monitor *m, const struct rp_policy *np, char *err, size
 				break;
 			}
 		}
-		if (fds[i] < 0 && (fds[i] = open_listener(&np->listens[i])) < 0) {
+		if (fds[i] < 0 &&
+		    (fds[i] = open_listener(&np->listens[i], &m->listen_bound[i])) < 0) {
 			snprintf(err, errsz, "%s:%u: cannot listen on %s (see the log)",
 			    np->listens[i].pos.file, np->listens[i].pos.line, np->listens[i].text);
 			/* Undo: close what this attempt opened. */
@@ -133,10 +157,19 @@ listeners_replace(struct monitor *m, const struct rp_policy *np, char *err, size
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
+		struct sockaddr_storage ss;
+		socklen_t sslen = sizeof(ss);
+
 		m->listen_fds[i] = fds[i];
 		snprintf(m->listen_text[i], sizeof(m->listen_text[0]), "%s", np->listens[i].text);
+		m->listen_bound[i] = np->listens[i];
+		if (getsockname(fds[i], (struct sockaddr *)&ss, &sslen) == 0) {
+			memcpy(&m->listen_bound[i].addr, &ss, sslen);
+			m->listen_bound[i].addrlen = sslen;
+		}
 	}
 	m->nlisten = n;
+	m->nbound = n;
 	return 1;
 }
 

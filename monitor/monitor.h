@@ -169,6 +169,10 @@ struct monitor {
 	char server_version[128];
 	int listen_fds[MAX_LISTENERS];
 	char listen_text[MAX_LISTENERS][80]; /* as the policy wrote them */
+	/* What was actually bound (port 0 made concrete), to listen on the
+	 * same addresses after stop-listening. */
+	struct rp_policy_listen listen_bound[MAX_LISTENERS];
+	size_t nbound;
 	size_t nlisten;
 	char *worker_path;
 	int privileged; /* running as root: workers drop to worker_uid */
@@ -223,6 +227,8 @@ int privsep_find_worker(struct monitor *m, const char *override);
 
 /* monitor/listener.c */
 int listeners_open(struct monitor *m);
+/* Listen again on the addresses bound last time (after stop-listening). */
+int listeners_resume(struct monitor *m);
 void listeners_close(struct monitor *m);
 /* Listen on np's addresses: keep sockets whose address stays, open the
  * new ones, close the ones np drops. On failure nothing changes. */

@@ -227,7 +227,7 @@ monitor_start_listening(struct monitor *m, char *err, size_t errsz)
 		snprintf(err, errsz, "already listening");
 		return 0;
 	}
-	if (!listeners_open(m)) {
+	if (!listeners_resume(m)) {
 		snprintf(err, errsz, "cannot listen on the policy's addresses (see the log)");
 		listeners_close(m);
 		return 0;

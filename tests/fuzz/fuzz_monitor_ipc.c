@@ -5,8 +5,8 @@
  * connection's state: before kex, before auth, authenticated). It goes
  * through the monitor's real ipc_dispatch() over a SOCK_SEQPACKET pair,
  * with a real policy and host key, so every decoder, the state table and
- * every handler's checks are exercised. The policy's user has no
- * `allow exec`, so no input can make the fuzzer start processes; the fake
+ * every handler's checks are exercised. The policy's user may log in but has
+ * no `allow exec`, so no input can make the fuzzer start processes; the fake
  * connection has no worker pid, so a violation cannot kill anything.
  *
  * Built two ways: with libFuzzer (`make fuzz`, clang) and with
@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -54,11 +56,14 @@ init_monitor(void)
 		abort();
 	snprintf(policy, sizeof(policy),
 	    "listen 127.0.0.1:0\nhost-key /nonexistent\nmax-auth-tries 6\n"
-	    "user fuzz {\n authorized-key \"%s\"\n}\n", line);
+	    "admit from any\n"
+	    "user fuzz {\n authorized-key \"%s\"\n allow login\n}\n", line);
 	free(line);
 	rp_privkey_free(user_key);
 	memset(&diag, 0, sizeof(diag));
 	if (!rp_policy_load_text("fuzz.conf", policy, strlen(policy), &mon.policy, &diag))
+		abort();
+	if ((mon.pref = policy_ref_new(mon.policy)) == NULL)
 		abort();
 	if (!rp_privkey_generate(RP_KEY_ED25519, &mon.hostkeys[0].key))
 		abort();
@@ -102,6 +107,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memset(&c, 0, sizeof(c));
 	c.id = 1;
+	c.pref = mon.pref;
+	{
+		struct sockaddr_in *sin = (struct sockaddr_in *)&c.peer_sa;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(0x7f000001);
+		strcpy(c.peer_addr, "127.0.0.1");
+	}
 	c.state = states[data[0] % 3];
 	c.log_tokens = WORKER_LOG_BURST;
 	if (c.state != CONN_PREKEX) {

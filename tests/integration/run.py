@@ -22,6 +22,7 @@ import unittest
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import admin_tests  # noqa: E402
 import harness  # noqa: E402
 from harness import Daemon, sha256  # noqa: E402
 
@@ -476,7 +477,9 @@ def main():
     loader = unittest.TestLoader()
     if args.pattern:
         loader.testNamePatterns = ["*%s*" % p for p in args.pattern]
-    suite = loader.loadTestsFromModule(sys.modules[__name__])
+    admin_tests.set_build(BUILD)
+    suite = unittest.TestSuite([loader.loadTestsFromModule(sys.modules[__name__]),
+                                loader.loadTestsFromModule(admin_tests)])
     print("integration tests against %s (%s mode)" % (
         BUILD, "root: privileged and unprivileged" if harness.is_root() else "unprivileged"))
     result = unittest.TextTestRunner(verbosity=2).run(suite)

@@ -1323,6 +1323,184 @@ START_TEST(test_send_refuses_too_many_fds_and_oversize_with_emsgsize)
 }
 END_TEST
 
+/* ---- KEX_DONE, STATUS, DISCONNECT (issue 3) ------------------------------ */
+
+/* Every prefix of buf (shorter than it) and buf plus one byte are refused. */
+static void
+assert_exact(int (*read)(CBS *, void *), void *out, const uint8_t *buf, size_t len,
+    const char *what)
+{
+	uint8_t longer[4096];
+	CBS cbs;
+
+	for (size_t cut = 0; cut < len; cut++) {
+		cbs = cbs_of(buf, cut);
+		ck_assert_msg(!read(&cbs, out), "%s: a %zu-byte prefix must be refused", what, cut);
+	}
+	ck_assert(len + 1 <= sizeof(longer));
+	memcpy(longer, buf, len);
+	longer[len] = 0;
+	cbs = cbs_of(longer, len + 1);
+	ck_assert_msg(!read(&cbs, out), "%s: a trailing byte must be refused", what);
+}
+
+static int
+read_kex_done_any(CBS *cbs, void *out)
+{
+	return rp_ipc_kex_done_read(cbs, out);
+}
+
+static int
+read_status_any(CBS *cbs, void *out)
+{
+	return rp_ipc_status_read(cbs, out);
+}
+
+static int
+read_disconnect_any(CBS *cbs, void *out)
+{
+	return rp_ipc_disconnect_read(cbs, out);
+}
+
+START_TEST(test_kex_done_round_trips_and_allows_empty_macs)
+{
+	struct rp_ipc_kex_done in, out;
+	uint8_t *buf;
+	size_t len;
+	CBS cbs;
+
+	in.cipher_c2s = CBS_LIT("chacha20-poly1305@openssh.com");
+	in.cipher_s2c = CBS_LIT("aes128-ctr");
+	in.mac_c2s = CBS_LIT("");
+	in.mac_s2c = CBS_LIT("hmac-sha2-256");
+	in.comp_c2s = CBS_LIT("none");
+	in.comp_s2c = CBS_LIT("none");
+	WRITE(rp_ipc_kex_done_write, &in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert(rp_ipc_kex_done_read(&cbs, &out));
+	ck_assert_cbs_eq(out.cipher_c2s, "chacha20-poly1305@openssh.com");
+	ck_assert_cbs_eq(out.cipher_s2c, "aes128-ctr");
+	ck_assert_uint_eq(CBS_len(&out.mac_c2s), 0);
+	ck_assert_cbs_eq(out.mac_s2c, "hmac-sha2-256");
+	assert_exact(read_kex_done_any, &out, buf, len, "KEX_DONE");
+	OPENSSL_free(buf);
+	/* A name with a control byte is refused. */
+	in.cipher_s2c = CBS_LIT("aes\n128");
+	WRITE(rp_ipc_kex_done_write, &in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert(!rp_ipc_kex_done_read(&cbs, &out));
+	OPENSSL_free(buf);
+}
+END_TEST
+
+START_TEST(test_status_round_trips_and_bounds_channels_and_targets)
+{
+	static struct rp_ipc_status in, out;
+	static char target[RP_IPC_MAX_TARGET + 1];
+	uint8_t *buf;
+	size_t len;
+	CBB cbb;
+	CBS cbs;
+
+	memset(&in, 0, sizeof(in));
+	in.bytes_in = 0x100000000ULL;
+	in.bytes_out = 12345;
+	in.idle_s = 7;
+	in.nchannels = RP_IPC_MAX_STATUS_CHANNELS;
+	memset(target, 'x', RP_IPC_MAX_TARGET);
+	for (size_t i = 0; i < in.nchannels; i++) {
+		in.channels[i].id = (uint32_t)i;
+		in.channels[i].type = CBS_LIT("session");
+		in.channels[i].target = cbs_of((const uint8_t *)target, RP_IPC_MAX_TARGET);
+		in.channels[i].bytes_in = i;
+		in.channels[i].bytes_out = 2 * i;
+	}
+	WRITE(rp_ipc_status_write, &in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert_msg(rp_ipc_status_read(&cbs, &out), "16 channels with 256-byte targets fit");
+	ck_assert(out.bytes_in == 0x100000000ULL);
+	ck_assert_uint_eq(out.nchannels, RP_IPC_MAX_STATUS_CHANNELS);
+	ck_assert_uint_eq(out.channels[15].bytes_out, 30);
+	ck_assert_uint_eq(CBS_len(&out.channels[3].target), RP_IPC_MAX_TARGET);
+	OPENSSL_free(buf);
+
+	/* One byte over the target bound. */
+	in.channels[0].target = cbs_of((const uint8_t *)target, RP_IPC_MAX_TARGET + 1);
+	target[RP_IPC_MAX_TARGET] = 'x';
+	WRITE(rp_ipc_status_write, &in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert_msg(!rp_ipc_status_read(&cbs, &out), "a 257-byte target must be refused");
+	OPENSSL_free(buf);
+
+	/* The writer refuses 17 channels; a reader given a count of 17 too. */
+	in.channels[0].target = CBS_LIT("id");
+	in.nchannels = RP_IPC_MAX_STATUS_CHANNELS + 1;
+	ck_assert(CBB_init(&cbb, 0));
+	ck_assert(!rp_ipc_status_write(&cbb, &in));
+	CBB_cleanup(&cbb);
+	ck_assert(CBB_init(&cbb, 0));
+	ck_assert(CBB_add_u64(&cbb, 0) && CBB_add_u64(&cbb, 0) && CBB_add_u32(&cbb, 0) &&
+	    CBB_add_u32(&cbb, RP_IPC_MAX_STATUS_CHANNELS + 1));
+	ck_assert(CBB_finish(&cbb, &buf, &len));
+	cbs = cbs_of(buf, len);
+	ck_assert(!rp_ipc_status_read(&cbs, &out));
+	OPENSSL_free(buf);
+
+	/* Exactness on a small one. */
+	in.nchannels = 1;
+	WRITE(rp_ipc_status_write, &in, &buf, &len);
+	assert_exact(read_status_any, &out, buf, len, "STATUS");
+	OPENSSL_free(buf);
+}
+END_TEST
+
+START_TEST(test_disconnect_round_trips_and_bounds_the_message)
+{
+	static char text[RP_IPC_MAX_LOG + 1];
+	struct rp_ipc_disconnect in, out;
+	uint8_t *buf;
+	size_t len;
+	CBS cbs;
+
+	in.reason = 11;
+	in.message = CBS_LIT("maintenance at noon");
+	WRITE(rp_ipc_disconnect_write, &in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert(rp_ipc_disconnect_read(&cbs, &out));
+	ck_assert_uint_eq(out.reason, 11);
+	ck_assert_cbs_eq(out.message, "maintenance at noon");
+	assert_exact(read_disconnect_any, &out, buf, len, "DISCONNECT");
+	OPENSSL_free(buf);
+	memset(text, 'm', sizeof(text));
+	in.message = cbs_of((const uint8_t *)text, RP_IPC_MAX_LOG + 1);
+	WRITE(rp_ipc_disconnect_write, &in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert(!rp_ipc_disconnect_read(&cbs, &out));
+	OPENSSL_free(buf);
+}
+END_TEST
+
+START_TEST(test_builders_open_with_their_own_type)
+{
+	struct rp_ipc_disconnect d = { 2, CBS_LIT("x") };
+	uint8_t *buf;
+	size_t len;
+	CBB cbb;
+	CBS cbs;
+	uint16_t type;
+	uint32_t id;
+
+	ck_assert(rp_ipc_disconnect_build(&cbb, 77, &d));
+	ck_assert(CBB_finish(&cbb, &buf, &len));
+	cbs = cbs_of(buf, len);
+	ck_assert(CBS_get_u16(&cbs, &type) && CBS_get_u32(&cbs, &id));
+	ck_assert_uint_eq(type, RP_IPC_DISCONNECT);
+	ck_assert_uint_eq(id, 77);
+	ck_assert(rp_ipc_disconnect_read(&cbs, &d));
+	OPENSSL_free(buf);
+}
+END_TEST
+
 RP_TEST_SUITE(ipc)
 {
 	Suite *s = suite_create("ipc");
@@ -1350,6 +1528,10 @@ RP_TEST_SUITE(ipc)
 	tcase_add_test(msgs, test_auth_result_3_is_refused);
 	tcase_add_test(msgs, test_log_level_4_is_refused);
 	tcase_add_test(msgs, test_hello_host_key_count_is_1_to_8_for_writer_and_reader);
+	tcase_add_test(msgs, test_kex_done_round_trips_and_allows_empty_macs);
+	tcase_add_test(msgs, test_status_round_trips_and_bounds_channels_and_targets);
+	tcase_add_test(msgs, test_disconnect_round_trips_and_bounds_the_message);
+	tcase_add_test(msgs, test_builders_open_with_their_own_type);
 	suite_add_tcase(s, msgs);
 
 	tcase_add_test(framing, test_send_then_recv_gives_type_id_and_payload);

@@ -1,0 +1,443 @@
+"""tests/integration/admin_tests.py: how an administrator runs rampart.
+
+The control socket against live OpenSSH clients, policy reloads, the audit
+log record by record, admission rules, penalties and max-startups. Loaded by
+tests/integration/run.py.
+"""
+
+import json
+import os
+import signal
+import socket
+import stat
+import subprocess
+import time
+import unittest
+
+import harness
+from harness import Daemon
+
+BUILD = "build"
+
+
+def set_build(build):
+    global BUILD
+    BUILD = build
+
+
+class AdminTest(unittest.TestCase):
+    """A fresh daemon per test: these tests change its state."""
+
+    daemon_args = {}
+
+    def setUp(self):
+        self.d = Daemon(BUILD, **self.daemon_args)
+        self.d.start()
+
+    def tearDown(self):
+        log = self.d.stop()
+        reports = self.d.sanitizer_reports()
+        self.d.cleanup()
+        if reports:
+            raise AssertionError("sanitizer reports in rampartd's log:\n" + log)
+
+    def background_ssh(self, command, **kw):
+        return subprocess.Popen(self.d.ssh_cmd(**kw) + [command], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+
+    def wait_for(self, predicate, timeout=10, what="condition"):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(0.1)
+        raise AssertionError("timed out waiting for %s" % what)
+
+    def connections(self):
+        r = self.d.ctl("connections", json_out=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)["connections"]
+
+    def authenticated_with_channel(self, target):
+        for c in self.connections():
+            if c["state"] == "authenticated" and any(ch["target"] == target
+                                                     for ch in c["channels"]):
+                return c
+        return None
+
+    def rewrite_policy(self, edit):
+        with open(self.d.policy) as f:
+            text = f.read()
+        with open(self.d.policy, "w") as f:
+            f.write(edit(text))
+
+
+class TestControlSocket(AdminTest):
+    def test_socket_is_private(self):
+        st = os.stat(self.d.control)
+        self.assertTrue(stat.S_ISSOCK(st.st_mode))
+        self.assertEqual(st.st_mode & 0o777, 0o600)
+
+    @unittest.skipUnless(harness.is_root(), "needs root to try another uid")
+    def test_other_users_are_refused(self):
+        # Even with the socket opened up, SO_PEERCRED keeps them out.
+        os.chmod(self.d.dir, 0o755)
+        os.chmod(self.d.control, 0o666)
+        mark = self.d.mark()
+        r = subprocess.run(["su", harness.TEST_USER, "-s", "/bin/sh", "-c",
+                            "%s status -s %s" % (os.path.join(self.d.build, "rampartctl"),
+                                                 self.d.control)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           timeout=30)
+        self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
+        self.d.wait_log(r"control socket: refused a client with uid \d+", after=mark)
+
+    def test_status_table_and_json(self):
+        r = self.d.ctl("status")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("127.0.0.1:0", r.stdout)
+        self.assertIn("listening:   yes", r.stdout)
+        r = self.d.ctl("status", json_out=True)
+        st = json.loads(r.stdout)
+        self.assertEqual(st["pid"], self.d.proc.pid)
+        self.assertTrue(st["listening"])
+        self.assertEqual(len(st["policy_sha256"]), 64)
+        self.assertEqual(st["audit"]["file"], self.d.audit)
+        self.assertTrue(st["audit"]["healthy"])
+
+    def test_connections_shows_user_source_and_channel(self):
+        p = self.background_ssh("sleep 30")
+        try:
+            c = self.wait_for(lambda: self.authenticated_with_channel("sleep 30"),
+                              what="the session in connections")
+            self.assertEqual(c["user"], self.d.default_user())
+            self.assertEqual(c["from"], "127.0.0.1")
+            self.assertEqual(c["auth"], ["publickey"])
+            self.assertTrue(c["key"].startswith("SHA256:"))
+            self.assertTrue(c["client_version"].startswith("SSH-2.0-OpenSSH"))
+            table = self.d.ctl("connections").stdout
+            self.assertIn("session:sleep 30", table)
+            self.assertIn("127.0.0.1:%d" % c["port"], table)
+        finally:
+            p.kill()
+            p.wait(timeout=10)
+
+    def test_disconnect_shows_the_message_to_the_client(self):
+        p = self.background_ssh("sleep 30")
+        try:
+            c = self.wait_for(lambda: self.authenticated_with_channel("sleep 30"),
+                              what="the session")
+            r = self.d.ctl("disconnect", str(c["id"]), "maintenance at noon")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            _, err = p.communicate(timeout=15)
+            self.assertEqual(p.returncode, 255)
+            self.assertIn(b"maintenance at noon", err)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait(timeout=10)
+        closes = [r for r in self.d.audit_records() if r["event"] == "close"
+                  and r["conn"] == c["id"]]
+        self.assertEqual(closes[0]["by"], "server")
+        self.assertEqual(closes[0]["text"], "maintenance at noon")
+        self.assertTrue(any(r["event"] == "admin" and r["action"] == "disconnect"
+                            for r in self.d.audit_records()))
+
+    def test_disconnect_unknown_id_fails(self):
+        r = self.d.ctl("disconnect", "99999")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no connection 99999", r.stderr)
+
+    def test_rekey_runs_a_new_exchange(self):
+        p = self.background_ssh("sleep 30")
+        try:
+            c = self.wait_for(lambda: self.authenticated_with_channel("sleep 30"),
+                              what="the session")
+            r = self.d.ctl("rekey", str(c["id"]))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.wait_for(lambda: any(x["event"] == "kex" and x["conn"] == c["id"] and
+                                      x["exchange"] == 2 for x in self.d.audit_records()),
+                          what="a second kex record")
+        finally:
+            p.kill()
+            p.wait(timeout=10)
+
+    def test_stop_and_start_listening_leave_sessions_alone(self):
+        p = self.background_ssh("sleep 4; echo survived")
+        try:
+            self.wait_for(lambda: self.authenticated_with_channel("sleep 4; echo survived"),
+                          what="the session")
+            self.assertEqual(self.d.ctl("stop-listening").returncode, 0)
+            with self.assertRaises(OSError):
+                socket.create_connection(("127.0.0.1", self.d.port), timeout=5).close()
+            out, _ = p.communicate(timeout=20)
+            self.assertEqual(out, b"survived\n")
+            r = self.d.ctl("start-listening")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(self.d.ssh("echo again").stdout, b"again\n")
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait(timeout=10)
+
+    def test_shutdown_drain_lets_sessions_finish(self):
+        p = self.background_ssh("sleep 2; echo finished")
+        self.wait_for(lambda: self.authenticated_with_channel("sleep 2; echo finished"),
+                      what="the session")
+        r = self.d.ctl("shutdown", "--drain", "20s")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # No new connections...
+        with self.assertRaises(OSError):
+            socket.create_connection(("127.0.0.1", self.d.port), timeout=5).close()
+        # ...the running one finishes normally, and rampartd then exits.
+        out, _ = p.communicate(timeout=30)
+        self.assertEqual(out, b"finished\n")
+        self.assertEqual(p.returncode, 0)
+        self.d.proc.wait(timeout=20)
+        self.assertEqual(self.d.proc.returncode, 0)
+
+    def test_shutdown_drain_disconnects_at_the_deadline(self):
+        p = self.background_ssh("sleep 60")
+        self.wait_for(lambda: self.authenticated_with_channel("sleep 60"), what="the session")
+        start = time.monotonic()
+        self.assertEqual(self.d.ctl("shutdown", "--drain", "2s").returncode, 0)
+        _, err = p.communicate(timeout=30)
+        self.assertIn(b"server shutting down", err)
+        self.assertGreater(time.monotonic() - start, 1.5)
+        self.d.proc.wait(timeout=20)
+
+    def test_sigterm_disconnects_clients_with_a_reason(self):
+        p = self.background_ssh("sleep 60")
+        self.wait_for(lambda: self.authenticated_with_channel("sleep 60"), what="the session")
+        self.d.proc.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=30)
+        self.assertIn(b"server shutting down", err)
+        self.d.proc.wait(timeout=20)
+
+
+class TestReload(AdminTest):
+    def test_broken_policy_keeps_the_running_one(self):
+        self.rewrite_policy(lambda t: t + "\nallow everything\n")
+        r = self.d.ctl("reload")
+        self.assertEqual(r.returncode, 1)
+        self.assertRegex(r.stderr, r"reload failed, the running policy stays: .*rampart\.conf:\d+:1")
+        self.assertEqual(self.d.ssh("echo still").stdout, b"still\n")
+        self.assertTrue(any(x["event"] == "reload" and not x["ok"]
+                            for x in self.d.audit_records()))
+
+    def test_tightened_exec_applies_to_new_connections_only(self):
+        p = self.background_ssh("sleep 3; echo old-rules")
+        try:
+            self.wait_for(lambda: self.authenticated_with_channel("sleep 3; echo old-rules"),
+                          what="the session")
+            self.rewrite_policy(lambda t: t.replace("    allow exec\n",
+                                                    '    allow exec "true"\n'))
+            r = self.d.ctl("reload")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            # New connections: only "true" may run now.
+            self.assertEqual(self.d.ssh("true").returncode, 0)
+            refused = self.d.ssh("echo new")
+            self.assertEqual(refused.returncode, 255)
+            self.assertIn(b"exec request failed", refused.stderr)
+            # The connection admitted before keeps its rules.
+            out, _ = p.communicate(timeout=20)
+            self.assertEqual(out, b"old-rules\n")
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait(timeout=10)
+
+    def test_revoked_user_is_disconnected_with_an_audit_record(self):
+        p = self.background_ssh("sleep 30")
+        try:
+            c = self.wait_for(lambda: self.authenticated_with_channel("sleep 30"),
+                              what="the session")
+            self.rewrite_policy(lambda t: t.replace("    allow login\n", ""))
+            os.kill(self.d.proc.pid, signal.SIGHUP)
+            _, err = p.communicate(timeout=20)
+            self.assertIn(b"access revoked by a policy change", err)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait(timeout=10)
+        self.assertTrue(any(x["event"] == "admin" and x["action"] == "revoke" and
+                            x["conn"] == c["id"] for x in self.d.audit_records()))
+        self.assertEqual(self.d.ssh("true").returncode, 255)
+
+
+class TestAuditLog(AdminTest):
+    def test_a_session_record_by_record(self):
+        r = self.d.ssh("echo hi; exit 3")
+        self.assertEqual(r.returncode, 3)
+        self.wait_for(lambda: any(x["event"] == "close" for x in self.d.audit_records()),
+                      what="the close record")
+        with open(self.d.audit, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        records = [json.loads(line) for line in lines]  # every line is JSON
+        for rec in records:
+            self.assertRegex(rec["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+            self.assertEqual(list(rec)[:2], ["time", "event"])
+        conn = [x for x in records if "conn" in x]
+        events = [x["event"] for x in conn]
+        self.assertEqual(events, ["accept", "kex", "auth", "auth", "session-start",
+                                  "session-end", "close"], events)
+        accept, kex, query, auth, start, end, close = conn
+        self.assertEqual(accept["from"], "127.0.0.1")
+        self.assertTrue(kex["client_version"].startswith("SSH-2.0-OpenSSH"))
+        self.assertEqual(kex["server_version"], "SSH-2.0-rampart_0.1.0")
+        self.assertEqual(kex["kex"], "curve25519-sha256")
+        self.assertEqual(kex["host_key"], "ssh-ed25519")
+        self.assertIn(kex["cipher_in"], ("chacha20-poly1305@openssh.com",
+                                         "aes128-gcm@openssh.com", "aes256-gcm@openssh.com"))
+        self.assertEqual((query["stage"], query["result"]), ("query", "key-acceptable"))
+        self.assertEqual((auth["stage"], auth["result"]), ("signature", "accepted"))
+        self.assertEqual(auth["user"], self.d.default_user())
+        self.assertTrue(auth["key"].startswith("SHA256:"))
+        self.assertFalse(auth["partial_success"])
+        self.assertEqual(start["command"], "echo hi; exit 3")
+        self.assertEqual(end["exit_status"], 3)
+        self.assertEqual(close["by"], "client")
+        self.assertGreater(close["bytes_in"], 0)
+        self.assertEqual(records[0]["event"], "start")
+
+    def test_failed_auth_and_hostile_input_stay_valid_json(self):
+        other = os.path.join(self.d.dir, "wrong_key")
+        harness.ssh_keygen(other)
+        self.d.ssh("true", key=other)
+        # A name the worker passes on (printable bytes) but JSON must escape;
+        # OpenSSH's client will not send a quote, paramiko will.
+        import paramiko
+        t = paramiko.Transport(("127.0.0.1", self.d.port))
+        try:
+            t.start_client(timeout=20)
+            with self.assertRaises(paramiko.AuthenticationException):
+                t.auth_publickey('bob"\u00e9',
+                                 paramiko.Ed25519Key.from_private_key_file(self.d.client_key))
+        finally:
+            t.close()
+        # A client version with control bytes and a quote.
+        self.d.raw_connect(b'SSH-2.0-evil"\x07version\r\n' + b"\x00" * 64)
+        time.sleep(0.5)
+        recs = self.d.audit_records()
+        rejected = [x for x in recs if x["event"] == "auth" and x["result"] == "rejected"]
+        self.assertTrue(any(x["reason"] == "key not authorized for user" for x in rejected))
+        self.assertTrue(any(x["user"] == 'bob"\u00e9' for x in recs if x["event"] == "auth"))
+
+    def test_audit_file_reopens_after_logrotate(self):
+        self.d.ssh("true")
+        os.rename(self.d.audit, self.d.audit + ".1")
+        self.assertEqual(self.d.ctl("reload").returncode, 0)
+        self.d.ssh("true")
+        self.wait_for(lambda: os.path.exists(self.d.audit) and
+                      any(x["event"] == "close" for x in self.d.audit_records()),
+                      what="records in the new file")
+
+
+class TestAdmission(AdminTest):
+    daemon_args = {"admission": "refuse from 127.0.0.2\nadmit from 127.0.0.0/8 rate 3/1m"}
+
+    def test_refuse_rule_and_rate_limit(self):
+        mark = self.d.mark()
+        r = self.d.ssh("true", options=[("-o", "BindAddress=127.0.0.2")])
+        self.assertEqual(r.returncode, 255)
+        self.d.wait_log(r"refused connection from=127\.0\.0\.2 port=\d+ reason=admission "
+                        r"rule=.*refuse from 127\.0\.0\.2", after=mark)
+        ok = [self.d.ssh("true").returncode for _ in range(3)]
+        self.assertEqual(ok, [0, 0, 0])
+        self.assertEqual(self.d.ssh("true").returncode, 255)
+        self.d.wait_log(r"reason=admission rule=.*rate exceeded", after=mark)
+        refusals = [x for x in self.d.audit_records() if x["event"] == "refuse"]
+        self.assertEqual([x["reason"] for x in refusals], ["admission", "admission"])
+
+
+class TestNoAdmitRule(AdminTest):
+    daemon_args = {"admission": None}
+
+    def test_deny_by_default(self):
+        mark = self.d.mark()
+        self.assertEqual(self.d.ssh("true").returncode, 255)
+        self.d.wait_log(r"reason=admission rule=no admit rule matches \(deny by default\)",
+                        after=mark)
+
+
+class TestLoginRules(AdminTest):
+    def setUp(self):
+        user = harness.pwd.getpwuid(os.geteuid()).pw_name
+        self.daemon_args = {"users": {user: {"allow_login": False}},
+                            "extra_policy": ""}
+        super().setUp()
+        self.rewrite_policy(lambda t: t.replace(
+            "    allow exec\n", "    allow login from 127.0.0.3\n    allow exec\n"))
+        self.assertEqual(self.d.ctl("reload").returncode, 0)
+
+    def test_login_only_from_the_allowed_source(self):
+        mark = self.d.mark()
+        r = self.d.ssh("echo no")
+        self.assertEqual(r.returncode, 255)
+        self.d.wait_log(r"reason=\"no rule allows login \(deny by default\)\"", after=mark)
+        r = self.d.ssh("echo yes", options=[("-o", "BindAddress=127.0.0.3")])
+        self.assertEqual(r.stdout, b"yes\n", r.stderr)
+
+
+class TestPenalties(AdminTest):
+    daemon_args = {"penalties": True,
+                   "extra_policy": "penalties {\n authfail 30s\n min 15s\n}"}
+
+    def test_failed_logins_earn_a_penalty(self):
+        other = os.path.join(self.d.dir, "wrong_key")
+        harness.ssh_keygen(other)
+        mark = self.d.mark()
+        self.assertEqual(self.d.ssh("true", key=other).returncode, 255)
+        # The right key is refused too now: the source is penalised.
+        r = self.d.ssh("true")
+        self.assertEqual(r.returncode, 255)
+        self.d.wait_log(r"refused connection from=127\.0\.0\.1 .*reason=penalty", after=mark)
+        # Another loopback address is a different source.
+        r = self.d.ssh("echo other", options=[("-o", "BindAddress=127.0.0.4")])
+        self.assertEqual(r.stdout, b"other\n", r.stderr)
+
+
+class TestMaxStartups(AdminTest):
+    daemon_args = {"extra_policy": "max-startups 2"}
+
+    def test_unauthenticated_connections_beyond_the_limit_are_refused(self):
+        mark = self.d.mark()
+        socks = []
+        try:
+            for _ in range(2):
+                s = socket.create_connection(("127.0.0.1", self.d.port), timeout=10)
+                s.sendall(b"SSH-2.0-idle\r\n")
+                socks.append(s)
+            self.wait_for(lambda: len(self.connections()) == 2, what="two connections")
+            self.d.raw_connect(b"SSH-2.0-third\r\n", timeout=10)
+            self.d.wait_log(r"reason=max-startups", after=mark)
+        finally:
+            for s in socks:
+                s.close()
+
+
+class TestIdleTimeout(AdminTest):
+    daemon_args = {"extra_policy": "idle-timeout 10s\nkeepalive 1s 3"}
+
+    def test_idle_session_is_closed_but_keepalives_alone_do_not_count(self):
+        # Keep-alive probes are answered by OpenSSH; they do not count as
+        # activity, so the idle session still ends after ~10 s.
+        start = time.monotonic()
+        r = self.d.ssh("sleep 30", timeout=60)
+        self.assertEqual(r.returncode, 255)
+        self.assertIn(b"idle timeout", r.stderr)
+        self.assertLess(time.monotonic() - start, 25)
+
+
+class TestRampartctlCheck(unittest.TestCase):
+    def test_check_and_explain_on_the_example_policy(self):
+        example = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                               "examples", "rampart.conf")
+        ctl = os.path.join(BUILD, "rampartctl")
+        r = subprocess.run([ctl, "check", "-f", example], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=30)
+        # The example names host keys under /etc/rampart; check parses the
+        # policy without loading keys.
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("admit from", r.stdout)
