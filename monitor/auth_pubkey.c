@@ -153,12 +153,25 @@ reply_result(struct monitor *m, struct conn *c, uint32_t id, enum rp_auth_result
 		(void)ipc_reply(m, c, &cbb, NULL, 0);
 }
 
-/* A rejected attempt: count it and answer FAILURE or, past the limit,
- * EXHAUSTED. */
-static void
-reject(struct monitor *m, struct conn *c, uint32_t id)
+static const char *
+log_user(const char *user, char *buf, size_t bufsz)
 {
+	return rp_log_escape(user, strlen(user), buf, bufsz);
+}
+
+/* A rejected attempt: log and audit why, count it, and answer FAILURE or,
+ * past max-auth-tries, EXHAUSTED. The client learns nothing of the reason. */
+static void
+reject(struct monitor *m, struct conn *c, uint32_t id, const char *user, const char *stage,
+    const char *fingerprint, const char *reason)
+{
+	char shown[RP_IPC_MAX_NAME * 4];
+
+	rp_info("conn=%llu auth publickey rejected user=%s key=%s from=%s reason=\"%s\"",
+	    (unsigned long long)c->id, log_user(user, shown, sizeof(shown)), fingerprint,
+	    c->peer_addr, reason);
 	c->auth_failures++;
+	monitor_audit_auth(m, c, user, "publickey", stage, fingerprint, "rejected", reason);
 	if (c->auth_failures >= c->pref->policy->max_auth_tries) {
 		rp_info("conn=%llu too many authentication failures (%u) from=%s",
 		    (unsigned long long)c->id, c->auth_failures, c->peer_addr);
@@ -167,12 +180,6 @@ reject(struct monitor *m, struct conn *c, uint32_t id)
 		return;
 	}
 	reply_result(m, c, id, RP_AUTH_FAILURE);
-}
-
-static const char *
-log_user(const char *user, char *buf, size_t bufsz)
-{
-	return rp_log_escape(user, strlen(user), buf, bufsz);
 }
 
 const char *
@@ -196,11 +203,7 @@ handle_pubkey_check(struct monitor *m, struct conn *c, uint32_t id, CBS *payload
 		    "key-acceptable", NULL);
 		reply_result(m, c, id, RP_AUTH_OK);
 	} else {
-		rp_info("conn=%llu auth publickey rejected user=%s key=%s from=%s reason=\"%s\"",
-		    (unsigned long long)c->id, user, cand.fingerprint, c->peer_addr, cand.reason);
-		reject(m, c, id);
-		monitor_audit_auth(m, c, req.user, "publickey", "query", cand.fingerprint,
-		    "rejected", cand.reason);
+		reject(m, c, id, req.user, "query", cand.fingerprint, cand.reason);
 	}
 	rp_pubkey_free(cand.key);
 	return NULL;
@@ -247,11 +250,7 @@ handle_pubkey_verify(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 	}
 	log_user(req.user, user, sizeof(user));
 	if (!acceptable(m, c, req.user, req.alg, req.key, &cand)) {
-		rp_info("conn=%llu auth publickey rejected user=%s key=%s from=%s reason=\"%s\"",
-		    (unsigned long long)c->id, user, cand.fingerprint, c->peer_addr, cand.reason);
-		reject(m, c, id);
-		monitor_audit_auth(m, c, req.user, "publickey", "signature", cand.fingerprint,
-		    "rejected", cand.reason);
+		reject(m, c, id, req.user, "signature", cand.fingerprint, cand.reason);
 		rp_pubkey_free(cand.key);
 		return NULL;
 	}
@@ -263,12 +262,7 @@ handle_pubkey_verify(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 	    data_len);
 	OPENSSL_free(data);
 	if (!valid) {
-		rp_info("conn=%llu auth publickey rejected user=%s key=%s from=%s "
-		    "reason=\"bad signature\"", (unsigned long long)c->id, user, cand.fingerprint,
-		    c->peer_addr);
-		reject(m, c, id);
-		monitor_audit_auth(m, c, req.user, "publickey", "signature", cand.fingerprint,
-		    "rejected", "bad signature");
+		reject(m, c, id, req.user, "signature", cand.fingerprint, "bad signature");
 		rp_pubkey_free(cand.key);
 		return NULL;
 	}
