@@ -484,6 +484,10 @@ block_later(FILE *out, int *any, const struct rp_block *b)
 		later(out, any, &b->totp_prompt.pos, "totp-prompt", b->label);
 	if (b->auth_instruction.value != NULL)
 		later(out, any, &b->auth_instruction.pos, "auth-instruction", b->label);
+	/* Sent as SSH_MSG_USERAUTH_BANNER with the authentication work. */
+	if (b->banner.value != NULL)
+		later(out, any, &b->banner.pos, b->banner_file != NULL ? "banner-file" : "banner",
+		    b->label);
 	for (size_t i = 0; i < b->nrules; i++) {
 		const struct rp_rule *r = &b->rules[i];
 		if (r->allow && !rp_action_in_effect(r->action))
