@@ -430,6 +430,102 @@ class TestIdleTimeout(AdminTest):
         self.assertLess(time.monotonic() - start, 25)
 
 
+@unittest.skipUnless(harness.is_root(), "mounts a small tmpfs")
+class TestAuditFailure(unittest.TestCase):
+    """A full disk under the audit log: refuse new connections, or carry on."""
+
+    def run_with_full_audit_disk(self, setting):
+        import tempfile
+        mnt = tempfile.mkdtemp(prefix="rampart-audit-")
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mnt], check=True,
+                       timeout=30)
+        d = None
+        try:
+            d = Daemon(BUILD, audit_path=os.path.join(mnt, "audit.jsonl"),
+                       extra_policy="audit-failure %s" % setting)
+            d.start()
+            self.assertEqual(d.ssh("true").returncode, 0)
+            filler = os.path.join(mnt, "filler")
+            fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+            try:
+                for _ in range(1024):  # bounded: the tmpfs holds 256 KiB
+                    os.write(fd, b"\0" * 4096)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+            # The audit file's last page may still have room: connect until
+            # its records no longer fit and the log turns unhealthy.
+            for _ in range(10):
+                d.ssh("true")
+                if "audit records are being lost" in d.log():
+                    break
+            d.wait_log(r"error audit: (short write to|cannot write to) .*audit records are being lost",
+                       timeout=10)
+            st = json.loads(d.ctl("status", json_out=True).stdout)
+            self.assertFalse(st["audit"]["healthy"])
+            result = d.ssh("echo next")
+            os.unlink(filler)
+            return d, result
+        except BaseException:
+            if d is not None:
+                d.stop()
+                d.cleanup()
+            raise
+        finally:
+            if d is not None:
+                d.stop()
+            subprocess.run(["umount", mnt], timeout=30)
+            os.rmdir(mnt)
+
+    def test_refuse_while_the_audit_log_cannot_be_written(self):
+        d, result = self.run_with_full_audit_disk("refuse")
+        try:
+            self.assertEqual(result.returncode, 255)
+            self.assertRegex(d.log(), r"refused connection from=127\.0\.0\.1 .*reason=audit-failure")
+        finally:
+            d.cleanup()
+
+    def test_audit_log_heals_when_space_returns(self):
+        import tempfile
+        mnt = tempfile.mkdtemp(prefix="rampart-audit-")
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mnt], check=True,
+                       timeout=30)
+        d = Daemon(BUILD, audit_path=os.path.join(mnt, "audit.jsonl"))
+        try:
+            d.start()
+            filler = os.path.join(mnt, "filler")
+            fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+            try:
+                for _ in range(1024):
+                    os.write(fd, b"\0" * 4096)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+            for _ in range(10):
+                if d.ssh("true").returncode != 0:
+                    break
+            os.unlink(filler)
+            # The next refusal's own record is written: the log heals and
+            # connections are admitted again.
+            results = [d.ssh("echo back").stdout for _ in range(3)]
+            self.assertIn(b"back\n", results)
+            self.assertTrue(json.loads(d.ctl("status", json_out=True).stdout)["audit"]["healthy"])
+        finally:
+            d.stop()
+            d.cleanup()
+            subprocess.run(["umount", mnt], timeout=30)
+            os.rmdir(mnt)
+
+    def test_continue_keeps_serving(self):
+        d, result = self.run_with_full_audit_disk("continue")
+        try:
+            self.assertEqual(result.stdout, b"next\n", result.stderr)
+        finally:
+            d.cleanup()
+
+
 class TestRampartctlCheck(unittest.TestCase):
     def test_check_and_explain_on_the_example_policy(self):
         example = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",

@@ -54,7 +54,7 @@ class Daemon:
 
     def __init__(self, build, users=None, extra_policy="", worker=None, run_as=None,
                  grace=None, max_auth_tries=None, nofile=None, penalties=False,
-                 admission="admit from 127.0.0.0/8 ::1"):
+                 admission="admit from 127.0.0.0/8 ::1", audit_path=None):
         self.build = os.path.abspath(build)
         self.dir = tempfile.mkdtemp(prefix="rampart-it-")
         os.chmod(self.dir, 0o755)
@@ -76,7 +76,7 @@ class Daemon:
             users = {self.default_user(): {"allow_exec": True}}
         self.users = users
         self.control = os.path.join(self.dir, "control.sock")
-        self.audit = os.path.join(self.dir, "audit.jsonl")
+        self.audit = audit_path or os.path.join(self.dir, "audit.jsonl")
         policy = ["listen 127.0.0.1:0", "host-key %s" % self.hostkey,
                   "control-socket %s" % self.control, "audit-log %s" % self.audit]
         if admission:
