@@ -69,8 +69,6 @@ login_allowed(const struct monitor *m, const struct rp_policy *p, const struct c
 	struct rp_policy_diag diag;
 	struct rp_decision d;
 	struct rp_request req;
-	struct rp_addr from;
-	struct rp_when when;
 	struct passwd *pw;
 	int ok = 0;
 
@@ -99,13 +97,7 @@ login_allowed(const struct monitor *m, const struct rp_policy *p, const struct c
 	}
 	memset(&req, 0, sizeof(req));
 	req.action = RP_ACTION_LOGIN;
-	if (!rp_addr_from_sockaddr((const struct sockaddr *)&c->peer_sa, sizeof(c->peer_sa),
-	    &from)) {
-		snprintf(why, whysz, "no client address");
-		goto out;
-	}
-	rp_when_from_time(time(NULL), &when);
-	if (!rp_policy_decide(p, &pr, &from, &when, &req, &d)) {
+	if (!conn_decide(p, &pr, c, &req, &d, rule, rulesz)) {
 		if (d.rule != NULL)
 			snprintf(why, whysz, "login denied by %s:%u (%s: %s)", d.pos.file, d.pos.line,
 			    d.block, d.rule);
@@ -113,8 +105,6 @@ login_allowed(const struct monitor *m, const struct rp_policy *p, const struct c
 			snprintf(why, whysz, "no rule allows login (deny by default)");
 		goto out;
 	}
-	if (rule != NULL && d.rule != NULL)
-		snprintf(rule, rulesz, "%s:%u: %s", d.pos.file, d.pos.line, d.rule);
 	ok = 1;
 out:
 	rp_principal_clear(&pr);

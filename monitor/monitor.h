@@ -335,6 +335,12 @@ int login_allowed(const struct monitor *m, const struct rp_policy *p, const stru
     const char *user, const struct rp_pubkey *key, char *why, size_t whysz, char *rule,
     size_t rulesz);
 
+/* monitor/decide.c: the policy's decision on req for c's user (principal
+ * pr) from c's address at the local time now; rule gets "FILE:LINE: RULE"
+ * of the deciding rule, or "" (deny by default). Returns d->allow. */
+int conn_decide(const struct rp_policy *p, const struct rp_principal *pr, const struct conn *c,
+    const struct rp_request *req, struct rp_decision *d, char *rule, size_t rulesz);
+
 /* monitor/session_spawn.c */
 const char *handle_session_exec(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
 /* A session's process ended: tell its worker. */

@@ -128,8 +128,6 @@ session_allowed(const struct monitor *m, const struct conn *c, const char *comma
 	struct rp_principal pr;
 	struct rp_request req;
 	struct rp_decision d;
-	struct rp_addr from;
-	struct rp_when when;
 	size_t running = 0;
 	int ok = 0;
 
@@ -142,16 +140,7 @@ session_allowed(const struct monitor *m, const struct conn *c, const char *comma
 	memset(&req, 0, sizeof(req));
 	req.action = RP_ACTION_EXEC;
 	req.name = command;
-	rp_when_from_time(time(NULL), &when);
-	if (!rp_addr_from_sockaddr((const struct sockaddr *)&c->peer_sa, sizeof(c->peer_sa),
-	    &from)) {
-		snprintf(why, whysz, "no client address");
-		goto out;
-	}
-	rp_policy_decide(p, &pr, &from, &when, &req, &d);
-	if (d.rule != NULL)
-		snprintf(rule, rulesz, "%s:%u: %s", d.pos.file, d.pos.line, d.rule);
-	if (!d.allow) {
+	if (!conn_decide(p, &pr, c, &req, &d, rule, rulesz)) {
 		snprintf(why, whysz, d.rule != NULL ? "exec denied by policy" :
 		    "no rule allows this command (deny by default)");
 		goto out;
