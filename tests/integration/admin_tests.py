@@ -526,6 +526,50 @@ class TestAuditFailure(unittest.TestCase):
             d.cleanup()
 
 
+class TestIPv6(AdminTest):
+    daemon_args = {"extra_policy": "listen [::1]:0"}
+
+    def test_listens_and_admits_on_ipv6_loopback(self):
+        m = self.d.wait_log(r"listening on \[::1\]:(\d+)")
+        port = int(m.group(1))
+        with open(self.d.known_hosts, "a") as f:
+            f.write("[::1]:%d %s\n" % (port, self.d.host_pub))
+        cmd = self.d.ssh_cmd()
+        cmd[cmd.index("-p") + 1] = str(port)
+        cmd[-1] = "%s@::1" % self.d.default_user()
+        r = subprocess.run(cmd + ["echo v6; echo $SSH_CONNECTION"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60, stdin=subprocess.DEVNULL)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.decode().splitlines()
+        self.assertEqual(lines[0], "v6")
+        self.assertTrue(lines[1].startswith("::1 "), lines[1])
+
+
+class TestGroupOnlyPrincipal(AdminTest):
+    """A user with no block of their own, known through their Unix group."""
+
+    def setUp(self):
+        import grp
+        group = grp.getgrgid(os.getgid()).gr_name
+        self.daemon_args = {"users": {}}
+        super().setUp()
+        self.rewrite_policy(lambda t: t + (
+            "group staff-by-unix-group {\n"
+            "    system-group %s\n"
+            '    authorized-key "%s"\n'
+            "    allow login\n"
+            '    allow exec "id -un"\n'
+            "}\n") % (group, self.d.client_pub))
+        r = self.d.ctl("reload")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_group_rules_and_keys_apply(self):
+        r = self.d.ssh("id -un")
+        self.assertEqual(r.stdout.decode().strip(), self.d.default_user(), r.stderr)
+        # Only the listed command: the group's first exec rule.
+        self.assertEqual(self.d.ssh("echo other").returncode, 255)
+
+
 class TestRampartctlCheck(unittest.TestCase):
     def test_check_and_explain_on_the_example_policy(self):
         example = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
