@@ -16,7 +16,14 @@
 
 enum rp_key_type {
 	RP_KEY_ED25519 = 1,
+	RP_KEY_ECDSA_P256,  /* ecdsa-sha2-nistp256 (RFC 5656) */
+	RP_KEY_ECDSA_P384,  /* ecdsa-sha2-nistp384 */
+	RP_KEY_ECDSA_P521,  /* ecdsa-sha2-nistp521 */
+	RP_KEY_RSA,         /* ssh-rsa keys; signatures rsa-sha2-256/512 (RFC 8332) */
 };
+
+/* RSA keys shorter than this are refused wherever a key is parsed. */
+#define RP_RSA_MIN_BITS 2048
 
 struct rp_pubkey;
 struct rp_privkey;
@@ -27,8 +34,23 @@ const char *rp_key_type_name(enum rp_key_type type);
 int rp_key_type_from_name(const char *name, enum rp_key_type *out);
 
 /* Parse a public key blob exactly: type name, fields, nothing after them.
- * Returns 0 on anything malformed or of an unsupported type. */
+ * Returns 0 on anything malformed or of an unsupported type (including RSA
+ * below RP_RSA_MIN_BITS and EC points not on their curve). */
 int rp_pubkey_from_blob(const uint8_t *blob, size_t len, struct rp_pubkey **out);
+/* The same, with a short reason on failure ("RSA key of 1024 bits: at
+ * least 2048 are required", "unsupported key type ssh-dss", ...). */
+int rp_pubkey_parse_blob(const uint8_t *blob, size_t len, struct rp_pubkey **out,
+    const char **err);
+/* RSA modulus size in bits; for EC keys the curve size; ed25519: 256. */
+unsigned rp_pubkey_bits(const struct rp_pubkey *key);
+/* 1 when sig_alg is a signature algorithm keys of this type use:
+ * ssh-ed25519; ecdsa-sha2-nistp256/384/521 (each its own curve);
+ * rsa-sha2-256, rsa-sha2-512 and the SHA-1 ssh-rsa for RSA. */
+int rp_sig_alg_suits(enum rp_key_type type, const char *sig_alg);
+/* Every user-authentication signature algorithm implemented, plain keys
+ * then certificates, best first, comma-separated. Includes ssh-rsa
+ * (SHA-1); the policy's default leaves it out. */
+const char *rp_pubkey_alg_supported_list(void);
 /* Append the blob (not wrapped in a string) to out. */
 int rp_pubkey_to_blob(const struct rp_pubkey *key, CBB *out);
 enum rp_key_type rp_pubkey_type(const struct rp_pubkey *key);
