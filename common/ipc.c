@@ -183,6 +183,16 @@ rp_ipc_type_name(uint16_t type)
 		return "AUTH_PUBKEY_VERIFY";
 	case RP_IPC_AUTH_RESULT:
 		return "AUTH_RESULT";
+	case RP_IPC_AUTH_NONE:
+		return "AUTH_NONE";
+	case RP_IPC_AUTH_PASSWORD:
+		return "AUTH_PASSWORD";
+	case RP_IPC_AUTH_KBDINT:
+		return "AUTH_KBDINT";
+	case RP_IPC_KBDINT_PROMPTS:
+		return "KBDINT_PROMPTS";
+	case RP_IPC_AUTH_KBDINT_ANSWERS:
+		return "AUTH_KBDINT_ANSWERS";
 	case RP_IPC_SESSION_EXEC:
 		return "SESSION_EXEC";
 	case RP_IPC_SESSION_STARTED:

@@ -51,6 +51,9 @@
 #define RP_IPC_MAX_LOG 1024         /* one log message */
 #define RP_IPC_MAX_ALGLIST 2048     /* an algorithm name-list */
 #define RP_IPC_MAX_STATUS_CHANNELS 16
+#define RP_IPC_MAX_SECRET 1024      /* a password or a prompt's answer */
+#define RP_IPC_MAX_PROMPTS 8        /* prompts in one keyboard-interactive round */
+#define RP_IPC_MAX_BANNER 16384     /* a banner */
 #define RP_IPC_MAX_TARGET 256       /* a channel's target in STATUS */
 
 enum rp_ipc_type {
@@ -73,6 +76,8 @@ enum rp_ipc_type {
 	 *           transport's default)
 	 *   uint32  re-exchange keys after this many seconds (0: never by
 	 *           time)
+	 *   string  banner shown to every client before authentication
+	 *           (SSH_MSG_USERAUTH_BANNER), empty for none
 	 */
 	RP_IPC_HELLO = 1,
 
@@ -121,11 +126,58 @@ enum rp_ipc_type {
 	RP_IPC_AUTH_PUBKEY_VERIFY = 21,
 
 	/*
-	 * monitor -> worker, reply to the two above.
+	 * monitor -> worker, reply to the authentication requests.
 	 *   byte    RP_AUTH_* result
-	 *   string  auth methods that can continue, name-list (for FAILURE)
+	 *   string  auth methods that can continue, name-list (FAILURE,
+	 *           PARTIAL)
+	 *   string  banner to send before USERAUTH_SUCCESS (OK), or empty
 	 */
 	RP_IPC_AUTH_RESULT = 22,
+
+	/*
+	 * worker -> monitor: the "none" method (RFC 4252 5.2). It succeeds
+	 * only where the policy grants `auth none`. Before authentication.
+	 *   string  user
+	 * reply AUTH_RESULT.
+	 */
+	RP_IPC_AUTH_NONE = 23,
+
+	/*
+	 * worker -> monitor: the "password" method (RFC 4252 8). The monitor
+	 * checks it off its event loop and replies when done. Password change
+	 * requests never reach it (the worker refuses them).
+	 *   string  user
+	 *   string  password (at most RP_IPC_MAX_SECRET bytes; wiped after use)
+	 * reply AUTH_RESULT.
+	 */
+	RP_IPC_AUTH_PASSWORD = 24,
+
+	/*
+	 * worker -> monitor: start "keyboard-interactive" (RFC 4256).
+	 *   string  user
+	 *   string  submethods (ignored: the policy decides the prompts)
+	 * reply KBDINT_PROMPTS, or AUTH_RESULT when the user cannot use it.
+	 */
+	RP_IPC_AUTH_KBDINT = 25,
+
+	/*
+	 * monitor -> worker, reply to AUTH_KBDINT or AUTH_KBDINT_ANSWERS: what
+	 * to ask in SSH_MSG_USERAUTH_INFO_REQUEST.
+	 *   string  name
+	 *   string  instruction
+	 *   uint32  number of prompts n (1..RP_IPC_MAX_PROMPTS)
+	 *   n x (string prompt, bool echo)
+	 */
+	RP_IPC_KBDINT_PROMPTS = 26,
+
+	/*
+	 * worker -> monitor: the client's SSH_MSG_USERAUTH_INFO_RESPONSE. Only
+	 * after KBDINT_PROMPTS, with as many answers as prompts.
+	 *   uint32  number of answers n
+	 *   n x string answer (each at most RP_IPC_MAX_SECRET; wiped after use)
+	 * reply AUTH_RESULT or KBDINT_PROMPTS.
+	 */
+	RP_IPC_AUTH_KBDINT_ANSWERS = 27,
 
 	/*
 	 * worker -> monitor: start a command for the authenticated user. After
@@ -215,9 +267,11 @@ enum rp_ipc_type {
 };
 
 enum rp_auth_result {
-	RP_AUTH_FAILURE = 0,  /* no; the user may try again */
-	RP_AUTH_OK = 1,       /* CHECK: key acceptable; VERIFY: authenticated */
-	RP_AUTH_EXHAUSTED = 2 /* no, and too many failures: disconnect */
+	RP_AUTH_FAILURE = 0,   /* no; the user may try again */
+	RP_AUTH_OK = 1,        /* CHECK: key acceptable; otherwise: authenticated */
+	RP_AUTH_EXHAUSTED = 2, /* no, and too many failures: disconnect */
+	RP_AUTH_PARTIAL = 3,   /* this step passed; the methods list says what
+	                        * must follow (RFC 4252 5.1 partial success) */
 };
 
 /* A received message. payload points into buf. */

@@ -45,7 +45,8 @@ rp_ipc_hello_write(CBB *cbb, const struct rp_ipc_hello *m)
 	    add_cbs(cbb, &m->macs) && add_cbs(cbb, &m->auth_methods) &&
 	    add_cbs(cbb, &m->pubkey_algs) && CBB_add_u32(cbb, m->idle_timeout_s) &&
 	    CBB_add_u32(cbb, m->keepalive_interval_s) && CBB_add_u32(cbb, m->keepalive_count) &&
-	    CBB_add_u64(cbb, m->rekey_bytes) && CBB_add_u32(cbb, m->rekey_seconds);
+	    CBB_add_u64(cbb, m->rekey_bytes) && CBB_add_u32(cbb, m->rekey_seconds) &&
+	    add_cbs(cbb, &m->banner);
 }
 
 int
@@ -70,7 +71,8 @@ rp_ipc_hello_read(CBS *cbs, struct rp_ipc_hello *m)
 	    get_bounded(cbs, &m->pubkey_algs, RP_IPC_MAX_ALGLIST) &&
 	    CBS_get_u32(cbs, &m->idle_timeout_s) && CBS_get_u32(cbs, &m->keepalive_interval_s) &&
 	    CBS_get_u32(cbs, &m->keepalive_count) && CBS_get_u64(cbs, &m->rekey_bytes) &&
-	    CBS_get_u32(cbs, &m->rekey_seconds) && done(cbs);
+	    CBS_get_u32(cbs, &m->rekey_seconds) &&
+	    get_bounded(cbs, &m->banner, RP_IPC_MAX_BANNER) && done(cbs);
 }
 
 /* KEX_SIGN */
@@ -156,14 +158,125 @@ rp_ipc_pubkey_verify_read(CBS *cbs, struct rp_ipc_pubkey_verify *m)
 int
 rp_ipc_auth_result_write(CBB *cbb, const struct rp_ipc_auth_result *m)
 {
-	return CBB_add_u8(cbb, m->result) && add_cbs(cbb, &m->methods);
+	return CBB_add_u8(cbb, m->result) && add_cbs(cbb, &m->methods) &&
+	    add_cbs(cbb, &m->banner);
 }
 
 int
 rp_ipc_auth_result_read(CBS *cbs, struct rp_ipc_auth_result *m)
 {
-	return CBS_get_u8(cbs, &m->result) && m->result <= RP_AUTH_EXHAUSTED &&
-	    get_bounded(cbs, &m->methods, RP_IPC_MAX_ALGLIST) && done(cbs);
+	return CBS_get_u8(cbs, &m->result) && m->result <= RP_AUTH_PARTIAL &&
+	    get_bounded(cbs, &m->methods, RP_IPC_MAX_ALGLIST) &&
+	    get_bounded(cbs, &m->banner, RP_IPC_MAX_BANNER) && done(cbs);
+}
+
+/* AUTH_NONE */
+
+int
+rp_ipc_auth_none_write(CBB *cbb, const struct rp_ipc_auth_none *m)
+{
+	return ssh_add_cstring(cbb, m->user);
+}
+
+int
+rp_ipc_auth_none_read(CBS *cbs, struct rp_ipc_auth_none *m)
+{
+	memset(m, 0, sizeof(*m));
+	return ssh_get_name(cbs, m->user, sizeof(m->user), 0) && done(cbs);
+}
+
+/* AUTH_PASSWORD */
+
+int
+rp_ipc_auth_password_write(CBB *cbb, const struct rp_ipc_auth_password *m)
+{
+	return ssh_add_cstring(cbb, m->user) && add_cbs(cbb, &m->password);
+}
+
+int
+rp_ipc_auth_password_read(CBS *cbs, struct rp_ipc_auth_password *m)
+{
+	memset(m, 0, sizeof(*m));
+	return ssh_get_name(cbs, m->user, sizeof(m->user), 0) &&
+	    get_bounded(cbs, &m->password, RP_IPC_MAX_SECRET) && done(cbs);
+}
+
+/* AUTH_KBDINT */
+
+int
+rp_ipc_auth_kbdint_write(CBB *cbb, const struct rp_ipc_auth_kbdint *m)
+{
+	return ssh_add_cstring(cbb, m->user) && add_cbs(cbb, &m->submethods);
+}
+
+int
+rp_ipc_auth_kbdint_read(CBS *cbs, struct rp_ipc_auth_kbdint *m)
+{
+	memset(m, 0, sizeof(*m));
+	return ssh_get_name(cbs, m->user, sizeof(m->user), 0) &&
+	    get_bounded(cbs, &m->submethods, RP_IPC_MAX_ALGLIST) && done(cbs);
+}
+
+/* KBDINT_PROMPTS */
+
+int
+rp_ipc_kbdint_prompts_write(CBB *cbb, const struct rp_ipc_kbdint_prompts *m)
+{
+	if (m->nprompts == 0 || m->nprompts > RP_IPC_MAX_PROMPTS)
+		return 0;
+	if (!add_cbs(cbb, &m->name) || !add_cbs(cbb, &m->instruction) ||
+	    !CBB_add_u32(cbb, (uint32_t)m->nprompts))
+		return 0;
+	for (size_t i = 0; i < m->nprompts; i++)
+		if (!add_cbs(cbb, &m->prompts[i]) || !ssh_add_bool(cbb, m->echo[i]))
+			return 0;
+	return 1;
+}
+
+int
+rp_ipc_kbdint_prompts_read(CBS *cbs, struct rp_ipc_kbdint_prompts *m)
+{
+	uint32_t n;
+
+	memset(m, 0, sizeof(*m));
+	if (!get_bounded(cbs, &m->name, RP_IPC_MAX_LOG) ||
+	    !get_bounded(cbs, &m->instruction, RP_IPC_MAX_LOG) || !CBS_get_u32(cbs, &n) ||
+	    n == 0 || n > RP_IPC_MAX_PROMPTS)
+		return 0;
+	m->nprompts = n;
+	for (size_t i = 0; i < n; i++)
+		if (!get_bounded(cbs, &m->prompts[i], RP_IPC_MAX_LOG) ||
+		    !ssh_get_bool(cbs, &m->echo[i]))
+			return 0;
+	return done(cbs);
+}
+
+/* AUTH_KBDINT_ANSWERS */
+
+int
+rp_ipc_kbdint_answers_write(CBB *cbb, const struct rp_ipc_kbdint_answers *m)
+{
+	if (m->nanswers > RP_IPC_MAX_PROMPTS || !CBB_add_u32(cbb, (uint32_t)m->nanswers))
+		return 0;
+	for (size_t i = 0; i < m->nanswers; i++)
+		if (!add_cbs(cbb, &m->answers[i]))
+			return 0;
+	return 1;
+}
+
+int
+rp_ipc_kbdint_answers_read(CBS *cbs, struct rp_ipc_kbdint_answers *m)
+{
+	uint32_t n;
+
+	memset(m, 0, sizeof(*m));
+	if (!CBS_get_u32(cbs, &n) || n > RP_IPC_MAX_PROMPTS)
+		return 0;
+	m->nanswers = n;
+	for (size_t i = 0; i < n; i++)
+		if (!get_bounded(cbs, &m->answers[i], RP_IPC_MAX_SECRET))
+			return 0;
+	return done(cbs);
 }
 
 /* SESSION_EXEC */
@@ -363,3 +476,8 @@ BUILDER(closing, RP_IPC_CLOSING)
 BUILDER(kex_done, RP_IPC_KEX_DONE)
 BUILDER(status, RP_IPC_STATUS)
 BUILDER(disconnect, RP_IPC_DISCONNECT)
+BUILDER(auth_none, RP_IPC_AUTH_NONE)
+BUILDER(auth_password, RP_IPC_AUTH_PASSWORD)
+BUILDER(auth_kbdint, RP_IPC_AUTH_KBDINT)
+BUILDER(kbdint_prompts, RP_IPC_KBDINT_PROMPTS)
+BUILDER(kbdint_answers, RP_IPC_AUTH_KBDINT_ANSWERS)

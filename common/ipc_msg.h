@@ -29,6 +29,7 @@ struct rp_ipc_hello {
 	uint32_t keepalive_count;
 	uint64_t rekey_bytes;
 	uint32_t rekey_seconds;
+	CBS banner;
 };
 
 struct rp_ipc_kex_sign {
@@ -58,6 +59,34 @@ struct rp_ipc_pubkey_verify {
 struct rp_ipc_auth_result {
 	uint8_t result; /* enum rp_auth_result */
 	CBS methods;
+	CBS banner;
+};
+
+struct rp_ipc_auth_none {
+	char user[RP_IPC_MAX_NAME];
+};
+
+struct rp_ipc_auth_password {
+	char user[RP_IPC_MAX_NAME];
+	CBS password;
+};
+
+struct rp_ipc_auth_kbdint {
+	char user[RP_IPC_MAX_NAME];
+	CBS submethods;
+};
+
+struct rp_ipc_kbdint_prompts {
+	CBS name;
+	CBS instruction;
+	size_t nprompts;
+	CBS prompts[RP_IPC_MAX_PROMPTS];
+	int echo[RP_IPC_MAX_PROMPTS];
+};
+
+struct rp_ipc_kbdint_answers {
+	size_t nanswers;
+	CBS answers[RP_IPC_MAX_PROMPTS];
 };
 
 struct rp_ipc_session_exec {
@@ -129,6 +158,11 @@ int rp_ipc_denied_build(CBB *cbb, uint32_t id, const struct rp_ipc_denied *m);
 int rp_ipc_log_build(CBB *cbb, uint32_t id, const struct rp_ipc_log *m);
 int rp_ipc_closing_build(CBB *cbb, uint32_t id, const struct rp_ipc_closing *m);
 int rp_ipc_kex_done_build(CBB *cbb, uint32_t id, const struct rp_ipc_kex_done *m);
+int rp_ipc_auth_none_build(CBB *cbb, uint32_t id, const struct rp_ipc_auth_none *m);
+int rp_ipc_auth_password_build(CBB *cbb, uint32_t id, const struct rp_ipc_auth_password *m);
+int rp_ipc_auth_kbdint_build(CBB *cbb, uint32_t id, const struct rp_ipc_auth_kbdint *m);
+int rp_ipc_kbdint_prompts_build(CBB *cbb, uint32_t id, const struct rp_ipc_kbdint_prompts *m);
+int rp_ipc_kbdint_answers_build(CBB *cbb, uint32_t id, const struct rp_ipc_kbdint_answers *m);
 int rp_ipc_status_build(CBB *cbb, uint32_t id, const struct rp_ipc_status *m);
 int rp_ipc_disconnect_build(CBB *cbb, uint32_t id, const struct rp_ipc_disconnect *m);
 
@@ -155,6 +189,16 @@ int rp_ipc_log_read(CBS *cbs, struct rp_ipc_log *m);
 int rp_ipc_closing_write(CBB *cbb, const struct rp_ipc_closing *m);
 int rp_ipc_closing_read(CBS *cbs, struct rp_ipc_closing *m);
 int rp_ipc_kex_done_write(CBB *cbb, const struct rp_ipc_kex_done *m);
+int rp_ipc_auth_none_write(CBB *cbb, const struct rp_ipc_auth_none *m);
+int rp_ipc_auth_none_read(CBS *cbs, struct rp_ipc_auth_none *m);
+int rp_ipc_auth_password_write(CBB *cbb, const struct rp_ipc_auth_password *m);
+int rp_ipc_auth_password_read(CBS *cbs, struct rp_ipc_auth_password *m);
+int rp_ipc_auth_kbdint_write(CBB *cbb, const struct rp_ipc_auth_kbdint *m);
+int rp_ipc_auth_kbdint_read(CBS *cbs, struct rp_ipc_auth_kbdint *m);
+int rp_ipc_kbdint_prompts_write(CBB *cbb, const struct rp_ipc_kbdint_prompts *m);
+int rp_ipc_kbdint_prompts_read(CBS *cbs, struct rp_ipc_kbdint_prompts *m);
+int rp_ipc_kbdint_answers_write(CBB *cbb, const struct rp_ipc_kbdint_answers *m);
+int rp_ipc_kbdint_answers_read(CBS *cbs, struct rp_ipc_kbdint_answers *m);
 int rp_ipc_kex_done_read(CBS *cbs, struct rp_ipc_kex_done *m);
 int rp_ipc_status_write(CBB *cbb, const struct rp_ipc_status *m);
 int rp_ipc_status_read(CBS *cbs, struct rp_ipc_status *m);

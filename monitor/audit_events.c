@@ -89,20 +89,25 @@ monitor_audit_kex(struct monitor *m, const struct conn *c, const struct rp_ipc_k
 }
 
 void
-monitor_audit_auth(struct monitor *m, const struct conn *c, const char *user, const char *method,
-    const char *stage, const char *fingerprint, const char *result, const char *reason)
+monitor_audit_auth(struct monitor *m, const struct conn *c, const char *user,
+    const struct auth_attempt *at, const char *result, const char *reason)
 {
 	struct audit_record r;
 
 	audit_begin(&r, &m->audit, "auth", c->id);
 	audit_bytes(&r, "user", user, strlen(user));
 	audit_str(&r, "from", c->peer_addr);
-	audit_str(&r, "method", method);
-	audit_str(&r, "stage", stage);
-	if (fingerprint != NULL)
-		audit_str(&r, "key", fingerprint);
+	audit_str(&r, "method", at->method);
+	audit_str(&r, "stage", at->stage);
+	if (at->key_fp != NULL)
+		audit_str(&r, "key", at->key_fp);
+	if (at->cert_key_id != NULL) {
+		audit_str(&r, "cert_key_id", at->cert_key_id);
+		audit_uint(&r, "cert_serial", at->cert_serial);
+	}
 	audit_str(&r, "result", result);
-	audit_bool(&r, "partial_success", 0);
+	/* partial_success: this step passed and more must follow. */
+	audit_bool(&r, "partial_success", strcmp(result, "partial") == 0);
 	if (reason != NULL)
 		audit_str(&r, "reason", reason);
 	audit_uint(&r, "failures", c->auth_failures);

@@ -18,6 +18,8 @@
 #include "common/ipc_msg.h"
 #include "crypto/sshkey.h"
 #include "monitor/audit.h"
+#include "monitor/auth_chain.h"
+#include "monitor/crypt_pool.h"
 #include "monitor/penalty.h"
 #include "policy/policy.h"
 
@@ -51,6 +53,33 @@ struct session {
 	int in_use;
 	pid_t pid;
 	uint32_t number;
+};
+
+/* One authentication attempt, for the daemon log and the audit log. */
+struct auth_attempt {
+	const char *method;            /* "publickey", "password", ... */
+	enum rp_auth_method method_id;
+	const char *stage;             /* "query", "signature", "attempt", "answer" */
+	const char *key_fp;            /* the key's SHA256 fingerprint, or NULL */
+	const char *cert_key_id;       /* a certificate's key id (escaped), or NULL */
+	uint64_t cert_serial;
+};
+
+/* Restrictions a key's options or a certificate put on the session. */
+enum auth_deny {
+	AUTH_DENY_PTY = 1 << 0,
+	AUTH_DENY_PORT_FORWARDING = 1 << 1,
+	AUTH_DENY_AGENT = 1 << 2,
+	AUTH_DENY_X11 = 1 << 3,
+	AUTH_DENY_USER_RC = 1 << 4,
+};
+
+/* What the passed authentication steps impose on the connection. */
+struct auth_grant {
+	char forced_command[4096]; /* empty: none */
+	unsigned deny;             /* enum auth_deny bits */
+	char cert_key_id[256];     /* for the audit log */
+	uint64_t cert_serial;
 };
 
 /* What the worker last reported in STATUS (worker-reported figures). */
@@ -92,6 +121,13 @@ struct conn {
 	uint64_t last_kex_ms; /* last refill of kex_tokens */
 	unsigned auth_failures;
 	int auth_exhausted;       /* max-auth-tries reached */
+	char auth_user[RP_IPC_MAX_NAME]; /* the user being authenticated */
+	struct auth_progress progress;   /* methods passed so far */
+	char auth_chain[64];             /* "publickey+keyboard-interactive" */
+	int auth_pending;         /* a password check is running */
+	uint32_t auth_pending_id;
+	int kbdint_round;         /* prompts sent, answers awaited */
+	struct auth_grant grant;
 	int grace_exceeded;       /* login grace time ran out */
 	char user[RP_IPC_MAX_NAME];
 	char auth_method[32];     /* how it authenticated: "publickey" */
@@ -188,6 +224,11 @@ struct monitor {
 	uint64_t accept_paused_until_ms;
 	uint64_t next_conn_id;
 	struct rp_ipc_msg *msg; /* receive buffer, one message at a time */
+	/* Authentication (monitor/auth*.c). */
+	char auth_methods_all[128]; /* offered to everyone before a first success */
+	struct crypt_pool crypt;
+	char dummy_hash[256];       /* for users without a password: same cost */
+	struct totp_replay *totp_seen;
 };
 
 /* monitor/conn.c */
@@ -200,8 +241,7 @@ void monitor_audit_refuse(struct monitor *m, const char *addr, unsigned port, co
     const char *rule);
 void monitor_audit_kex(struct monitor *m, const struct conn *c, const struct rp_ipc_kex_done *k);
 void monitor_audit_auth(struct monitor *m, const struct conn *c, const char *user,
-    const char *method, const char *stage, const char *fingerprint, const char *result,
-    const char *reason);
+    const struct auth_attempt *at, const char *result, const char *reason);
 void monitor_audit_session_start(struct monitor *m, const struct conn *c, uint32_t session,
     const char *type, const void *command, size_t command_len, const char *as, long pid);
 void monitor_audit_session_denied(struct monitor *m, const struct conn *c, const char *type,
@@ -328,6 +368,35 @@ const char *handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS 
 /* monitor/auth_pubkey.c */
 const char *handle_pubkey_check(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
 const char *handle_pubkey_verify(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
+/* monitor/auth.c: shared by every method. */
+/* A request for c begins: fixes the user (changing it is a violation). */
+int auth_begin(struct monitor *m, struct conn *c, const char *user, const char **violation);
+/* c's user as the policy c was admitted under knows it. */
+int auth_resolve(const struct conn *c, struct rp_principal *pr);
+/* The methods to offer in a FAILURE or PARTIAL answer. */
+void auth_methods(const struct monitor *m, const struct conn *c, const struct rp_principal *pr,
+    char *out, size_t outsz);
+void auth_reply(struct monitor *m, struct conn *c, uint32_t id, enum rp_auth_result result,
+    const char *methods, const char *banner);
+/* Log, count, audit and answer FAILURE (or EXHAUSTED). pr may be NULL. */
+void auth_reject(struct monitor *m, struct conn *c, uint32_t id, const struct rp_principal *pr,
+    const struct auth_attempt *at, const char *reason);
+/* A method passed: advance the chains; answer PARTIAL or, when a chain is
+ * done, authenticate the connection and answer OK. */
+void auth_passed(struct monitor *m, struct conn *c, uint32_t id, const struct rp_principal *pr,
+    const struct auth_attempt *at, const struct auth_grant *grant);
+int auth_login_allowed(const struct conn *c, const struct rp_principal *pr, char *why,
+    size_t whysz);
+void auth_grant_merge(struct auth_grant *into, const struct auth_grant *from);
+const char *handle_auth_none(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
+/* monitor/auth_password.c */
+const char *handle_auth_password(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
+/* A password check finished (the crypt pool's pipe was readable). */
+void auth_password_done(struct monitor *m);
+/* monitor/auth_kbdint.c */
+const char *handle_auth_kbdint(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
+const char *handle_kbdint_answers(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
+
 /* monitor/auth_pubkey.c: may user log in with key from c's address, now,
  * under policy p (principal, account, auth chain, key, `allow login`)?
  * On no, why says why; rule gets the deciding login rule. */

@@ -146,6 +146,10 @@ main(int argc, char **argv)
 	macs = cbs_strdup(&hello.macs);
 	w.auth_methods = cbs_strdup(&hello.auth_methods);
 	pubkey_algs = cbs_strdup(&hello.pubkey_algs);
+	if (CBS_len(&hello.banner) > 0 && (w.banner = cbs_strdup(&hello.banner)) == NULL) {
+		rp_error("out of memory");
+		return 1;
+	}
 	w.idle_timeout_ms = (uint64_t)hello.idle_timeout_s * 1000;
 	w.keepalive_interval_ms = (uint64_t)hello.keepalive_interval_s * 1000;
 	w.keepalive_count = hello.keepalive_count;
@@ -206,6 +210,7 @@ main(int argc, char **argv)
 	free(ciphers);
 	free(macs);
 	free(pubkey_algs);
+	free(w.banner);
 	free(w.auth_methods);
 	return status;
 }

@@ -12,6 +12,7 @@
 
 #include "common/log.h"
 #include "common/wire.h"
+#include "crypto/secret.h"
 
 static struct monitor_client *log_client;
 
@@ -143,21 +144,31 @@ mc_sign_exchange(void *arg, const char *kex, const char *hostkey_alg,
 	return CBB_add_bytes(sig, CBS_data(&rep.sig), CBS_len(&rep.sig));
 }
 
-static int
-auth_reply(struct monitor_client *mc, CBS *methods)
+/* Read the reply to an authentication request into r (and prompts). */
+static void
+auth_reply(struct monitor_client *mc, struct mc_auth_reply *r,
+    struct rp_ipc_kbdint_prompts *prompts)
 {
 	struct rp_ipc_auth_result rep;
 
-	if (mc->msg->type != RP_IPC_AUTH_RESULT || mc->msg->nfds != 0 ||
-	    !rp_ipc_auth_result_read(&mc->msg->payload, &rep))
-		return -1;
-	*methods = rep.methods;
-	return rep.result;
+	r->status = -1;
+	if (mc->msg->nfds != 0)
+		return;
+	if (mc->msg->type == RP_IPC_AUTH_RESULT &&
+	    rp_ipc_auth_result_read(&mc->msg->payload, &rep)) {
+		r->status = 0;
+		r->result = rep.result;
+		r->methods = rep.methods;
+		r->banner = rep.banner;
+	} else if (prompts != NULL && mc->msg->type == RP_IPC_KBDINT_PROMPTS &&
+	    rp_ipc_kbdint_prompts_read(&mc->msg->payload, prompts)) {
+		r->status = 1;
+	}
 }
 
-int
+void
 mc_pubkey_check(struct monitor_client *mc, const char *user, const char *alg, CBS key,
-    CBS *methods)
+    struct mc_auth_reply *r)
 {
 	struct rp_ipc_pubkey_check req;
 	CBB cbb;
@@ -168,14 +179,14 @@ mc_pubkey_check(struct monitor_client *mc, const char *user, const char *alg, CB
 	snprintf(req.alg, sizeof(req.alg), "%s", alg);
 	req.key = key;
 	id = next_id(mc);
-	if (!rp_ipc_pubkey_check_build(&cbb, id, &req) || !call(mc, &cbb, id, NULL, 0))
-		return -1;
-	return auth_reply(mc, methods);
+	r->status = -1;
+	if (rp_ipc_pubkey_check_build(&cbb, id, &req) && call(mc, &cbb, id, NULL, 0))
+		auth_reply(mc, r, NULL);
 }
 
-int
+void
 mc_pubkey_verify(struct monitor_client *mc, const char *user, const char *service,
-    const char *alg, CBS key, CBS sig, CBS *methods)
+    const char *alg, CBS key, CBS sig, struct mc_auth_reply *r)
 {
 	struct rp_ipc_pubkey_verify req;
 	CBB cbb;
@@ -188,9 +199,73 @@ mc_pubkey_verify(struct monitor_client *mc, const char *user, const char *servic
 	req.key = key;
 	req.sig = sig;
 	id = next_id(mc);
-	if (!rp_ipc_pubkey_verify_build(&cbb, id, &req) || !call(mc, &cbb, id, NULL, 0))
-		return -1;
-	return auth_reply(mc, methods);
+	r->status = -1;
+	if (rp_ipc_pubkey_verify_build(&cbb, id, &req) && call(mc, &cbb, id, NULL, 0))
+		auth_reply(mc, r, NULL);
+}
+
+void
+mc_auth_none(struct monitor_client *mc, const char *user, struct mc_auth_reply *r)
+{
+	struct rp_ipc_auth_none req;
+	CBB cbb;
+	uint32_t id;
+
+	memset(&req, 0, sizeof(req));
+	snprintf(req.user, sizeof(req.user), "%s", user);
+	id = next_id(mc);
+	r->status = -1;
+	if (rp_ipc_auth_none_build(&cbb, id, &req) && call(mc, &cbb, id, NULL, 0))
+		auth_reply(mc, r, NULL);
+}
+
+void
+mc_auth_password(struct monitor_client *mc, const char *user, CBS password,
+    struct mc_auth_reply *r)
+{
+	struct rp_ipc_auth_password req;
+	CBB cbb;
+	uint32_t id;
+
+	memset(&req, 0, sizeof(req));
+	snprintf(req.user, sizeof(req.user), "%s", user);
+	req.password = password;
+	id = next_id(mc);
+	r->status = -1;
+	/* The encoded message is CBB memory, which OPENSSL_free zeroes when
+	 * rp_ipc_send releases it: the password leaves no copy behind. */
+	if (rp_ipc_auth_password_build(&cbb, id, &req) && call(mc, &cbb, id, NULL, 0))
+		auth_reply(mc, r, NULL);
+}
+
+void
+mc_auth_kbdint(struct monitor_client *mc, const char *user, CBS submethods,
+    struct mc_auth_reply *r, struct rp_ipc_kbdint_prompts *prompts)
+{
+	struct rp_ipc_auth_kbdint req;
+	CBB cbb;
+	uint32_t id;
+
+	memset(&req, 0, sizeof(req));
+	snprintf(req.user, sizeof(req.user), "%s", user);
+	req.submethods = submethods;
+	id = next_id(mc);
+	r->status = -1;
+	if (rp_ipc_auth_kbdint_build(&cbb, id, &req) && call(mc, &cbb, id, NULL, 0))
+		auth_reply(mc, r, prompts);
+}
+
+void
+mc_auth_kbdint_answers(struct monitor_client *mc, const struct rp_ipc_kbdint_answers *a,
+    struct mc_auth_reply *r, struct rp_ipc_kbdint_prompts *prompts)
+{
+	CBB cbb;
+	uint32_t id;
+
+	id = next_id(mc);
+	r->status = -1;
+	if (rp_ipc_kbdint_answers_build(&cbb, id, a) && call(mc, &cbb, id, NULL, 0))
+		auth_reply(mc, r, prompts);
 }
 
 int

@@ -49,13 +49,28 @@ int mc_read_hello(struct monitor_client *mc, struct rp_ipc_hello *hello);
 int mc_sign_exchange(void *mc, const char *kex, const char *hostkey_alg,
     const struct rp_kex_hash_parts *parts, CBB *sig);
 
-/* Ask about or authenticate with a public key. Returns enum rp_auth_result,
- * or -1 when the IPC failed. *methods gets the methods that can continue
- * (valid until the next call). */
-int mc_pubkey_check(struct monitor_client *mc, const char *user, const char *alg,
-    CBS key, CBS *methods);
-int mc_pubkey_verify(struct monitor_client *mc, const char *user, const char *service,
-    const char *alg, CBS key, CBS sig, CBS *methods);
+/* The monitor's answer to an authentication request. status: -1 the IPC
+ * failed (end the connection), 0 an AUTH_RESULT (result, methods, banner),
+ * 1 keyboard-interactive prompts (in the prompts argument). CBS fields are
+ * valid until the next call on mc. */
+struct mc_auth_reply {
+	int status;
+	uint8_t result; /* enum rp_auth_result */
+	CBS methods;
+	CBS banner;
+};
+
+void mc_pubkey_check(struct monitor_client *mc, const char *user, const char *alg, CBS key,
+    struct mc_auth_reply *r);
+void mc_pubkey_verify(struct monitor_client *mc, const char *user, const char *service,
+    const char *alg, CBS key, CBS sig, struct mc_auth_reply *r);
+void mc_auth_none(struct monitor_client *mc, const char *user, struct mc_auth_reply *r);
+void mc_auth_password(struct monitor_client *mc, const char *user, CBS password,
+    struct mc_auth_reply *r);
+void mc_auth_kbdint(struct monitor_client *mc, const char *user, CBS submethods,
+    struct mc_auth_reply *r, struct rp_ipc_kbdint_prompts *prompts);
+void mc_auth_kbdint_answers(struct monitor_client *mc, const struct rp_ipc_kbdint_answers *a,
+    struct mc_auth_reply *r, struct rp_ipc_kbdint_prompts *prompts);
 
 /* Start a command. Returns 1 with the three descriptors, 0 when the monitor
  * denied it (reason copied to reason), -1 when the IPC failed. */

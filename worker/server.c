@@ -37,6 +37,7 @@ data_extended(struct worker *w, CBS *msg)
 static const struct handler handlers[] = {
 	{ SSH_MSG_SERVICE_REQUEST, PHASE_ANY, userauth_service_request },
 	{ SSH_MSG_USERAUTH_REQUEST, PHASE_USERAUTH, userauth_request },
+	{ SSH_MSG_USERAUTH_INFO_RESPONSE, PHASE_USERAUTH, userauth_info_response },
 	{ SSH_MSG_GLOBAL_REQUEST, PHASE_CONNECTION, channel_global_request },
 	{ SSH_MSG_REQUEST_SUCCESS, PHASE_CONNECTION, channel_global_reply },
 	{ SSH_MSG_REQUEST_FAILURE, PHASE_CONNECTION, channel_global_reply },

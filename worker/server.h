@@ -55,6 +55,9 @@ struct worker {
 	char auth_user[RP_IPC_MAX_NAME];
 	char auth_service[RP_IPC_MAX_NAME];
 	int auth_failures;
+	size_t kbdint_pending;  /* prompts awaiting INFO_RESPONSE, 0: none */
+	char *banner;           /* shown to everyone before the first answer */
+	int banner_sent;
 	struct channel ch[MAX_CHANNELS];
 	uint32_t next_session;
 	int no_more_sessions;
@@ -88,6 +91,7 @@ int server_protocol_error(struct worker *w, uint32_t reason, const char *what);
 /* worker/userauth.c */
 int userauth_service_request(struct worker *w, CBS *msg);
 int userauth_request(struct worker *w, CBS *msg);
+int userauth_info_response(struct worker *w, CBS *msg);
 
 /* worker/channels.c */
 int channel_global_request(struct worker *w, CBS *msg);

@@ -1,0 +1,226 @@
+/*
+ * monitor/auth.c: what every authentication method shares: the user a
+ * connection authenticates as, its progress through the multi-factor
+ * chains, the answers (FAILURE, PARTIAL, OK, EXHAUSTED) and their audit
+ * records, the `none` method, and what an authenticated connection keeps
+ * (forced command, restrictions, banner).
+ *
+ * Indistinguishability: before any method has passed, every client gets
+ * the same list of methods (the union of all principals' first methods),
+ * whoever it claims to be; a user the policy does not know goes through
+ * the same steps (a password is hashed, a keyboard-interactive prompt is
+ * shown) and fails the same way.
+ */
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "monitor/auth_chain.h"
+#include "monitor/monitor.h"
+
+int
+auth_begin(struct monitor *m, struct conn *c, const char *user, const char **violation)
+{
+	(void)m;
+	*violation = NULL;
+	if (c->auth_pending) {
+		*violation = "authentication request while another is pending";
+		return 0;
+	}
+	if (c->auth_user[0] == '\0') {
+		snprintf(c->auth_user, sizeof(c->auth_user), "%s", user);
+	} else if (strcmp(c->auth_user, user) != 0) {
+		/* The worker refuses this already; a worker that does not is
+		 * not trusted to change it. */
+		*violation = "user changed during authentication";
+		return 0;
+	}
+	/* A new request abandons a keyboard-interactive round. */
+	c->kbdint_round = 0;
+	return 1;
+}
+
+int
+auth_resolve(const struct conn *c, struct rp_principal *pr)
+{
+	return rp_policy_resolve(c->pref->policy, c->auth_user, pr);
+}
+
+void
+auth_methods(const struct monitor *m, const struct conn *c, const struct rp_principal *pr,
+    char *out, size_t outsz)
+{
+	size_t n;
+	const char *from;
+	const struct rp_auth_chain *chains;
+
+	out[0] = '\0';
+	if (c->progress.ndone == 0 || pr == NULL) {
+		snprintf(out, outsz, "%s", m->auth_methods_all);
+		return;
+	}
+	/* After partial success: what this user's chains still need. */
+	chains = rp_principal_auth(pr, &n, &from);
+	for (size_t i = 0; i < RP_AUTH_METHOD_COUNT; i++) {
+		if (auth_chain_allows(chains, n, &c->progress, (enum rp_auth_method)i)) {
+			size_t off = strlen(out);
+
+			snprintf(out + off, outsz - off, "%s%s", off > 0 ? "," : "",
+			    rp_auth_method_name((enum rp_auth_method)i));
+		}
+	}
+}
+
+void
+auth_reply(struct monitor *m, struct conn *c, uint32_t id, enum rp_auth_result result,
+    const char *methods, const char *banner)
+{
+	struct rp_ipc_auth_result rep;
+	CBB cbb;
+
+	rep.result = (uint8_t)result;
+	CBS_init(&rep.methods, (const uint8_t *)methods, strlen(methods));
+	CBS_init(&rep.banner, (const uint8_t *)(banner != NULL ? banner : ""),
+	    banner != NULL ? strlen(banner) : 0);
+	if (rp_ipc_auth_result_build(&cbb, id, &rep))
+		(void)ipc_reply(m, c, &cbb, NULL, 0);
+}
+
+void
+auth_reject(struct monitor *m, struct conn *c, uint32_t id, const struct rp_principal *pr,
+    const struct auth_attempt *at, const char *reason)
+{
+	char shown[RP_IPC_MAX_NAME * 4], methods[256];
+
+	rp_info("conn=%llu auth %s rejected user=%s%s%s from=%s reason=\"%s\"",
+	    (unsigned long long)c->id, at->method,
+	    rp_log_escape(c->auth_user, strlen(c->auth_user), shown, sizeof(shown)),
+	    at->key_fp != NULL ? " key=" : "", at->key_fp != NULL ? at->key_fp : "", c->peer_addr,
+	    reason);
+	c->auth_failures++;
+	monitor_audit_auth(m, c, c->auth_user, at, "rejected", reason);
+	if (c->auth_failures >= c->pref->policy->max_auth_tries) {
+		rp_info("conn=%llu too many authentication failures (%u) from=%s",
+		    (unsigned long long)c->id, c->auth_failures, c->peer_addr);
+		c->auth_exhausted = 1;
+		auth_reply(m, c, id, RP_AUTH_EXHAUSTED, "", NULL);
+		return;
+	}
+	auth_methods(m, c, pr, methods, sizeof(methods));
+	auth_reply(m, c, id, RP_AUTH_FAILURE, methods, NULL);
+}
+
+int
+auth_login_allowed(const struct conn *c, const struct rp_principal *pr, char *why,
+    size_t whysz)
+{
+	struct rp_request req;
+	struct rp_decision d;
+
+	memset(&req, 0, sizeof(req));
+	req.action = RP_ACTION_LOGIN;
+	if (conn_decide(c->pref->policy, pr, c, &req, &d, NULL, 0))
+		return 1;
+	if (d.rule != NULL)
+		snprintf(why, whysz, "login denied by %s:%u (%s: %s)", d.pos.file, d.pos.line,
+		    d.block, d.rule);
+	else
+		snprintf(why, whysz, "no rule allows login (deny by default)");
+	return 0;
+}
+
+void
+auth_passed(struct monitor *m, struct conn *c, uint32_t id, const struct rp_principal *pr,
+    const struct auth_attempt *at, const struct auth_grant *grant)
+{
+	size_t nchains;
+	const char *from;
+	const struct rp_auth_chain *chains = rp_principal_auth(pr, &nchains, &from);
+	char next[256], why[256];
+	enum rp_auth_result r;
+
+	if (!auth_login_allowed(c, pr, why, sizeof(why))) {
+		auth_reject(m, c, id, pr, at, why);
+		return;
+	}
+	r = auth_chain_step(chains, nchains, &c->progress, at->method_id, next, sizeof(next));
+	if (r == RP_AUTH_FAILURE) {
+		auth_reject(m, c, id, pr, at, "method is not a next step of the user's auth chains");
+		return;
+	}
+	/* What each passed step grants or forces accumulates (a forced
+	 * command from a key, restrictions from a certificate). */
+	if (grant != NULL)
+		auth_grant_merge(&c->grant, grant);
+	if (r == RP_AUTH_PARTIAL) {
+		rp_info("conn=%llu auth %s passed user=%s from=%s; still needed: %s",
+		    (unsigned long long)c->id, at->method, c->auth_user, c->peer_addr, next);
+		monitor_audit_auth(m, c, c->auth_user, at, "partial", NULL);
+		auth_reply(m, c, id, RP_AUTH_PARTIAL, next, NULL);
+		return;
+	}
+	c->state = CONN_AUTHED;
+	c->deadline_ms = 0;
+	snprintf(c->user, sizeof(c->user), "%s", c->auth_user);
+	snprintf(c->auth_method, sizeof(c->auth_method), "%s", at->method);
+	for (size_t i = 0; i < c->progress.ndone; i++) {
+		size_t off = strlen(c->auth_chain);
+
+		snprintf(c->auth_chain + off, sizeof(c->auth_chain) - off, "%s%s", i > 0 ? "+" : "",
+		    rp_auth_method_name(c->progress.done[i]));
+	}
+	rp_info("conn=%llu auth accepted user=%s methods=%s from=%s", (unsigned long long)c->id,
+	    c->user, c->auth_chain, c->peer_addr);
+	monitor_audit_auth(m, c, c->auth_user, at, "accepted", NULL);
+	/* A user's own banner only now: before, it would tell who exists. */
+	auth_reply(m, c, id, RP_AUTH_OK, "", rp_principal_banner(pr));
+}
+
+void
+auth_grant_merge(struct auth_grant *into, const struct auth_grant *from)
+{
+	if (from->forced_command[0] != '\0' && into->forced_command[0] == '\0')
+		snprintf(into->forced_command, sizeof(into->forced_command), "%s",
+		    from->forced_command);
+	into->deny |= from->deny;
+	if (from->cert_key_id[0] != '\0') {
+		snprintf(into->cert_key_id, sizeof(into->cert_key_id), "%s", from->cert_key_id);
+		into->cert_serial = from->cert_serial;
+	}
+}
+
+const char *
+handle_auth_none(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
+{
+	struct rp_ipc_auth_none req;
+	struct rp_principal pr;
+	struct auth_attempt at = { "none", RP_AUTH_NONE, "attempt", NULL, NULL, 0 };
+	const char *violation;
+	char methods[256];
+	int known;
+
+	if (!rp_ipc_auth_none_read(payload, &req))
+		return "malformed";
+	if (!auth_begin(m, c, req.user, &violation))
+		return violation;
+	known = auth_resolve(c, &pr);
+	if (known) {
+		size_t n;
+		const char *from;
+		const struct rp_auth_chain *chains = rp_principal_auth(&pr, &n, &from);
+
+		if (auth_chain_allows(chains, n, &c->progress, RP_AUTH_NONE)) {
+			auth_passed(m, c, id, &pr, &at, NULL);
+			rp_principal_clear(&pr);
+			return NULL;
+		}
+	}
+	/* The usual first request: list the methods, count nothing. */
+	auth_methods(m, c, known ? &pr : NULL, methods, sizeof(methods));
+	auth_reply(m, c, id, RP_AUTH_FAILURE, methods, NULL);
+	if (known)
+		rp_principal_clear(&pr);
+	return NULL;
+}
