@@ -28,7 +28,7 @@ CPPFLAGS := -I. -I$(BORINGSSL_INC) -D_GNU_SOURCE -DRAMPART_VERSION='"$(VERSION)"
             -DRAMPART_LIBEXECDIR='"$(LIBEXECDIR)"'
 CFLAGS   := -std=gnu11 $(WARN) -g -fPIE -fstack-protector-strong -fno-strict-aliasing
 LDFLAGS  := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -L$(BORINGSSL_LIB) -Wl,-rpath,$(BORINGSSL_LIB)
-LDLIBS   := -lcrypto -lseccomp -lcap -lcrypt -lz
+LDLIBS   := -lcrypto -lseccomp -lcap -lcrypt -lz -lqrencode
 
 ifeq ($(FUZZ),1)
   # `make fuzz`: clang with libFuzzer instrumentation and the sanitizers.
@@ -119,7 +119,7 @@ asan:
 # The two README commands must work on a fresh Debian 12: they install what is
 # missing with apt-get (and only what is missing, so a re-run is quick).
 BUILD_DEPS := gcc make libc6-dev dpkg-dev android-libboringssl-dev libseccomp-dev libcap-dev \
-              libcrypt-dev zlib1g-dev
+              libcrypt-dev zlib1g-dev libqrencode-dev
 TEST_DEPS  := check pkg-config openssh-client python3 python3-paramiko passwd coreutils procps
 
 deps-build:

@@ -13,6 +13,11 @@
 int rp_cmd_keygen(int argc, char **argv);
 void rp_cmd_keygen_usage(FILE *out);
 
+/* totp-enroll [-f SECRETS_FILE] [--digits 6|7|8] [--period SECONDS]
+ *     [--algorithm sha1|sha256|sha512] [--issuer NAME] USER: tools/totp_enroll.c */
+int rp_cmd_totp_enroll(int argc, char **argv);
+void rp_cmd_totp_enroll_usage(FILE *out);
+
 /* check [-f PATH]: tools/check.c */
 int rp_cmd_check(int argc, char **argv);
 void rp_cmd_check_usage(FILE *out);

@@ -15,6 +15,7 @@ static const struct command {
 	void (*usage)(FILE *out);
 } commands[] = {
 	{ "keygen", rp_cmd_keygen, rp_cmd_keygen_usage },
+	{ "totp-enroll", rp_cmd_totp_enroll, rp_cmd_totp_enroll_usage },
 	{ "check", rp_cmd_check, rp_cmd_check_usage },
 	{ "explain", rp_cmd_explain, rp_cmd_explain_usage },
 	{ "status", rp_cmd_control, rp_cmd_status_usage },
