@@ -18,7 +18,6 @@
 #include "crypto/sshkey.h"
 
 #define MAX_PROMPT 1024
-#define MAX_PRINCIPAL 64
 
 /* --- the blocks ------------------------------------------------------------ */
 
@@ -185,18 +184,30 @@ rp_do_authorized_key(struct parser *p, const struct directive *d, const struct s
 {
 	const struct rp_token *arg = &st->words[1];
 	struct rp_srcpos dpos = rp_at(p, &st->words[0]);
+	struct rp_authkeys_line line;
 	struct rp_policy_key **keys;
 	size_t *nkeys;
-	struct rp_pubkey *key;
-	char *comment;
-	const char *why;
+	char why[320];
+	int rc, bad_options;
 
 	(void)d;
-	if (!rp_pubkey_from_text(arg->text, &key, &comment, &why))
+	rc = rp_authkeys_parse_line(arg->text, &line, &bad_options, why, sizeof(why));
+	if (rc < 0)
+		return rp_out_of_memory(p, arg);
+	if (rc == 0 && bad_options)
+		return rp_perr(p, arg, "invalid authorized-key options: %s; expected options as in "
+		    "sshd(8)'s AUTHORIZED_KEYS FILE FORMAT before the key, such as "
+		    "restrict,from=\"10.0.0.0/8\"", why);
+	if (rc == 0)
 		return rp_perr(p, arg, "invalid authorized-key: %s; expected a public key line "
 		    "such as \"ssh-ed25519 AAAA... comment\"", why);
 	rp_current_keys(p, &keys, &nkeys);
-	if (!rp_keys_add(keys, nkeys, rp_current_block(p)->label, key, comment, &dpos, p->diag))
+	rc = rp_keys_add(keys, nkeys, rp_current_block(p)->label, line.key, line.comment,
+	    &line.options, &dpos, p->diag);
+	line.key = NULL;
+	line.comment = NULL;
+	rp_authkeys_line_clear(&line);
+	if (!rc)
 		return rp_out_of_memory(p, arg);
 	return 1;
 }
@@ -272,7 +283,8 @@ rp_do_authorized_keys_file(struct parser *p, const struct directive *d, const st
 		return 1;
 	}
 	rp_current_keys(p, &keys, &nkeys);
-	if (!rp_authkeys_load(p->policy, keys, nkeys, b->label, path, p->diag, why, sizeof(why))) {
+	if (!rp_authkeys_load(p->policy, keys, nkeys, b->label, path, 1, p->diag, why,
+	    sizeof(why))) {
 		rp_perr(p, arg, "cannot read authorized-keys file '%s': %s; expected a readable "
 		    "file of public keys", rp_diag_excerpt(path, ex, sizeof(ex)), why);
 		free(path);
@@ -286,31 +298,16 @@ rp_do_authorized_keys_file(struct parser *p, const struct directive *d, const st
 	return 1;
 }
 
-/* A certificate principal: 1 to 64 of letters, digits, '.', '_', '-', '@'. */
-static int
-valid_principal(const char *s, size_t len)
-{
-	if (len == 0 || len > MAX_PRINCIPAL)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '.' || c == '_' || c == '-' || c == '@'))
-			return 0;
-	}
-	return 1;
-}
-
 static int
 parse_principals(struct parser *p, const struct rp_token *tok, struct rp_user_ca *ca)
 {
 	const char *s = tok->text;
-	char name[MAX_PRINCIPAL + 1];
+	char name[RP_PRINCIPAL_MAX + 1];
 
 	for (;;) {
 		const char *comma = strchr(s, ',');
 		size_t len = comma != NULL ? (size_t)(comma - s) : strlen(s);
-		if (!valid_principal(s, len))
+		if (!rp_valid_principal(s, len))
 			return rp_perr(p, tok, "invalid principal '%.*s'; expected names of letters, "
 			    "digits, '.', '_', '-' or '@', separated by commas", (int)(len > 64 ? 64 :
 			    len), s);
@@ -349,8 +346,8 @@ rp_do_trusted_user_ca(struct parser *p, const struct directive *d, const struct 
 	if (from_file) {
 		if (!rp_resolve_path(p, arg, &ca.path))
 			return 0;
-		if (!rp_authkeys_load(p->policy, &ca.keys, &ca.nkeys, b->label, ca.path, p->diag,
-		    why, sizeof(why))) {
+		if (!rp_authkeys_load(p->policy, &ca.keys, &ca.nkeys, b->label, ca.path, 0,
+		    p->diag, why, sizeof(why))) {
 			rp_perr(p, arg, "cannot read CA key file '%s': %s; expected a readable file "
 			    "of public keys", rp_diag_excerpt(ca.path, ex, sizeof(ex)), why);
 			free(ca.path);
@@ -362,7 +359,8 @@ rp_do_trusted_user_ca(struct parser *p, const struct directive *d, const struct 
 		if (!rp_pubkey_from_text(arg->text, &key, &comment, &err))
 			return rp_perr(p, arg, "invalid trusted-user-ca: %s; expected a public key "
 			    "line such as \"ssh-ed25519 AAAA... ca@example\"", err);
-		if (!rp_keys_add(&ca.keys, &ca.nkeys, b->label, key, comment, &dpos, p->diag))
+		if (!rp_keys_add(&ca.keys, &ca.nkeys, b->label, key, comment, NULL, &dpos,
+		    p->diag))
 			return rp_out_of_memory(p, arg);
 	}
 	if ((st->n == 4 && !parse_principals(p, &st->words[3], &ca)) ||

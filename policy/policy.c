@@ -260,21 +260,37 @@ const struct rp_policy_key *
 rp_keys_find(const struct rp_policy_key *keys, size_t nkeys, const struct rp_pubkey *key)
 {
 	for (size_t i = 0; i < nkeys; i++)
-		if (rp_pubkey_equal(keys[i].key, key))
+		if (!keys[i].options.cert_authority && rp_pubkey_equal(keys[i].key, key))
 			return &keys[i];
 	return NULL;
 }
 
+static int
+same_text(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 int
 rp_keys_add(struct rp_policy_key **keys, size_t *nkeys, const char *owner,
-    struct rp_pubkey *key, char *comment, const struct rp_srcpos *pos,
-    struct rp_policy_diag *diag)
+    struct rp_pubkey *key, char *comment, struct rp_key_options *options,
+    const struct rp_srcpos *pos, struct rp_policy_diag *diag)
 {
-	const struct rp_policy_key *first;
+	struct rp_key_options none;
 	struct rp_policy_key *grown, *entry;
 	char fp[64];
 
-	if ((first = rp_keys_find(*keys, *nkeys, key)) != NULL) {
+	if (options == NULL) {
+		rp_key_options_init(&none);
+		options = &none;
+	}
+	/* The same key with other options is another line, tried in turn;
+	 * the very same line twice is a slip worth a warning. */
+	for (size_t i = 0; i < *nkeys; i++) {
+		const struct rp_policy_key *first = &(*keys)[i];
+		if (!rp_pubkey_equal(first->key, key) || !same_text(first->options.text,
+		    options->text))
+			continue;
 		if (!rp_pubkey_fingerprint(key, fp, sizeof(fp)))
 			snprintf(fp, sizeof(fp), "(no fingerprint)");
 		rp_diag_warn(diag, pos, "key %s is already listed for %s at %s:%u:%u; "
@@ -282,11 +298,13 @@ rp_keys_add(struct rp_policy_key **keys, size_t *nkeys, const char *owner,
 		    first->pos.col);
 		rp_pubkey_free(key);
 		free(comment);
+		rp_key_options_free(options);
 		return 1;
 	}
 	if ((grown = rp_array_grow(*keys, *nkeys, sizeof(*grown))) == NULL) {
 		rp_pubkey_free(key);
 		free(comment);
+		rp_key_options_free(options);
 		return 0;
 	}
 	*keys = grown;
@@ -294,6 +312,8 @@ rp_keys_add(struct rp_policy_key **keys, size_t *nkeys, const char *owner,
 	entry->key = key;
 	entry->comment = comment;
 	entry->pos = *pos;
+	entry->options = *options;
+	rp_key_options_init(options);
 	return 1;
 }
 
@@ -303,6 +323,7 @@ rp_keys_free(struct rp_policy_key *keys, size_t nkeys)
 	for (size_t i = 0; i < nkeys; i++) {
 		rp_pubkey_free(keys[i].key);
 		free(keys[i].comment);
+		rp_key_options_free(&keys[i].options);
 	}
 	free(keys);
 }

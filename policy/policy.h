@@ -105,12 +105,81 @@ struct rp_policy_hostkey {
 	struct rp_srcpos pos;
 };
 
+/* --- authorized_keys options ---------------------------------------------- */
+
+/* What a key line (or a certificate) lets a session do, as bits of
+ * rp_key_options.permit. A line without options permits everything (the
+ * policy's rules still decide); `restrict` clears every bit, and `pty`,
+ * `port-forwarding`, ... after it set single ones again. */
+#define RP_PERMIT_PTY              0x01u
+#define RP_PERMIT_PORT_FORWARDING  0x02u
+#define RP_PERMIT_AGENT_FORWARDING 0x04u
+#define RP_PERMIT_X11_FORWARDING   0x08u
+#define RP_PERMIT_USER_RC          0x10u
+#define RP_PERMIT_ALL              0x1fu
+
+/* One pattern of a from="..." list. */
+struct rp_key_from {
+	int negate;          /* written with a leading '!' */
+	int is_cidr;         /* 1: cidr (an address or ADDRESS/PREFIX); 0: glob */
+	struct rp_cidr cidr;
+	char *glob;          /* the pattern with '*' and '?', without '!'; NULL for a CIDR */
+};
+
+/* One permitopen="HOST:PORT" or permitlisten="[HOST:]PORT". */
+struct rp_permit_target {
+	char *host; /* without brackets; permitopen "*": any host; permitlisten: a glob */
+	int port;   /* 1..65535; -1: '*', any port */
+};
+
+/* The options of an authorized_keys line (sshd(8), AUTHORIZED_KEYS FILE
+ * FORMAT), as the monitor enforces them. Options rampart does not carry out
+ * (environment=, tunnel=, no-touch-required, verify-required) make the line
+ * unusable: it is skipped with a warning, never accepted without them. */
+struct rp_key_options {
+	char *text;       /* the options as written, for `check` and logs; NULL: none */
+	unsigned permit;  /* RP_PERMIT_* */
+	char *command;    /* command="...": the only command the key may run; NULL: none */
+	/* from="...": the client's address must match a pattern and no '!'
+	 * pattern; none: any address. */
+	struct rp_key_from *from;
+	size_t nfrom;
+	time_t expiry;    /* expiry-time: refused after this second; 0: never */
+	/* permitopen / permitlisten: none means no restriction beyond the
+	 * policy's forward / remote-forward rules. */
+	struct rp_permit_target *permitopen;
+	size_t npermitopen;
+	struct rp_permit_target *permitlisten;
+	size_t npermitlisten;
+	int cert_authority; /* the key is a CA for user certificates, not a user key */
+	char **principals;  /* principals="a,b" (cert-authority only); none: the user's name */
+	size_t nprincipals;
+};
+
+/* A line without options: everything permitted, nothing else set. */
+void rp_key_options_init(struct rp_key_options *opts);
+void rp_key_options_free(struct rp_key_options *opts);
+/* A deep copy; 0 when out of memory (dst is then empty). */
+int rp_key_options_copy(struct rp_key_options *dst, const struct rp_key_options *src);
+/* from= against the client's address: 1 when there is no from=, or a
+ * pattern matches and no negated one does; 0 otherwise and when from is
+ * NULL (unknown: fail closed). Never uses DNS. */
+int rp_key_options_from_matches(const struct rp_key_options *opts, const struct rp_addr *from);
+/* May a direct-tcpip channel to host:port be opened, as far as permitopen=
+ * goes? (port forwarding itself is RP_PERMIT_PORT_FORWARDING.) */
+int rp_key_options_allow_open(const struct rp_key_options *opts, const char *host,
+    unsigned port);
+/* May a tcpip-forward listen on bind:port, as far as permitlisten= goes? */
+int rp_key_options_allow_listen(const struct rp_key_options *opts, const char *bind,
+    unsigned port);
+
 struct rp_policy_key {
 	struct rp_pubkey *key;
 	char *comment; /* may be NULL */
 	/* Where the key came from: the policy line, or the line of the
 	 * authorized-keys file that held it. */
 	struct rp_srcpos pos;
+	struct rp_key_options options; /* the line's options */
 };
 
 /* One `audit-log` line: a file or syslog. */
@@ -377,27 +446,48 @@ struct rp_account {
 	uid_t uid;        /* owner a %u/%h key file may have besides root */
 };
 
-/* Where an authorized key was found. */
+/* Where an authorized key (or a certificate's CA) was found, and what its
+ * line says. Fill it with rp_policy_authorize_key or
+ * rp_policy_authorize_cert (it need not be initialized before), then free
+ * what it holds with rp_key_source_clear, whatever the answer was. */
 struct rp_key_source {
-	struct rp_srcpos pos;  /* the policy line, or FILE:LINE of a key file */
-	const char *block;     /* "user alice", "group admins" */
+	struct rp_srcpos pos;  /* the policy line, or FILE:LINE of a key file; line 0: none */
+	const char *block;     /* "user alice", "group admins"; NULL: none */
 	char file[4096];       /* storage for pos.file when read at auth time */
+	/* The options that apply to the session: a copy owned by this struct
+	 * (for keys read at load too, so that it outlives a reload). */
+	struct rp_key_options options;
+	/* On refusal, why, for the log: "key not listed for alice", "from= of
+	 * FILE:LINE does not allow 10.9.9.9", ... Never sent to the client. */
+	char reason[256];
 };
 
-/* Is key authorized for principal? Checks, in order, the keys of the user
- * block and of each group (inline and load-time files), then the %u/%h
- * authorized-keys files of the user block and the groups, read now: a
- * missing file counts as empty; a file that is not a regular file, is
- * larger than 1 MiB, is writable by group or others, or is owned by
- * someone other than root or acct->uid is skipped with a warning; bad lines
- * are skipped with a warning naming file and line (through diag, which may
- * be NULL). acct may be NULL: %h files are skipped and other login-time
- * files must be owned by root. Plain keys only: certificates are not
- * accepted yet, so trusted-user-ca lines authorize nothing. Returns 1 with
- * *out filled when authorized. */
+/* Frees the options (they become "none"); pos, block and reason stay. */
+void rp_key_source_clear(struct rp_key_source *src);
+
+/* Is key authorized for principal, connected from `from` at `now`? The
+ * candidates, in order: the keys of the user block and of each group
+ * (inline and load-time files), then the %u/%h authorized-keys files of the
+ * user block and the groups, read now: a missing file counts as empty; a
+ * file that is not a regular file, is larger than 1 MiB, is writable by
+ * group or others, or is owned by someone other than root or acct->uid is
+ * skipped with a warning; bad lines are skipped with a warning naming file
+ * and line (through diag, which may be NULL). acct may be NULL: %h files are
+ * skipped and other login-time files must be owned by root.
+ *
+ * A line whose key equals key (cert-authority lines never do) authorizes
+ * it when its from= matches `from` (NULL, unknown: a from= line refuses)
+ * and its expiry-time has not passed at `now`; otherwise the next matching
+ * line is tried, as OpenSSH does. A key revoked by the policy's
+ * revoked-keys list is refused whatever the lines say.
+ *
+ * Returns 1 with out->pos, out->block and out->options (a copy) filled;
+ * 0 with out->reason saying why (the first line that matched but could not
+ * be used, or "not listed"). Either way, rp_key_source_clear(out) after. */
 int rp_policy_authorize_key(const struct rp_policy *policy,
     const struct rp_principal *principal, const struct rp_pubkey *key,
-    const struct rp_account *acct, struct rp_policy_diag *diag, struct rp_key_source *out);
+    const struct rp_account *acct, const struct rp_addr *from, time_t now,
+    struct rp_policy_diag *diag, struct rp_key_source *out);
 
 enum rp_auth_method {
 	RP_AUTH_PUBLICKEY = 0,
@@ -470,5 +560,20 @@ int rp_policy_user_may(const struct rp_policy_user *user, enum rp_action action)
 int rp_parse_duration(const char *text, unsigned *seconds);
 /* Parse "512", "64K", "16M", "1G" (powers of 1024). */
 int rp_parse_size(const char *text, uint64_t *bytes);
+
+/* --- transitional ------------------------------------------------------------ */
+
+/* Until monitor/auth_pubkey.c passes the client's address and the time,
+ * its issue-3 call rp_policy_authorize_key(policy, principal, key, acct,
+ * diag, out) keeps compiling: it means an unknown address (a from= line
+ * refuses) at time(NULL), and frees the options it does not read. Remove
+ * this section, and rp_policy_authorize_key_v3 in policy/authorize.c, once
+ * the monitor calls the eight-argument form. */
+int rp_policy_authorize_key_v3(const struct rp_policy *policy,
+    const struct rp_principal *principal, const struct rp_pubkey *key,
+    const struct rp_account *acct, struct rp_policy_diag *diag, struct rp_key_source *out);
+#define RP_AUTHORIZE_KEY_PICK(a1, a2, a3, a4, a5, a6, a7, a8, fn, ...) fn
+#define rp_policy_authorize_key(...) RP_AUTHORIZE_KEY_PICK(__VA_ARGS__, \
+	rp_policy_authorize_key, _, rp_policy_authorize_key_v3, _)(__VA_ARGS__)
 
 #endif

@@ -239,11 +239,17 @@ static void
 print_key(struct printer *pr, const char *directive, const struct rp_policy_key *k,
     const struct rp_srcpos *pos, const char *suffix)
 {
-	char *text = rp_pubkey_to_text(k->key, k->comment), q[RP_BANNER_MAX];
+	char *text = rp_pubkey_to_text(k->key, k->comment), *line = NULL, q[RP_BANNER_MAX];
 
 	if (text == NULL)
 		return;
-	emit(pr, pos, NULL, "%s %s%s", directive, rp_quote(text, q, sizeof(q)), suffix);
+	if (k->options.text != NULL && asprintf(&line, "%s %s", k->options.text, text) < 0) {
+		free(text);
+		return;
+	}
+	emit(pr, pos, NULL, "%s %s%s", directive, rp_quote(line != NULL ? line : text, q,
+	    sizeof(q)), suffix);
+	free(line);
 	free(text);
 }
 

@@ -1281,12 +1281,14 @@ START_TEST(test_authorize_key_user_groups_and_login_time_files)
 
 	ck_assert(rp_policy_resolve(policy, "alice", &pr));
 	/* Inline in the user block. */
-	ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src));
+	ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, NULL, 0, &diag,
+	    &src));
 	ck_assert_str_eq(src.pos.file, "t.conf");
 	ck_assert_uint_eq(src.pos.line, 8);
 	ck_assert_str_eq(src.block, "user alice");
 	/* %u file of the group, read now. */
-	ck_assert(rp_policy_authorize_key(policy, &pr, k2, &acct, &diag, &src));
+	ck_assert(rp_policy_authorize_key(policy, &pr, k2, &acct, NULL, 0, &diag,
+	    &src));
 	snprintf(where, sizeof(where), "%s/alice.keys", t.path);
 	ck_assert_str_eq(src.pos.file, where);
 	ck_assert_uint_eq(src.pos.line, 2);
@@ -1294,7 +1296,8 @@ START_TEST(test_authorize_key_user_groups_and_login_time_files)
 	/* %h file of the user block, with a bad line warned about each time
 	 * the file is read. */
 	memset(&w, 0, sizeof(w));
-	ck_assert(rp_policy_authorize_key(policy, &pr, k3, &acct, &diag, &src));
+	ck_assert(rp_policy_authorize_key(policy, &pr, k3, &acct, NULL, 0, &diag,
+	    &src));
 	snprintf(where, sizeof(where), "%s/group.keys", t.path);
 	ck_assert_str_eq(src.pos.file, where);
 	ck_assert_uint_eq(src.pos.line, 3);
@@ -1305,7 +1308,8 @@ START_TEST(test_authorize_key_user_groups_and_login_time_files)
 	ck_assert_str_eq(w.msg[0], where);
 	/* Without a home directory, %h files hold nothing. */
 	acct.home = NULL;
-	ck_assert(!rp_policy_authorize_key(policy, &pr, k3, &acct, &diag, &src));
+	ck_assert(!rp_policy_authorize_key(policy, &pr, k3, &acct, NULL, 0, &diag,
+	    &src));
 	ck_assert_ptr_null(src.block);
 	rp_principal_clear(&pr);
 
@@ -1313,8 +1317,10 @@ START_TEST(test_authorize_key_user_groups_and_login_time_files)
 	acct.home = t.path;
 	memset(&w, 0, sizeof(w));
 	ck_assert(rp_policy_resolve(policy, "bob", &pr));
-	ck_assert(!rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src));
-	ck_assert(!rp_policy_authorize_key(policy, &pr, k2, &acct, &diag, &src));
+	ck_assert(!rp_policy_authorize_key(policy, &pr, k1, &acct, NULL, 0, &diag,
+	    &src));
+	ck_assert(!rp_policy_authorize_key(policy, &pr, k2, &acct, NULL, 0, &diag,
+	    &src));
 	ck_assert_uint_eq(w.n, 0);
 	rp_principal_clear(&pr);
 	rp_policy_free(policy);
@@ -1353,7 +1359,8 @@ START_TEST(test_login_time_key_files_must_be_safe)
 	ck_assert(rp_policy_resolve(policy, "u", &pr));
 
 	/* Group-writable: skipped, loudly. */
-	ck_assert(!rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src));
+	ck_assert(!rp_policy_authorize_key(policy, &pr, k1, &acct, NULL, 0, &diag,
+	    &src));
 	ck_assert_uint_eq(w.n, 1);
 	snprintf(want, sizeof(want), "t.conf:4:2: authorized-keys file '%s' for u skipped: "
 	    "writable by group or others", path);
@@ -1364,23 +1371,26 @@ START_TEST(test_login_time_key_files_must_be_safe)
 		ck_assert_int_eq(chmod(path, 0644), 0);
 		ck_assert_int_eq(chown(path, 4242, 0), 0);
 		memset(&w, 0, sizeof(w));
-		ck_assert(!rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src));
+		ck_assert(!rp_policy_authorize_key(policy, &pr, k1, &acct, NULL, 0, &diag,
+		    &src));
 		ck_assert_uint_eq(w.n, 1);
 		snprintf(want, sizeof(want), "t.conf:4:2: authorized-keys file '%s' for u skipped: "
 		    "owned by uid 4242, not by root or the user", path);
 		ck_assert_str_eq(w.msg[0], want);
 		acct.uid = 4242;
-		ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src));
+		ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, NULL, 0, &diag,
+		    &src));
 		ck_assert_int_eq(chown(path, 0, 0), 0);
 		acct.uid = getuid();
 	}
 	/* Owned by root: fine whoever the user is. */
 	ck_assert_int_eq(chmod(path, 0644), 0);
 	acct.uid = 12345;
-	ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src) ==
+	ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, NULL, 0, &diag, &src) ==
 	    (geteuid() == 0));
 	acct.uid = getuid();
-	ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src));
+	ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, NULL, 0, &diag,
+	    &src));
 	rp_principal_clear(&pr);
 	rp_policy_free(policy);
 	rp_pubkey_free(k1);
