@@ -6,7 +6,9 @@
  * Credentials add up: any key, key file or CA of the user block or of a
  * group the user is in can authenticate them. Single-valued settings
  * (password, TOTP, texts, max-sessions, banner) come from the user block,
- * else from the first group in block order that sets them.
+ * else from the first group in block order that sets them. `banner` and
+ * `banner-file` also stand at top level, for the banner every client sees
+ * before authentication.
  */
 #include "policy/parse.h"
 
@@ -149,7 +151,11 @@ rp_do_auth(struct parser *p, const struct directive *d, const struct stmt *st)
 		at.col += (unsigned)(s - arg->text) + (arg->kind == RP_TOK_STRING);
 		if (!method_from(s, len, &m))
 			return rp_perr(p, &at, "unknown auth method '%.*s'; expected publickey, "
-			    "password or keyboard-interactive, several joined with '+'", (int)len, s);
+			    "password or keyboard-interactive, several joined with '+', or none alone",
+			    (int)len, s);
+		if (m == RP_AUTH_NONE && (chain.n > 0 || plus != NULL))
+			return rp_perr(p, &at, "'none' joined with other methods; expected auth none "
+			    "alone (no credential at all), or a chain without none");
 		for (size_t i = 0; i < chain.n; i++)
 			if (chain.methods[i] == m)
 				return rp_perr(p, &at, "'%s' appears twice in the chain; expected each "
@@ -534,6 +540,67 @@ rp_do_prompt_text(struct parser *p, const struct directive *d, const struct stmt
 	return set_text(p, t, &st->words[0], arg);
 }
 
+/* A whole number from d->lo to d->hi into the block's rp_uint_setting at
+ * d->field: totp-digits, totp-window. */
+int
+rp_do_block_count(struct parser *p, const struct directive *d, const struct stmt *st)
+{
+	const struct rp_token *arg = &st->words[1];
+	struct rp_uint_setting *set = (struct rp_uint_setting *)(void *)
+	    ((char *)rp_current_block(p) + d->field);
+	uint64_t v;
+	char ex[80];
+
+	if (!rp_parse_count(arg->text, &v) || v < d->lo || v > d->hi)
+		return rp_perr(p, arg, "'%s' expects a whole number from %llu to %llu, got '%s'",
+		    d->name, (unsigned long long)d->lo, (unsigned long long)d->hi,
+		    rp_diag_excerpt(arg->text, ex, sizeof(ex)));
+	set->value = (unsigned)v;
+	set->pos = rp_at(p, &st->words[0]);
+	return 1;
+}
+
+int
+rp_do_totp_period(struct parser *p, const struct directive *d, const struct stmt *st)
+{
+	const struct rp_token *arg = &st->words[1];
+	struct rp_uint_setting *set = &rp_current_block(p)->totp_period;
+	unsigned v;
+	char ex[80], lo[24], hi[24];
+
+	if (!rp_parse_duration(arg->text, &v) || v < d->lo || v > d->hi)
+		return rp_perr(p, arg, "'%s' expects a duration from %s to %s (such as 30s or 1m), "
+		    "got '%s'", d->name, rp_format_duration((unsigned)d->lo, lo, sizeof(lo)),
+		    rp_format_duration((unsigned)d->hi, hi, sizeof(hi)),
+		    rp_diag_excerpt(arg->text, ex, sizeof(ex)));
+	set->value = v;
+	set->pos = rp_at(p, &st->words[0]);
+	return 1;
+}
+
+int
+rp_do_totp_algorithm(struct parser *p, const struct directive *d, const struct stmt *st)
+{
+	static const struct {
+		const char *name;
+		enum rp_totp_hash hash;
+	} algs[] = { { "sha1", RP_TOTP_SHA1 }, { "sha256", RP_TOTP_SHA256 },
+		{ "sha512", RP_TOTP_SHA512 } };
+	const struct rp_token *arg = &st->words[1];
+	struct rp_uint_setting *set = &rp_current_block(p)->totp_algorithm;
+	char ex[80];
+
+	for (size_t i = 0; i < RP_NELEM(algs); i++) {
+		if (arg->kind == RP_TOK_WORD && strcmp(arg->text, algs[i].name) == 0) {
+			set->value = (unsigned)algs[i].hash;
+			set->pos = rp_at(p, &st->words[0]);
+			return 1;
+		}
+	}
+	return rp_perr(p, arg, "'%s' expects sha1, sha256 or sha512, got '%s'", d->name,
+	    rp_diag_excerpt(arg->text, ex, sizeof(ex)));
+}
+
 int
 rp_do_max_sessions(struct parser *p, const struct directive *d, const struct stmt *st)
 {
@@ -553,16 +620,51 @@ rp_do_max_sessions(struct parser *p, const struct directive *d, const struct stm
 
 /* --- banners ----------------------------------------------------------------- */
 
+/* Where a banner goes: the policy's (top level, shown before
+ * authentication) or the block's (shown after it). */
+struct banner_slot {
+	char **text;
+	char **file;
+	struct rp_srcpos *pos; /* NULL at top level: the parser notes the setting */
+};
+
+static void
+banner_slot(struct parser *p, struct banner_slot *slot)
+{
+	struct rp_block *b;
+
+	if (rp_top_frame(p)->kind == BLOCK_TOP) {
+		slot->text = &p->policy->banner;
+		slot->file = &p->policy->banner_file;
+		slot->pos = NULL;
+		return;
+	}
+	b = rp_current_block(p);
+	slot->text = &b->banner.value;
+	slot->file = &b->banner_file;
+	slot->pos = &b->banner.pos;
+}
+
 int
 rp_do_banner(struct parser *p, const struct directive *d, const struct stmt *st)
 {
+	struct banner_slot slot;
+	char *copy;
+
 	(void)d;
 	if (conflicts(p, &st->words[0], "banner", "banner-file"))
 		return 0;
 	if (st->words[1].len == 0)
 		return rp_perr(p, &st->words[1], "empty banner; expected some text, or no banner "
 		    "line at all");
-	return set_text(p, &rp_current_block(p)->banner, &st->words[0], &st->words[1]);
+	if ((copy = strdup(st->words[1].text)) == NULL)
+		return rp_out_of_memory(p, &st->words[1]);
+	banner_slot(p, &slot);
+	free(*slot.text);
+	*slot.text = copy;
+	if (slot.pos != NULL)
+		*slot.pos = rp_at(p, &st->words[0]);
+	return 1;
 }
 
 /* Banner text is shown on users' terminals: UTF-8 without control
@@ -609,7 +711,7 @@ int
 rp_do_banner_file(struct parser *p, const struct directive *d, const struct stmt *st)
 {
 	const struct rp_token *arg = &st->words[1];
-	struct rp_block *b = rp_current_block(p);
+	struct banner_slot slot;
 	char *path, *text, why[128], ex[80];
 	size_t len;
 	unsigned bad;
@@ -632,10 +734,12 @@ rp_do_banner_file(struct parser *p, const struct directive *d, const struct stmt
 		free(path);
 		return 0;
 	}
-	free(b->banner.value);
-	free(b->banner_file);
-	b->banner.value = text;
-	b->banner.pos = rp_at(p, &st->words[0]);
-	b->banner_file = path;
+	banner_slot(p, &slot);
+	free(*slot.text);
+	free(*slot.file);
+	*slot.text = text;
+	*slot.file = path;
+	if (slot.pos != NULL)
+		*slot.pos = rp_at(p, &st->words[0]);
 	return 1;
 }

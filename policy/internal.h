@@ -102,6 +102,11 @@ struct rp_text_setting {
 	struct rp_srcpos pos;
 };
 
+struct rp_uint_setting {
+	unsigned value;
+	struct rp_srcpos pos; /* line 0: not set */
+};
+
 struct rp_block {
 	int is_group;
 	const char *name; /* the owner's name */
@@ -122,6 +127,10 @@ struct rp_block {
 	struct rp_text_setting totp_secrets;
 	struct rp_text_setting totp_prompt;
 	struct rp_text_setting auth_instruction;
+	struct rp_uint_setting totp_digits;
+	struct rp_uint_setting totp_period;    /* seconds */
+	struct rp_uint_setting totp_algorithm; /* enum rp_totp_hash */
+	struct rp_uint_setting totp_window;
 	unsigned max_sessions; /* 0: not set */
 	struct rp_srcpos max_sessions_pos;
 	struct rp_text_setting banner;      /* the text, from either line */
@@ -332,13 +341,18 @@ enum rp_alg_kind {
 	RP_ALG_KINDS
 };
 
-/* The default list of a kind (also every name rampart implements). */
-const char *rp_alg_default(enum rp_alg_kind kind);
+/* Every name of a kind that rampart implements, best first. */
+const char *rp_alg_implemented(enum rp_alg_kind kind);
+/* The default list of a kind, malloc'd (NULL when out of memory): the
+ * implemented names without ssh-rsa and ssh-rsa-cert-v01@openssh.com for
+ * user keys, and for host keys with the certificate algorithm only when
+ * with_host_certs (the policy has a host-certificate). */
+char *rp_alg_default(enum rp_alg_kind kind, int with_host_certs);
 /* Apply an algorithm list as written (plain, +, - or ^) to the default.
  * *out is a malloc'd comma-separated list. On failure returns 0 with why
  * filled, and *offset the byte offset in text of the offending name. */
-int rp_alg_edit(enum rp_alg_kind kind, const char *text, char **out, char *why,
-    size_t whysz, size_t *offset);
+int rp_alg_edit(enum rp_alg_kind kind, int with_host_certs, const char *text, char **out,
+    char *why, size_t whysz, size_t *offset);
 
 /* --- rules.c ------------------------------------------------------------------------ */
 

@@ -40,8 +40,9 @@ static const struct {
 	int in_effect;
 } methods[RP_AUTH_METHOD_COUNT] = {
 	[RP_AUTH_PUBLICKEY] = { "publickey", 1 },
-	[RP_AUTH_PASSWORD] = { "password", 0 },
-	[RP_AUTH_KEYBOARD_INTERACTIVE] = { "keyboard-interactive", 0 },
+	[RP_AUTH_PASSWORD] = { "password", 1 },
+	[RP_AUTH_KEYBOARD_INTERACTIVE] = { "keyboard-interactive", 1 },
+	[RP_AUTH_NONE] = { "none", 1 },
 };
 
 const char *
@@ -90,6 +91,12 @@ set_default_string(char **field, const char *value)
 	return (*field = strdup(value)) != NULL;
 }
 
+static int
+set_default_algorithms(char **field, enum rp_alg_kind kind)
+{
+	return (*field = rp_alg_default(kind, 0)) != NULL;
+}
+
 struct rp_policy *
 rp_policy_new(void)
 {
@@ -118,12 +125,12 @@ rp_policy_new(void)
 	policy->penalties.ipv4_prefix = 32;
 	policy->penalties.ipv6_prefix = 64;
 	ok = set_default_string(&policy->server_version, "rampart_" RAMPART_VERSION) &&
-	    set_default_string(&policy->kex_algorithms, rp_alg_default(RP_ALG_KEX)) &&
-	    set_default_string(&policy->host_key_algorithms, rp_alg_default(RP_ALG_HOSTKEY)) &&
-	    set_default_string(&policy->ciphers, rp_alg_default(RP_ALG_CIPHER)) &&
-	    set_default_string(&policy->macs, rp_alg_default(RP_ALG_MAC)) &&
-	    set_default_string(&policy->pubkey_algorithms, rp_alg_default(RP_ALG_PUBKEY)) &&
-	    set_default_string(&policy->compression, rp_alg_default(RP_ALG_COMPRESSION)) &&
+	    set_default_algorithms(&policy->kex_algorithms, RP_ALG_KEX) &&
+	    set_default_algorithms(&policy->host_key_algorithms, RP_ALG_HOSTKEY) &&
+	    set_default_algorithms(&policy->ciphers, RP_ALG_CIPHER) &&
+	    set_default_algorithms(&policy->macs, RP_ALG_MAC) &&
+	    set_default_algorithms(&policy->pubkey_algorithms, RP_ALG_PUBKEY) &&
+	    set_default_algorithms(&policy->compression, RP_ALG_COMPRESSION) &&
 	    set_default_string(&policy->control_socket, DEFAULT_CONTROL_SOCKET) &&
 	    set_default_string(&policy->worker_user, DEFAULT_WORKER_USER) &&
 	    set_default_string(&policy->worker_chroot, DEFAULT_WORKER_CHROOT);
@@ -436,6 +443,11 @@ rp_policy_free(struct rp_policy *policy)
 	for (size_t i = 0; i < policy->nhost_keys; i++)
 		free(policy->host_keys[i].path);
 	free(policy->host_keys);
+	for (size_t i = 0; i < policy->nhost_certificates; i++)
+		free(policy->host_certificates[i].path);
+	free(policy->host_certificates);
+	free(policy->banner);
+	free(policy->banner_file);
 	free(policy->server_version);
 	free(policy->kex_algorithms);
 	free(policy->host_key_algorithms);

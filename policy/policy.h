@@ -46,7 +46,9 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "crypto/totp.h"
 
+struct rp_krl;
 struct rp_pubkey;
 struct rp_block; /* internal: the rules and settings of a user or group block */
 
@@ -100,6 +102,7 @@ struct rp_policy_listen {
 	int from_wildcard; /* 1 when written as `*:PORT` */
 };
 
+/* A `host-key` or `host-certificate` line. */
 struct rp_policy_hostkey {
 	char *path;
 	struct rp_srcpos pos;
@@ -249,11 +252,22 @@ struct rp_policy {
 	size_t nlistens;
 	struct rp_policy_hostkey *host_keys;
 	size_t nhost_keys;
+	/* OpenSSH host certificates for the host keys; rampartd loads them
+	 * (the policy only records the paths). */
+	struct rp_policy_hostkey *host_certificates;
+	size_t nhost_certificates;
+	/* Shown to every client before authentication (`banner` or
+	 * `banner-file` at top level, read at load); NULL: none. */
+	char *banner;
+	char *banner_file; /* the file it came from, NULL for `banner` */
+	/* `revoked-keys`: the KRL, read at load; NULL: none. */
+	char *revoked_keys;
+	struct rp_krl *krl;
 	char *server_version;        /* after "SSH-2.0-"; default "rampart_" RAMPART_VERSION */
 	/* Algorithm lists in preference order, comma-separated, as the
 	 * monitor passes them on; every name is implemented. */
 	char *kex_algorithms;
-	char *host_key_algorithms;
+	char *host_key_algorithms;   /* default: adds host certificates when there are some */
 	char *ciphers;
 	char *macs;
 	char *pubkey_algorithms;     /* user-key signatures; advertised in server-sig-algs */
@@ -493,6 +507,7 @@ enum rp_auth_method {
 	RP_AUTH_PUBLICKEY = 0,
 	RP_AUTH_PASSWORD,
 	RP_AUTH_KEYBOARD_INTERACTIVE,
+	RP_AUTH_NONE,    /* `auth none`: no credential at all; only as a chain of its own */
 	RP_AUTH_METHOD_COUNT
 };
 
@@ -507,7 +522,7 @@ struct rp_auth_chain {
 
 const char *rp_auth_method_name(enum rp_auth_method method);
 /* 0 for methods rampart does not implement yet: a chain with one can never
- * complete. */
+ * complete. Every method above is in effect. */
 int rp_auth_method_in_effect(enum rp_auth_method method);
 
 /* The principal's auth chains (alternatives): the user block's `auth` lines
@@ -519,9 +534,48 @@ const struct rp_auth_chain *rp_principal_auth(const struct rp_principal *princip
 /* max-sessions: the user block's, else the first group's that sets it, else
  * 10. */
 unsigned rp_principal_max_sessions(const struct rp_principal *principal);
-/* The banner text (a `banner` line or a `banner-file` read at load, user
- * block first, then groups), or NULL for none. */
+/* The principal's banner (a `banner` line or a `banner-file` read at load,
+ * user block first, then groups), or NULL for none. It is shown only once
+ * the principal has authenticated, before the session starts: a banner
+ * sent earlier would tell a client which user names exist. The policy's
+ * top-level banner (rp_policy.banner) is the one shown before
+ * authentication, to every client alike. */
 const char *rp_principal_banner(const struct rp_principal *principal);
+
+/* Where a principal's password is checked. */
+enum rp_password_source {
+	RP_PASSWORD_NONE = 0, /* no password: the password method cannot succeed */
+	RP_PASSWORD_HASH,     /* `password-hash "CRYPT"` */
+	RP_PASSWORD_SYSTEM,   /* `password system`: the account's shadow entry */
+};
+
+struct rp_password_setting {
+	enum rp_password_source source;
+	const char *hash;     /* RP_PASSWORD_HASH: the crypt(3) hash (into the policy) */
+	struct rp_srcpos pos; /* where it was set; line 0 for none */
+	const char *block;    /* "user alice", "group admins"; NULL for none */
+};
+
+/* The principal's password setting: `password-hash` or `password system`
+ * of the user block, else of the first group that has one. Returns 1 when
+ * there is one, 0 (out->source RP_PASSWORD_NONE) otherwise. */
+int rp_principal_password(const struct rp_principal *principal,
+    struct rp_password_setting *out);
+
+/* keyboard-interactive with TOTP (RFC 6238), for one principal. Each value
+ * is the user block's, else the first group's that sets it, else the
+ * default. Pointers into the policy. */
+struct rp_totp_settings {
+	const char *secrets;     /* `totp-secrets` PATH; NULL: none (no code can match) */
+	const char *prompt;      /* `totp-prompt`; default "Verification code: " */
+	const char *instruction; /* `auth-instruction`; default "" */
+	unsigned digits;         /* `totp-digits` 6..8; default 6 */
+	unsigned period_s;       /* `totp-period` 15s..5m; default 30 */
+	enum rp_totp_hash hash;  /* `totp-algorithm`; default RP_TOTP_SHA1 */
+	unsigned window;         /* `totp-window`: steps either side accepted, 0..3; default 1 */
+};
+
+void rp_principal_totp(const struct rp_principal *principal, struct rp_totp_settings *out);
 
 /* --- printing and explaining ----------------------------------------------- */
 
