@@ -1,0 +1,1 @@
+1024 SHA256:BT9fK/bSwqeoZKVn/us09+w5TVUlKms5W+Q8/14TZOA rsa1024@rampart-test (RSA)

@@ -1,0 +1,1 @@
+2048 SHA256:G//rvE9PEr/D1ENPMCDn4geTjIHaGHnXbkj40e49s+Q rsa2048@rampart-test (RSA)
