@@ -26,6 +26,7 @@
 
 #include "common/kex.h"
 #include "crypto/pkt_cipher.h"
+#include "crypto/sshkey.h"
 
 #define MAX_ITEMS 64
 #define MAX_NAME 64
@@ -83,7 +84,7 @@ rp_alg_implemented(enum rp_alg_kind kind)
 		 * that trust its CA need no known_hosts entry. */
 		return "ssh-ed25519-cert-v01@openssh.com,ssh-ed25519";
 	case RP_ALG_PUBKEY:
-		return "ssh-ed25519";
+		return rp_pubkey_alg_supported_list();
 	case RP_ALG_COMPRESSION:
 	case RP_ALG_KINDS:
 		break;

@@ -15,6 +15,7 @@
 
 #include "common/kex.h"
 #include "crypto/pkt_cipher.h"
+#include "crypto/sshkey.h"
 #include "policy/internal.h"
 #include "policy/policy.h"
 
@@ -25,6 +26,18 @@
 #define DEFAULT_MACS "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com," \
 	"hmac-sha2-256,hmac-sha2-512"
 #define DEFAULT_KEX "curve25519-sha256,curve25519-sha256@libssh.org"
+/* Every user-key signature algorithm but SHA-1 (ssh-rsa and its certs). */
+#define DEFAULT_PUBKEY "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
+	"ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-ed25519-cert-v01@openssh.com," \
+	"ecdsa-sha2-nistp256-cert-v01@openssh.com,ecdsa-sha2-nistp384-cert-v01@openssh.com," \
+	"ecdsa-sha2-nistp521-cert-v01@openssh.com,rsa-sha2-512-cert-v01@openssh.com," \
+	"rsa-sha2-256-cert-v01@openssh.com"
+/* Every one implemented, as the errors list them. */
+#define DEFAULT_PUBKEY_ALL "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
+	"ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-rsa,ssh-ed25519-cert-v01@openssh.com," \
+	"ecdsa-sha2-nistp256-cert-v01@openssh.com,ecdsa-sha2-nistp384-cert-v01@openssh.com," \
+	"ecdsa-sha2-nistp521-cert-v01@openssh.com,rsa-sha2-512-cert-v01@openssh.com," \
+	"rsa-sha2-256-cert-v01@openssh.com,ssh-rsa-cert-v01@openssh.com"
 
 static struct rp_policy *
 load_ok(const char *text, int line)
@@ -69,7 +82,9 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(policy->host_key_algorithms, "ssh-ed25519");
 	ck_assert_str_eq(policy->ciphers, rp_cipher_supported_list());
 	ck_assert_str_eq(policy->macs, rp_mac_supported_list());
-	ck_assert_str_eq(policy->pubkey_algorithms, "ssh-ed25519");
+	ck_assert_str_eq(policy->pubkey_algorithms, DEFAULT_PUBKEY);
+	ck_assert_ptr_null(strstr(policy->pubkey_algorithms, "ssh-rsa"));
+	ck_assert_str_eq(rp_pubkey_alg_supported_list(), DEFAULT_PUBKEY_ALL);
 	ck_assert_str_eq(policy->compression, "none");
 	ck_assert_uint_eq(policy->login_grace_time_s, 30);
 	ck_assert_uint_eq(policy->max_auth_tries, 6);
@@ -174,7 +189,7 @@ START_TEST(test_every_setting_with_its_value)
 	    "aes256-gcm@openssh.com");
 	ck_assert_str_eq(policy->macs, "hmac-sha2-512,hmac-sha2-256-etm@openssh.com,"
 	    "hmac-sha2-512-etm@openssh.com,hmac-sha2-256");
-	ck_assert_str_eq(policy->pubkey_algorithms, "ssh-ed25519");
+	ck_assert_str_eq(policy->pubkey_algorithms, DEFAULT_PUBKEY);
 	ck_assert_str_eq(policy->compression, "none");
 	ck_assert_uint_eq(policy->login_grace_time_s, 60);
 	ck_assert_uint_eq(policy->max_auth_tries, 3);
@@ -700,7 +715,17 @@ START_TEST(test_algorithm_edits)
 	    "curve25519-sha256@libssh.org,curve25519-sha256");
 	EDIT(RP_ALG_KEX, "-sntrup761x25519-sha512@openssh.com,mlkem768x25519-sha256", DEFAULT_KEX);
 	EDIT(RP_ALG_HOSTKEY, "ssh-ed25519", "ssh-ed25519");
-	EDIT(RP_ALG_PUBKEY, "-rsa-sha2-*", "ssh-ed25519");
+	EDIT(RP_ALG_PUBKEY, "-rsa-sha2-*", "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,"
+	    "ecdsa-sha2-nistp521,ssh-ed25519-cert-v01@openssh.com,"
+	    "ecdsa-sha2-nistp256-cert-v01@openssh.com,ecdsa-sha2-nistp384-cert-v01@openssh.com,"
+	    "ecdsa-sha2-nistp521-cert-v01@openssh.com");
+	EDIT(RP_ALG_PUBKEY, "-*-cert-v01@openssh.com,ecdsa-*", "ssh-ed25519,rsa-sha2-512,"
+	    "rsa-sha2-256");
+	/* SHA-1 is implemented but out of the default: it may be asked for. */
+	EDIT(RP_ALG_PUBKEY, "+ssh-rsa", DEFAULT_PUBKEY ",ssh-rsa");
+	EDIT(RP_ALG_PUBKEY, "ssh-ed25519,ssh-rsa-cert-v01@openssh.com",
+	    "ssh-ed25519,ssh-rsa-cert-v01@openssh.com");
+	EDIT(RP_ALG_PUBKEY, "-ssh-rsa", DEFAULT_PUBKEY);
 	EDIT(RP_ALG_COMPRESSION, "none", "none");
 	EDIT(RP_ALG_COMPRESSION, "-zlib@openssh.com", "none");
 
@@ -721,8 +746,9 @@ START_TEST(test_algorithm_edits)
 	    "not implemented yet; expected one of: " DEFAULT_MACS);
 	EDIT_ERROR(RP_ALG_HOSTKEY, "rsa-sha2-512", 0, "host key algorithm 'rsa-sha2-512' is not "
 	    "implemented yet; expected one of: ssh-ed25519-cert-v01@openssh.com,ssh-ed25519");
-	EDIT_ERROR(RP_ALG_PUBKEY, "+ecdsa-sha2-nistp384", 1, "public key algorithm "
-	    "'ecdsa-sha2-nistp384' is not implemented yet; expected one of: ssh-ed25519");
+	EDIT_ERROR(RP_ALG_PUBKEY, "+sk-ssh-ed25519@openssh.com", 1, "public key algorithm "
+	    "'sk-ssh-ed25519@openssh.com' is not implemented yet; expected one of: "
+	    DEFAULT_PUBKEY_ALL);
 	EDIT_ERROR(RP_ALG_COMPRESSION, "zlib@openssh.com,none", 0, "compression method "
 	    "'zlib@openssh.com' is not implemented yet; expected one of: none");
 	/* Unknown names, in any list. */
@@ -775,9 +801,9 @@ START_TEST(test_algorithm_directives_point_at_the_name)
 	EXPECT_ERROR(BASE "host-key-algorithms ssh-dss\n", "t.conf:3:21: 'host-key-algorithms': "
 	    "unknown host key algorithm 'ssh-dss'; expected one of: "
 	    "ssh-ed25519-cert-v01@openssh.com,ssh-ed25519");
-	EXPECT_ERROR(BASE "pubkey-algorithms ssh-ed25519,ssh-rsa\n", "t.conf:3:31: "
-	    "'pubkey-algorithms': public key algorithm 'ssh-rsa' is not implemented yet; expected "
-	    "one of: ssh-ed25519");
+	EXPECT_ERROR(BASE "pubkey-algorithms ssh-ed25519,ssh-dss\n", "t.conf:3:31: "
+	    "'pubkey-algorithms': unknown public key algorithm 'ssh-dss'; expected one of: "
+	    DEFAULT_PUBKEY_ALL);
 	EXPECT_ERROR(BASE "ciphers aes128-ctr aes256-ctr\n", "t.conf:3:20: 'ciphers' takes 1 "
 	    "argument, got 2; expected ciphers [+-^]NAME,...");
 	EXPECT_ERROR(BASE "ciphers -aes128-ctr\nciphers +aes128-ctr\n", "t.conf:4:1: 'ciphers' is "
