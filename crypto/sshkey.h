@@ -1,9 +1,8 @@
 /*
  * crypto/sshkey.h: SSH public and private keys, their wire blobs, their
  * one-line text form, fingerprints and signatures (RFC 4253 section 6.6,
- * RFC 8709 for ssh-ed25519,
- *
- * RFC 5656 for ECDSA, RFC 8332 for RSA's SHA-2 signatures).
+ * RFC 8709 for ssh-ed25519, RFC 5656 for ECDSA, RFC 8332 for RSA's SHA-2
+ * signatures).
  *
  * The key types are opaque: ECDSA and RSA keys hold BoringSSL objects that
  * callers never see. Key types: ssh-ed25519, ecdsa-sha2-nistp256/384/521,

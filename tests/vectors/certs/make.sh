@@ -97,9 +97,10 @@ krl_cert() { # krl_cert NAME CA SERIAL KEYID
 }
 krl_cert krl_serial5 ca_ed25519 5 plain-id
 krl_cert krl_serial6 ca_ed25519 6 plain-id
-krl_cert krl_serial10 ca_ed25519 10 plain-id
-krl_cert krl_serial20 ca_ed25519 20 plain-id
-krl_cert krl_serial21 ca_ed25519 21 plain-id
+krl_cert krl_serial99999 ca_ed25519 99999 plain-id
+krl_cert krl_serial100000 ca_ed25519 100000 plain-id
+krl_cert krl_serial200000 ca_ed25519 200000 plain-id
+krl_cert krl_serial200001 ca_ed25519 200001 plain-id
 krl_cert krl_serial1004 ca_ed25519 1004 plain-id
 krl_cert krl_serial1005 ca_ed25519 1005 plain-id
 krl_cert krl_keyid ca_ed25519 7 revoked-id
@@ -107,11 +108,12 @@ krl_cert krl_other_ca_serial5 ca_ecdsa256 5 plain-id
 krl_cert krl_other_ca_keyid ca_ecdsa256 8 revoked-id
 krl_cert krl_any_ca_keyid ca_rsa 9 anyone-revoked
 
-# Serials and a key id under ca_ed25519: 5 (list), 10-20 (range), and
-# every even serial from 1000 to 1030 (a bitmap, the smallest form).
+# Serials and a key id under ca_ed25519. ssh-keygen picks the smallest
+# form for each run of serials: 5 alone is a list, 100000-200000 a range,
+# and every even serial from 1000 to 1030 a bitmap.
 {
 	echo "serial: 5"
-	echo "serial: 10-20"
+	echo "serial: 100000-200000"
 	s=1000
 	while [ $s -le 1030 ]; do
 		echo "serial: $s"

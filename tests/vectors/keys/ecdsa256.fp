@@ -1,1 +1,1 @@
-256 SHA256:70ynj6D2xiTgd6So2wNFEMZ5YmYkksMHzjcYbE99SiQ ecdsa256@rampart-test (ECDSA)
+256 SHA256:avVdxi3JtdYBje1POsx9KOUO3UPlZPp+E7ZoQnoRTt4 ecdsa256@rampart-test (ECDSA)

@@ -1,1 +1,1 @@
-384 SHA256:GNac0nQmKZZcP7cKOp1S+fohqBqH1qI3eBmeEkqxyVo ecdsa384@rampart-test (ECDSA)
+384 SHA256:oMp2ljH4a60XBdSOTKrtOw1B4tbhE0sAyR+npsLtybk ecdsa384@rampart-test (ECDSA)

@@ -1,1 +1,1 @@
-521 SHA256:8yut/3JhzB8v41laj3W/VE1T6Yf32rMkaR7PPK14rP0 ecdsa521@rampart-test (ECDSA)
+521 SHA256:fKrAEBWjF8kGz27o+uRotxQJTWwvOEFZug8bC7r4P7M ecdsa521@rampart-test (ECDSA)

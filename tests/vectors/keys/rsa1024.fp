@@ -1,1 +1,1 @@
-1024 SHA256:BT9fK/bSwqeoZKVn/us09+w5TVUlKms5W+Q8/14TZOA rsa1024@rampart-test (RSA)
+1024 SHA256:N0vZAKgMp+a979XYhRA72NvYC0x17yk8humfKLL5Qak rsa1024@rampart-test (RSA)

@@ -1,1 +1,1 @@
-3072 SHA256:qTXei/eoS1K3YBD4z60D0h8qF+T2g0syCD1d+py9JSQ rsa3072@rampart-test (RSA)
+3072 SHA256:ynmM8NKqtXQ/3Ran31dAWtkkafc6OLDsUUjpLHyj3aM rsa3072@rampart-test (RSA)

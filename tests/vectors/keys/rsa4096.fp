@@ -1,1 +1,1 @@
-4096 SHA256:9GbW6RKJSR8B5N5kAX9ISrdWkp2gYRy0N86C+T09GTo rsa4096@rampart-test (RSA)
+4096 SHA256:mMrMlYWEW+MMuXSr+WohOIg/AEG/uvk/Ue7JncpuG1c rsa4096@rampart-test (RSA)
