@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/krl.h"
 #include "crypto/sshkey.h"
 
 void
@@ -208,9 +209,13 @@ int
 	struct key_ctx c = { key, from, now, out, 0 };
 	int rc;
 
-	(void)policy;
 	memset(out, 0, sizeof(*out));
 	rp_key_options_init(&out->options);
+	if (policy->krl != NULL && rp_krl_key_revoked(policy->krl, key)) {
+		snprintf(out->reason, sizeof(out->reason), "key revoked by %s",
+		    policy->revoked_keys);
+		return 0;
+	}
 	rc = rp_principal_key_lines(principal, acct, diag, key_line, &c);
 	if (rc == 1)
 		return 1;

@@ -130,6 +130,7 @@ int rp_set_login_name(struct parser *, const struct directive *, const struct st
 int rp_set_absolute_path(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_listen(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_host_key(struct parser *, const struct directive *, const struct stmt *);
+int rp_do_revoked_keys(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_server_version(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_algorithms(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_idle_timeout(struct parser *, const struct directive *, const struct stmt *);

@@ -58,6 +58,7 @@ static const struct directive directives[] = {
 	{ "listen", IN_TOP, 1, 1, NO_BLOCK, 0, "ADDRESS:PORT", rp_do_listen, 0, 0, 0 },
 	{ "host-key", IN_TOP, 1, 1, NO_BLOCK, 0, "PATH", rp_do_host_key, 0, 0, 0 },
 	{ "host-certificate", IN_TOP, 1, 1, NO_BLOCK, 0, "PATH", rp_do_host_key, 0, 1, 0 },
+	{ "revoked-keys", IN_TOP, 1, 1, NO_BLOCK, ONCE, "PATH", rp_do_revoked_keys, 0, 0, 0 },
 	{ "server-version", IN_TOP, 1, 1, NO_BLOCK, ONCE, "TEXT", rp_do_server_version, 0, 0,
 	    0 },
 	{ "kex-algorithms", IN_TOP, 1, 1, NO_BLOCK, ONCE, "[+-^]NAME,...", rp_do_algorithms,

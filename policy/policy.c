@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/krl.h"
 #include "crypto/sshkey.h"
 
 #define DEFAULT_LOGIN_GRACE_TIME 30
@@ -448,6 +449,8 @@ rp_policy_free(struct rp_policy *policy)
 	free(policy->host_certificates);
 	free(policy->banner);
 	free(policy->banner_file);
+	free(policy->revoked_keys);
+	rp_krl_free(policy->krl);
 	free(policy->server_version);
 	free(policy->kex_algorithms);
 	free(policy->host_key_algorithms);

@@ -33,7 +33,8 @@
  * carry the deciding rule's text and position, for logs and the audit log.
  * Every decision is a pure function of its arguments (the time is passed
  * in), except rp_policy_resolve, which asks the system for Unix group
- * membership, and rp_policy_authorize_key, which reads %u/%h key files.
+ * membership, and rp_policy_authorize_key and rp_policy_authorize_cert,
+ * which read %u/%h key files.
  */
 #ifndef RAMPART_POLICY_POLICY_H
 #define RAMPART_POLICY_POLICY_H
@@ -54,6 +55,9 @@ struct rp_block; /* internal: the rules and settings of a user or group block */
 
 /* The longest user, group or Unix group name. */
 #define RP_NAME_MAX 32
+/* Room for a certificate key id as rp_cert_decision shows it: up to 1024
+ * bytes (RP_CERT_MAX_KEY_ID), each at most "\xNN". */
+#define RP_CERT_KEY_ID_TEXT (1024 * 4 + 1)
 
 /* Where something was written: for error messages and `rampartctl explain`. */
 struct rp_srcpos {
@@ -502,6 +506,73 @@ int rp_policy_authorize_key(const struct rp_policy *policy,
     const struct rp_principal *principal, const struct rp_pubkey *key,
     const struct rp_account *acct, const struct rp_addr *from, time_t now,
     struct rp_policy_diag *diag, struct rp_key_source *out);
+
+/* --- certificates ------------------------------------------------------------ */
+
+struct rp_cert;
+
+/* Why a user certificate was refused; the first check that failed, in
+ * this order. */
+enum rp_cert_verdict {
+	RP_CERT_ACCEPTED = 0,
+	RP_CERT_NOT_USER,          /* a host certificate */
+	RP_CERT_UNTRUSTED_CA,      /* no trusted-user-ca or cert-authority line names its CA */
+	RP_CERT_BAD_SIGNATURE,     /* the CA's signature does not verify (or is SHA-1, not enabled) */
+	RP_CERT_NOT_YET_VALID,     /* now < valid_after */
+	RP_CERT_EXPIRED,           /* now >= valid_before */
+	RP_CERT_CRITICAL_OPTION,   /* an unknown critical option, or an invalid source-address */
+	RP_CERT_SOURCE_ADDRESS,    /* the client is not in its source-address list */
+	RP_CERT_REVOKED,           /* by the policy's revoked-keys: serial, key id, key or CA */
+	RP_CERT_WRONG_PRINCIPAL,   /* it names none of the principals the CA line allows */
+	RP_CERT_CA_LINE_REFUSED,   /* the cert-authority line's from= or expiry-time */
+	RP_CERT_COMMAND_CONFLICT,  /* its force-command and the CA line's command= differ */
+	RP_CERT_ERROR,             /* out of memory */
+};
+
+/* The answer for a user certificate. Clear it with rp_cert_decision_clear
+ * whatever the verdict. */
+struct rp_cert_decision {
+	enum rp_cert_verdict verdict;
+	/* The CA line that trusted it (trusted-user-ca[-file], or a
+	 * cert-authority line of an authorized key), and the session's
+	 * options: source.options.command is the forced command (the
+	 * certificate's force-command or the CA line's command=);
+	 * source.options.permit is the certificate's extensions
+	 * (permit-pty, permit-port-forwarding, permit-agent-forwarding,
+	 * permit-X11-forwarding, permit-user-rc) and the CA line's flags
+	 * together; permitopen / permitlisten / from are the CA line's.
+	 * source.reason says why on refusal. */
+	struct rp_key_source source;
+	/* For the audit log: the key id with bytes outside printable ASCII,
+	 * and '\', written as \xNN; and the serial. */
+	char key_id[RP_CERT_KEY_ID_TEXT];
+	uint64_t serial;
+};
+
+void rp_cert_decision_clear(struct rp_cert_decision *decision);
+const char *rp_cert_verdict_name(enum rp_cert_verdict verdict);
+
+/* Is the user certificate cert good for principal, connected from `from`
+ * (NULL: unknown; source-address and from= then refuse) at `now`? It must
+ * be a user certificate; its CA must be trusted for this principal by a
+ * trusted-user-ca / trusted-user-ca-file of the user block or a group, or
+ * by a cert-authority line among the principal's authorized keys (inline,
+ * load-time files, or %u/%h files read now, as rp_policy_authorize_key
+ * reads them); the CA's signature must verify (a SHA-1 signature only when
+ * pubkey-algorithms has ssh-rsa); valid_after <= now < valid_before; its
+ * critical options may be force-command and source-address only (the
+ * client must be in source-address's CIDRs); it is not revoked by the
+ * policy's revoked-keys; and it names a principal the CA line allows (its
+ * principals, else the user's own name). When several lines trust the CA,
+ * each is tried in turn, as OpenSSH does. The signature of the session is
+ * the monitor's to check, with rp_cert_key(cert).
+ *
+ * Returns 1 (verdict RP_CERT_ACCEPTED) with out filled, or 0 with the
+ * verdict and out->source.reason. Pure but for the %u/%h files. */
+int rp_policy_authorize_cert(const struct rp_policy *policy,
+    const struct rp_principal *principal, const struct rp_cert *cert,
+    const struct rp_account *acct, const struct rp_addr *from, time_t now,
+    struct rp_policy_diag *diag, struct rp_cert_decision *out);
 
 enum rp_auth_method {
 	RP_AUTH_PUBLICKEY = 0,

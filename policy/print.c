@@ -178,6 +178,11 @@ print_daemon(struct printer *pr, const struct rp_policy *policy)
 	for (size_t i = 0; i < policy->nhost_certificates; i++)
 		emit(pr, &policy->host_certificates[i].pos, "loaded by rampartd",
 		    "host-certificate %s", policy->host_certificates[i].path);
+	if (policy->revoked_keys == NULL)
+		fprintf(pr->out, "# revoked-keys: none  # default\n");
+	else
+		emit(pr, set_at(policy, "revoked-keys"), "read at load", "revoked-keys %s",
+		    policy->revoked_keys);
 	emit(pr, set_at(policy, "server-version"), NULL, "server-version %s",
 	    policy->server_version);
 	for (size_t i = 0; i < RP_NELEM(lists); i++)

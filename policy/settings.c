@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/krl.h"
+
 #define MAX_PORT 65535
 #define SERVER_VERSION_MAX 200
 
@@ -227,6 +229,30 @@ rp_do_host_key(struct parser *p, const struct directive *d, const struct stmt *s
 	k = &grown[(*n)++];
 	k->path = path;
 	k->pos = rp_at(p, &st->words[0]);
+	return 1;
+}
+
+/* revoked-keys PATH: an OpenSSH KRL (ssh-keygen -k), read now; a file that
+ * cannot be read or parsed stops the load, since running without the
+ * revocations it holds would accept what it revokes. */
+int
+rp_do_revoked_keys(struct parser *p, const struct directive *d, const struct stmt *st)
+{
+	const struct rp_token *arg = &st->words[1];
+	struct rp_krl *krl;
+	char *path, why[256], ex[80];
+
+	(void)d;
+	if (!rp_resolve_path(p, arg, &path))
+		return 0;
+	if (!rp_krl_load_file(path, &krl, why, sizeof(why))) {
+		rp_perr(p, arg, "cannot use revoked-keys file '%s': %s; expected an OpenSSH key "
+		    "revocation list (ssh-keygen -k)", rp_diag_excerpt(path, ex, sizeof(ex)), why);
+		free(path);
+		return 0;
+	}
+	p->policy->revoked_keys = path;
+	p->policy->krl = krl;
 	return 1;
 }
 

@@ -433,7 +433,8 @@ START_TEST(test_unknown_directive_lists_the_known_ones)
 {
 	EXPECT_ERROR(BASE "\n\n\n\npermit all\n", "t.conf:7:1: ",
 	    "unknown directive 'permit' (expected one of: include, listen, host-key, "
-	    "host-certificate, server-version, kex-algorithms, host-key-algorithms, ciphers, macs, "
+	    "host-certificate, revoked-keys, server-version, kex-algorithms, host-key-algorithms, "
+	    "ciphers, macs, "
 	    "pubkey-algorithms, compression, login-grace-time, max-auth-tries, idle-timeout, "
 	    "keepalive, rekey-limit, max-connections, max-startups, tcp-nodelay, log-level, "
 	    "audit-log, audit-failure, recording-dir, control-socket, worker-user, "
