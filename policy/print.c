@@ -502,8 +502,7 @@ later(FILE *out, int *any, const struct rp_srcpos *pos, const char *what, const 
 {
 	if (!*any)
 		fprintf(out, "\n# not yet in effect: parsed and checked, but rampart does not have "
-		    "the mechanism yet\n# (allows grant nothing, auth chains with these methods "
-		    "cannot complete)\n");
+		    "the mechanism yet\n# (these allows grant nothing)\n");
 	*any = 1;
 	fprintf(out, "# %s:%u: %s", pos->file, pos->line, what);
 	if (block != NULL)
