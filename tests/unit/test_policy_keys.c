@@ -598,6 +598,65 @@ START_TEST(test_inline_keys_with_options)
 }
 END_TEST
 
+/* The first line of a file under tests/vectors/keys, without its newline. */
+static void
+vector_key(const char *name, char *out, size_t outsz)
+{
+	char rel[96];
+	FILE *f;
+	size_t n;
+
+	snprintf(rel, sizeof(rel), "tests/vectors/keys/%s", name);
+	ck_assert_msg((f = fopen(rp_test_path(rel), "r")) != NULL, "cannot open %s", rel);
+	ck_assert_ptr_nonnull(fgets(out, (int)outsz, f));
+	fclose(f);
+	n = strlen(out);
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+		out[--n] = '\0';
+}
+
+START_TEST(test_every_key_type)
+{
+	static const char *const good[] = { "ed25519.pub", "ecdsa256.pub", "ecdsa384.pub",
+		"ecdsa521.pub", "rsa2048.pub", "rsa3072.pub", "rsa4096.pub" };
+	char key[2048], text[4096], want[256];
+	struct rp_policy *policy;
+	struct tempdir t;
+	struct warnings w;
+	const char *path;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		vector_key(good[i], key, sizeof(key));
+		snprintf(text, sizeof(text), BASE "user u {\n\tauthorized-key \"no-pty %s\"\n}\n",
+		    key);
+		policy = load_ok(text, NULL, __LINE__);
+		ck_assert_uint_eq(policy->users[0].nkeys, 1);
+		ck_assert_str_eq(policy->users[0].keys[0].options.text, "no-pty");
+		rp_policy_free(policy);
+	}
+	/* RSA below 2048 bits: an error inline, a warning in a file. */
+	vector_key("rsa1024.pub", key, sizeof(key));
+	snprintf(text, sizeof(text), BASE "user u {\n\tauthorized-key \"%s\"\n}\n", key);
+	EXPECT_ERROR(text, "t.conf:4:17: invalid authorized-key: RSA key of 1024 bits: at least "
+	    "2048 are required; expected a public key line such as \"ssh-ed25519 AAAA... "
+	    "comment\"");
+	memset(&t, 0, sizeof(t));
+	snprintf(text, sizeof(text), "restrict %s\n", key);
+	path = temp_file(&t, "keys", text, 0644);
+	snprintf(text, sizeof(text), BASE "user u {\n\tauthorized-keys-file %s\n}\n", path);
+	policy = load_ok(text, &w, __LINE__);
+	ck_assert_uint_eq(policy->users[0].nkeys, 0);
+	ck_assert_uint_eq(w.n, 2);
+	snprintf(want, sizeof(want), "%s:1:1: not a usable public key line (RSA key of 1024 "
+	    "bits: at least 2048 are required); key skipped", path);
+	ck_assert_str_eq(w.msg[0], want);
+	ck_assert_str_eq(w.msg[1], "t.conf:3:1: user u has no keys or other credentials and "
+	    "cannot log in");
+	rp_policy_free(policy);
+	temp_clean(&t);
+}
+END_TEST
+
 /* --- rp_policy_authorize_key ----------------------------------------------------------- */
 
 struct authz {
@@ -786,6 +845,7 @@ RP_TEST_SUITE(policy_keys)
 	suite_add_tcase(s, opts);
 	tcase_add_test(files, test_bad_lines_in_files_warn_with_file_and_line);
 	tcase_add_test(files, test_inline_keys_with_options);
+	tcase_add_test(files, test_every_key_type);
 	suite_add_tcase(s, files);
 	tcase_add_test(authz, test_authorize_from_and_expiry);
 	tcase_add_test(authz, test_authorize_ignores_cert_authority_lines);
