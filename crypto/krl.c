@@ -308,7 +308,8 @@ parse_key_ids(CBS data, struct cert_section *s, const char **err)
 			*err = "malformed KRL key id section";
 			return 0;
 		}
-		if (!grow(&s->ids, s->nids, sizeof(*s->ids)) || !bytes_copy(&s->ids[s->nids], &id)) {
+		if (!grow(&s->ids, s->nids, sizeof(*s->ids)) ||
+		    !bytes_copy(&s->ids[s->nids], &id)) {
 			*err = "out of memory";
 			return 0;
 		}
@@ -364,7 +365,8 @@ parse_cert_section(CBS data, struct rp_krl *krl, const char **err)
 			ok = parse_extension(sub, err);
 			break;
 		default:
-			*err = rp_key_reason("unknown KRL certificate subsection type 0x%02x", type);
+			*err = rp_key_reason("unknown KRL certificate subsection type 0x%02x",
+			    type);
 			ok = 0;
 		}
 		if (!ok)
@@ -684,7 +686,8 @@ rp_krl_cert_revoked(const struct rp_krl *krl, const struct rp_cert *cert)
 
 		if (s->ca.len != 0 && bytes_cmp(&s->ca, &ca) != 0)
 			continue;
-		if (s->nids > 0 && bsearch(&id, s->ids, s->nids, sizeof(*s->ids), bytes_cmp) != NULL)
+		if (s->nids > 0 &&
+		    bsearch(&id, s->ids, s->nids, sizeof(*s->ids), bytes_cmp) != NULL)
 			revoked = 1;
 		else if (serial != 0 && serial_in_section(s, serial))
 			revoked = 1;

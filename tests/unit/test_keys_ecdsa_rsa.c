@@ -440,7 +440,8 @@ START_TEST(test_tampered_signatures_are_refused)
 
 			v[i].sig[pos] ^= bit;
 			ck_assert_msg(!rp_pubkey_verify(key, v[i].alg, v[i].sig, v[i].sig_len,
-			    v[i].msg, v[i].msg_len), "%s: signature changed at %zu", v[i].name, pos);
+			    v[i].msg, v[i].msg_len), "%s: signature changed at %zu", v[i].name,
+			    pos);
 			v[i].sig[pos] ^= bit;
 		}
 		/* Cut short, or with a byte after it. */
@@ -582,6 +583,8 @@ END_TEST
 
 /* --- malformed key blobs ----------------------------------------------------- */
 
+#define OFF_CURVE "ECDSA public key is not a valid point on its curve"
+
 /* An ECDSA blob from its parts. */
 static void
 ecdsa_blob(const char *type, const char *ident, const uint8_t *q, size_t q_len,
@@ -589,8 +592,8 @@ ecdsa_blob(const char *type, const char *ident, const uint8_t *q, size_t q_len,
 {
 	CBB cbb;
 
-	ck_assert(CBB_init(&cbb, 0) && ssh_add_cstring(&cbb, type) && ssh_add_cstring(&cbb, ident) &&
-	    ssh_add_string(&cbb, q, q_len));
+	ck_assert(CBB_init(&cbb, 0) && ssh_add_cstring(&cbb, type));
+	ck_assert(ssh_add_cstring(&cbb, ident) && ssh_add_string(&cbb, q, q_len));
 	ck_assert(CBB_finish(&cbb, out, out_len));
 }
 
@@ -612,7 +615,7 @@ START_TEST(test_invalid_ec_points_are_refused)
 	/* Off the curve: y changed. */
 	point[64] ^= 0x01;
 	ecdsa_blob("ecdsa-sha2-nistp256", "nistp256", point, 65, &blob, &len);
-	expect_blob_refused(blob, len, "ECDSA public key is not a valid point on its curve");
+	expect_blob_refused(blob, len, OFF_CURVE);
 	OPENSSL_free(blob);
 	point[64] ^= 0x01;
 	/* x = y = 0, and coordinates of all ones (beyond the field prime). */
@@ -620,12 +623,12 @@ START_TEST(test_invalid_ec_points_are_refused)
 		uint8_t zero[65] = { 0x04 }, ones[65];
 
 		ecdsa_blob("ecdsa-sha2-nistp256", "nistp256", zero, 65, &blob, &len);
-		expect_blob_refused(blob, len, "ECDSA public key is not a valid point on its curve");
+		expect_blob_refused(blob, len, OFF_CURVE);
 		OPENSSL_free(blob);
 		memset(ones, 0xff, sizeof(ones));
 		ones[0] = 0x04;
 		ecdsa_blob("ecdsa-sha2-nistp256", "nistp256", ones, 65, &blob, &len);
-		expect_blob_refused(blob, len, "ECDSA public key is not a valid point on its curve");
+		expect_blob_refused(blob, len, OFF_CURVE);
 		OPENSSL_free(blob);
 	}
 	/* The point at infinity (one zero byte), a compressed point, the right
@@ -692,7 +695,8 @@ START_TEST(test_rsa_key_numbers_are_checked)
 		static const uint8_t even[] = { 0x01, 0x00, 0x00 }, one[] = { 0x01 };
 
 		ck_assert(CBB_init(&cbb, 0) && ssh_add_cstring(&cbb, "ssh-rsa"));
-		ck_assert(i == 0 ? ssh_add_mpint_be(&cbb, even, 3) : ssh_add_mpint_be(&cbb, one, 1));
+		ck_assert(i == 0 ? ssh_add_mpint_be(&cbb, even, 3) :
+		    ssh_add_mpint_be(&cbb, one, 1));
 		ck_assert(ssh_add_string(&cbb, CBS_data(&mod), CBS_len(&mod)));
 		ck_assert(CBB_finish(&cbb, &blob, &len));
 		expect_blob_refused(blob, len, "unsupported RSA public exponent");

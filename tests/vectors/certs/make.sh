@@ -78,11 +78,13 @@ for k in $types; do
 done
 
 # Options: force-command and source-address (critical), a custom extension
-# next to the default ones; no-pty; no principals, always valid, serial 0.
+# next to the default ones; no-pty, valid for one hour (long past); no
+# principals, always valid, serial 0.
 sign ca_ed25519 key_ecdsa256 opts -I "opts" -n carol -V "$window" -z 300 \
     -O force-command="/usr/bin/rsync --server --sender -vlogDtpre.iLsfxC . /srv" \
     -O source-address=10.0.0.0/8,192.168.1.7 -O extension:login@example.com=carol
-sign ca_rsa key_ed25519 nopty -I "nopty" -n dave -V "$window" -z 301 -O no-pty
+sign ca_rsa key_ed25519 nopty -I "nopty" -n dave -V 20250601120000Z:20250601130000Z \
+    -z 301 -O no-pty
 sign ca_ecdsa384 key_rsa forever -I "forever" -V always:forever
 # RSA CA signatures other than ssh-keygen's default rsa-sha2-512.
 sign ca_rsa key_ed25519 sig_rsa256 -I "sig-rsa256" -n erin -V "$window" -z 302 \
