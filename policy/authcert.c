@@ -208,8 +208,8 @@ cert_checks(const struct rp_policy *policy, const struct rp_cert *cert,
 		if (strcmp(name, "source-address") == 0)
 			source = rp_cert_critical_value(cert, i);
 		else if (strcmp(name, "force-command") != 0)
-			return refuse(out, RP_CERT_CRITICAL_OPTION, "unknown critical option '%.60s'",
-			    name);
+			return refuse(out, RP_CERT_CRITICAL_OPTION, "unknown critical option "
+			    "'%.60s'", name);
 	}
 	if (source != NULL) {
 		if ((m = source_address_matches(source, from, bad, sizeof(bad))) < 0)
@@ -305,11 +305,11 @@ try_line(struct cert_ctx *c, const struct rp_key_line *line, char *const *princi
 	}
 	if (!names_a_principal(c->cert, principals, nprincipals, c->pr->name)) {
 		if (nprincipals == 0)
-			snprintf(why, sizeof(why), "the certificate does not name %s (%s:%u lists no "
-			    "principals)", c->pr->name, line->pos.file, line->pos.line);
+			snprintf(why, sizeof(why), "the certificate does not name %s (%s:%u "
+			    "lists no principals)", c->pr->name, line->pos.file, line->pos.line);
 		else
-			snprintf(why, sizeof(why), "the certificate names none of the principals of "
-			    "%s:%u", line->pos.file, line->pos.line);
+			snprintf(why, sizeof(why), "the certificate names none of the "
+			    "principals of %s:%u", line->pos.file, line->pos.line);
 		line_refused(c, RP_CERT_WRONG_PRINCIPAL, why);
 		return 0;
 	}

@@ -83,8 +83,8 @@ file_lines(const struct rp_block *b, const char *user, const struct rp_account *
 		if (!rp_read_file_checked(path, RP_AUTHKEYS_MAX_FILE, 1, acct != NULL ? acct->uid :
 		    0, &text, &len, &missing, why, sizeof(why))) {
 			if (!missing)
-				rp_diag_warn(diag, &t->pos, "authorized-keys file '%s' for %s skipped: %s",
-				    path, user, why);
+				rp_diag_warn(diag, &t->pos, "authorized-keys file '%s' for %s "
+				    "skipped: %s", path, user, why);
 			continue;
 		}
 		rc = rp_authkeys_scan(path, text, len, diag, file_line, &fc);

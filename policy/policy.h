@@ -517,7 +517,7 @@ enum rp_cert_verdict {
 	RP_CERT_ACCEPTED = 0,
 	RP_CERT_NOT_USER,          /* a host certificate */
 	RP_CERT_UNTRUSTED_CA,      /* no trusted-user-ca or cert-authority line names its CA */
-	RP_CERT_BAD_SIGNATURE,     /* the CA's signature does not verify (or is SHA-1, not enabled) */
+	RP_CERT_BAD_SIGNATURE,     /* the CA's signature does not verify, or is SHA-1 unasked */
 	RP_CERT_NOT_YET_VALID,     /* now < valid_after */
 	RP_CERT_EXPIRED,           /* now >= valid_before */
 	RP_CERT_CRITICAL_OPTION,   /* an unknown critical option, or an invalid source-address */

@@ -492,8 +492,8 @@ START_TEST(test_bad_lines_in_files_warn_with_file_and_line)
 		":4:1: authorized_keys options: bad quoting: a '\"' is not closed; key skipped",
 		":5:1: authorized_keys options: environment= is not supported: rampart never sets "
 		    "the environment from a key; key skipped",
-		":6:1: authorized_keys options: tunnel= is not supported: rampart has no tun device "
-		    "forwarding; key skipped",
+		":6:1: authorized_keys options: tunnel= is not supported: rampart has no tun "
+		    "device forwarding; key skipped",
 		":7:1: authorized_keys options: no-touch-required is not supported: rampart does "
 		    "not accept FIDO (sk-) keys; key skipped",
 		":8:1: authorized_keys options: verify-required is not supported: rampart does not "
@@ -509,9 +509,11 @@ START_TEST(test_bad_lines_in_files_warn_with_file_and_line)
 		":12:1: authorized_keys options: principals= is only valid with cert-authority; "
 		    "key skipped",
 		":13:1: authorized_keys options: empty option (a stray ','); key skipped",
-		":14:1: authorized_keys options: permitopen=\"db\": expected HOST:PORT; key skipped",
+		":14:1: authorized_keys options: permitopen=\"db\": expected HOST:PORT; key "
+		    "skipped",
 		":16:1: not a usable public key line (invalid base64 key data); key skipped",
-		":17:1: not a usable public key line (unknown or unsupported key type); key skipped",
+		":17:1: not a usable public key line (unknown or unsupported key type); key "
+		    "skipped",
 	};
 	struct tempdir t;
 	struct warnings w;
@@ -559,12 +561,12 @@ START_TEST(test_inline_keys_with_options)
 {
 	struct warnings w;
 	struct rp_policy *policy = load_ok(BASE "user u {\n"
-	    "\tauthorized-key \"from=\\\"10.0.0.0/8\\\",command=\\\"echo \\\\\\\"hi\\\\\\\"\\\" " KEY1
-	    " c1\"\n"
+	    "\tauthorized-key \"from=\\\"10.0.0.0/8\\\",command=\\\"echo \\\\\\\"hi\\\\\\\"\\\" "
+	    KEY1 " c1\"\n"
 	    "\tauthorized-key \"" KEY1 " plain\"\n"
 	    "\tauthorized-key \"cert-authority,principals=\\\"ops\\\" " KEY2 " ca\"\n"
-	    "\tauthorized-key \"from=\\\"10.0.0.0/8\\\",command=\\\"echo \\\\\\\"hi\\\\\\\"\\\" " KEY1
-	    " again\"\n"
+	    "\tauthorized-key \"from=\\\"10.0.0.0/8\\\",command=\\\"echo \\\\\\\"hi\\\\\\\"\\\" "
+	    KEY1 " again\"\n"
 	    "}\n", &w, __LINE__);
 	const struct rp_policy_user *u = &policy->users[0];
 
