@@ -29,7 +29,10 @@ enum rp_cert_type {
 struct rp_cert;
 
 /* 1 when name is a certificate type rampart supports, e.g.
- * "ssh-ed25519-cert-v01@openssh.com", "ssh-rsa-cert-v01@openssh.com". */
+ * "ssh-ed25519-cert-v01@openssh.com", "ssh-rsa-cert-v01@openssh.com": a
+ * key type, as in blobs and text lines. The userauth algorithm names
+ * "rsa-sha2-256/512-cert-v01@openssh.com" are not key types (0 here);
+ * rp_cert_auth_sig_alg knows them. */
 int rp_cert_is_cert_type(const char *name);
 /* For a userauth algorithm naming a certificate, the signature algorithm
  * the certified key signs with: "ssh-ed25519-cert-v01@openssh.com" ->

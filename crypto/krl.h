@@ -30,7 +30,8 @@ void rp_krl_free(struct rp_krl *krl);
 int rp_krl_key_revoked(const struct rp_krl *krl, const struct rp_pubkey *key);
 /* 1 when cert is revoked: by serial or key id under its CA (or under any
  * CA, for sections without one), or because its key or its CA key is
- * revoked as a plain key. */
+ * revoked as a plain key. As in OpenSSH, serial 0 means "no serial": such
+ * a certificate is never revoked by serial. */
 int rp_krl_cert_revoked(const struct rp_krl *krl, const struct rp_cert *cert);
 
 #endif

@@ -1,10 +1,12 @@
 /*
  * crypto/sshkey.h: SSH public and private keys, their wire blobs, their
  * one-line text form, fingerprints and signatures (RFC 4253 section 6.6,
- * RFC 8709 for ssh-ed25519).
+ * RFC 8709 for ssh-ed25519, RFC 5656 for ECDSA, RFC 8332 for RSA's SHA-2
+ * signatures).
  *
- * The key types are opaque so that later key types (ECDSA, RSA) can hold
- * BoringSSL objects without changing callers. Today: ssh-ed25519.
+ * The key types are opaque: ECDSA and RSA keys hold BoringSSL objects that
+ * callers never see. Key types: ssh-ed25519, ecdsa-sha2-nistp256/384/521,
+ * ssh-rsa (signing with rsa-sha2-512, rsa-sha2-256 or the SHA-1 ssh-rsa).
  */
 #ifndef RAMPART_CRYPTO_SSHKEY_H
 #define RAMPART_CRYPTO_SSHKEY_H
@@ -28,7 +30,8 @@ enum rp_key_type {
 struct rp_pubkey;
 struct rp_privkey;
 
-/* "ssh-ed25519" for RP_KEY_ED25519. */
+/* The name in blobs and text lines: "ssh-ed25519" for RP_KEY_ED25519,
+ * "ssh-rsa" for RP_KEY_RSA. */
 const char *rp_key_type_name(enum rp_key_type type);
 /* Returns 0 when the name is not a key type rampart supports. */
 int rp_key_type_from_name(const char *name, enum rp_key_type *out);
@@ -38,7 +41,8 @@ int rp_key_type_from_name(const char *name, enum rp_key_type *out);
  * below RP_RSA_MIN_BITS and EC points not on their curve). */
 int rp_pubkey_from_blob(const uint8_t *blob, size_t len, struct rp_pubkey **out);
 /* The same, with a short reason on failure ("RSA key of 1024 bits: at
- * least 2048 are required", "unsupported key type ssh-dss", ...). */
+ * least 2048 are required", "unsupported key type ssh-dss", ...). The
+ * reason may live in a per-thread buffer that the next parse overwrites. */
 int rp_pubkey_parse_blob(const uint8_t *blob, size_t len, struct rp_pubkey **out,
     const char **err);
 /* RSA modulus size in bits; for EC keys the curve size; ed25519: 256. */
@@ -76,10 +80,16 @@ int rp_pubkey_fingerprint(const struct rp_pubkey *key, char *out, size_t outsz);
 int rp_pubkey_verify(const struct rp_pubkey *key, const char *sig_alg,
     const uint8_t *sig_blob, size_t sig_len, const uint8_t *data, size_t data_len);
 
+/* A new key; RSA keys have 3072 bits. */
 int rp_privkey_generate(enum rp_key_type type, struct rp_privkey **out);
 const struct rp_pubkey *rp_privkey_public(const struct rp_privkey *key);
-/* Sign data; append the signature blob (string alg, string sig) to out. */
+/* Sign data; append the signature blob (string alg, string sig) to out.
+ * The algorithm is the key type's own; RSA keys sign with rsa-sha2-512. */
 int rp_privkey_sign(const struct rp_privkey *key, const uint8_t *data, size_t len, CBB *out);
+/* The same with a chosen algorithm, which must suit the key
+ * (rp_sig_alg_suits): rsa-sha2-256 or ssh-rsa for an RSA key. */
+int rp_privkey_sign_alg(const struct rp_privkey *key, const char *sig_alg, const uint8_t *data,
+    size_t len, CBB *out);
 /* Wipes the private part. NULL is fine. */
 void rp_privkey_free(struct rp_privkey *key);
 

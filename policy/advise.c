@@ -1,7 +1,9 @@
 /*
  * policy/advise.c: advice about a policy that loaded: things that are not
- * errors but that an administrator most likely did not mean (`rampartctl
- * check` prints them as warnings; rampartd logs them).
+ * errors but that an administrator most likely did not mean, or should
+ * know about (`rampartctl check` prints them as warnings; rampartd logs
+ * them): no admission, no audit log, users who cannot log in, and every
+ * principal that can log in with `auth none`.
  */
 #include "policy/internal.h"
 
@@ -34,6 +36,74 @@ may_ever_log_in(const struct rp_policy *policy, const struct rp_policy_user *u)
 	return 0;
 }
 
+static const struct rp_auth_chain *
+none_chain(const struct rp_block *b)
+{
+	for (size_t i = 0; i < b->nauth; i++)
+		if (b->auth[i].methods[0] == RP_AUTH_NONE)
+			return &b->auth[i];
+	return NULL;
+}
+
+static int
+listed(const struct rp_policy_group *g, const char *name)
+{
+	for (size_t i = 0; i < g->nmembers; i++)
+		if (strcmp(g->members[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* The block whose auth lines a listed user gets (user block, else the first
+ * group listing them that has auth lines), or NULL for the default.
+ * Membership through Unix groups is not known here. */
+static const struct rp_block *
+auth_block(const struct rp_policy *policy, const char *name)
+{
+	const struct rp_policy_user *u = rp_policy_find_user(policy, name);
+
+	if (u != NULL && u->block->nauth > 0)
+		return u->block;
+	for (size_t i = 0; i < policy->ngroups; i++)
+		if (listed(&policy->groups[i], name) && policy->groups[i].block->nauth > 0)
+			return policy->groups[i].block;
+	return NULL;
+}
+
+static void
+warn_none(const struct rp_policy *policy, const char *name, struct rp_policy_diag *diag)
+{
+	const struct rp_block *b = auth_block(policy, name);
+	const struct rp_auth_chain *c = b != NULL ? none_chain(b) : NULL;
+
+	if (c != NULL)
+		rp_diag_warn(diag, &c->pos, "%s can log in without any credential ('auth none' "
+		    "of %s)", name, b->label);
+}
+
+/* `auth none`: every principal it reaches, by name. */
+static void
+advise_auth_none(const struct rp_policy *policy, struct rp_policy_diag *diag)
+{
+	for (size_t i = 0; i < policy->nusers; i++)
+		warn_none(policy, policy->users[i].name, diag);
+	for (size_t i = 0; i < policy->ngroups; i++) {
+		const struct rp_policy_group *g = &policy->groups[i];
+		const struct rp_auth_chain *c = none_chain(g->block);
+		for (size_t m = 0; m < g->nmembers; m++) {
+			int first = rp_policy_find_user(policy, g->members[m]) == NULL;
+			for (size_t j = 0; j < i && first; j++)
+				first = !listed(&policy->groups[j], g->members[m]);
+			if (first)
+				warn_none(policy, g->members[m], diag);
+		}
+		if (c != NULL && g->nsystem_groups > 0)
+			rp_diag_warn(diag, &c->pos, "members of the Unix groups of group %s can log in "
+			    "without any credential ('auth none'), unless their user block or an "
+			    "earlier group has auth lines", g->name);
+	}
+}
+
 void
 rp_policy_advise(const struct rp_policy *policy, struct rp_policy_diag *diag)
 {
@@ -54,4 +124,5 @@ rp_policy_advise(const struct rp_policy *policy, struct rp_policy_diag *diag)
 			rp_diag_warn(diag, &u->pos, "user %s has no 'allow login' rule, in their "
 			    "block or their groups', and cannot log in", u->name);
 	}
+	advise_auth_none(policy, diag);
 }

@@ -7,10 +7,15 @@
  *     ciphers ^aes256-gcm@openssh.com                                 put first
  *
  * The default of each kind is everything rampart implements, best first, as
- * common/ and crypto/ report it. A name the SSH world knows but rampart does
- * not implement yet is "not implemented yet" when asked for (and silently
- * fine in a '-' list, since removing it changes nothing); any other unknown
- * name is an error that lists the valid ones. The result may not be empty.
+ * common/ and crypto/ report it, with two exceptions: user-key signatures
+ * leave out SHA-1 (ssh-rsa, ssh-rsa-cert-v01@openssh.com), which a policy
+ * may ask for; host key algorithms list the certificate algorithm first
+ * only when the policy has a host-certificate. Edits apply to that default;
+ * any implemented name may be asked for. A name the SSH world knows but
+ * rampart does not implement yet is "not implemented yet" when asked for
+ * (and silently fine in a '-' list, since removing it changes nothing); any
+ * other unknown name is an error that lists the valid ones. The result may
+ * not be empty.
  */
 #include "policy/internal.h"
 
@@ -21,6 +26,7 @@
 
 #include "common/kex.h"
 #include "crypto/pkt_cipher.h"
+#include "crypto/sshkey.h"
 
 #define MAX_ITEMS 64
 #define MAX_NAME 64
@@ -64,7 +70,7 @@ static const struct {
 };
 
 const char *
-rp_alg_default(enum rp_alg_kind kind)
+rp_alg_implemented(enum rp_alg_kind kind)
 {
 	switch (kind) {
 	case RP_ALG_KEX:
@@ -74,13 +80,28 @@ rp_alg_default(enum rp_alg_kind kind)
 	case RP_ALG_MAC:
 		return rp_mac_supported_list();
 	case RP_ALG_HOSTKEY:
+		/* Host keys are ed25519; with a host certificate, clients
+		 * that trust its CA need no known_hosts entry. */
+		return "ssh-ed25519-cert-v01@openssh.com,ssh-ed25519";
 	case RP_ALG_PUBKEY:
-		return "ssh-ed25519";
+		return rp_pubkey_alg_supported_list();
 	case RP_ALG_COMPRESSION:
 	case RP_ALG_KINDS:
 		break;
 	}
 	return "none";
+}
+
+/* Implemented, but only in the default when asked for: SHA-1 signatures
+ * for user keys, host certificates when the policy has none. */
+static int
+left_out_of_default(enum rp_alg_kind kind, int with_host_certs, const char *name)
+{
+	if (kind == RP_ALG_PUBKEY)
+		return strcmp(name, "ssh-rsa") == 0 || strcmp(name, "ssh-rsa-cert-v01@openssh.com") == 0;
+	if (kind == RP_ALG_HOSTKEY && !with_host_certs)
+		return strstr(name, "-cert-v01@openssh.com") != NULL;
+	return 0;
 }
 
 struct names {
@@ -150,6 +171,35 @@ add(struct names *out, const char *name)
 	return 1;
 }
 
+static char *join(const struct names *names);
+
+/* The default of a kind as a list of names. */
+static int
+default_names(enum rp_alg_kind kind, int with_host_certs, struct names *out)
+{
+	struct names all;
+	const char *reason;
+	size_t bad;
+
+	if (!split(rp_alg_implemented(kind), 0, &all, &bad, &reason))
+		return 0;
+	out->n = 0;
+	for (size_t i = 0; i < all.n; i++)
+		if (!left_out_of_default(kind, with_host_certs, all.name[i]))
+			(void)add(out, all.name[i]);
+	return 1;
+}
+
+char *
+rp_alg_default(enum rp_alg_kind kind, int with_host_certs)
+{
+	struct names names;
+
+	if (!default_names(kind, with_host_certs, &names))
+		return NULL;
+	return join(&names);
+}
+
 static char *
 join(const struct names *names)
 {
@@ -167,10 +217,10 @@ join(const struct names *names)
 }
 
 int
-rp_alg_edit(enum rp_alg_kind kind, const char *text, char **out, char *why, size_t whysz,
-    size_t *offset)
+rp_alg_edit(enum rp_alg_kind kind, int with_host_certs, const char *text, char **out, char *why,
+    size_t whysz, size_t *offset)
 {
-	struct names defaults, items, result;
+	struct names implemented, defaults, items, result;
 	const char *list = text, *reason;
 	char op = '\0';
 	size_t base = 0, bad;
@@ -182,7 +232,8 @@ rp_alg_edit(enum rp_alg_kind kind, const char *text, char **out, char *why, size
 		list = text + 1;
 		base = 1;
 	}
-	if (!split(rp_alg_default(kind), 0, &defaults, &bad, &reason)) {
+	if (!split(rp_alg_implemented(kind), 0, &implemented, &bad, &reason) ||
+	    !default_names(kind, with_host_certs, &defaults)) {
 		snprintf(why, whysz, "internal error: bad default list");
 		return 0;
 	}
@@ -206,17 +257,17 @@ rp_alg_edit(enum rp_alg_kind kind, const char *text, char **out, char *why, size
 			snprintf(why, whysz, "'%s': wildcards are only allowed in a '-' list", name);
 			return 0;
 		}
-		if (contains(&defaults, name))
+		if (contains(&implemented, name))
 			continue;
 		if (is_known(kind, name)) {
 			if (op == '-')
 				continue;
 			snprintf(why, whysz, "%s '%s' is not implemented yet; expected one of: %s",
-			    kinds[kind].what, name, rp_alg_default(kind));
+			    kinds[kind].what, name, rp_alg_implemented(kind));
 			return 0;
 		}
 		snprintf(why, whysz, "unknown %s '%s'; expected one of: %s", kinds[kind].what, name,
-		    rp_alg_default(kind));
+		    rp_alg_implemented(kind));
 		return 0;
 	}
 	result.n = 0;

@@ -1,21 +1,19 @@
 /*
- * policy/authkeys.c: OpenSSH authorized_keys files, and the question "is
- * this key authorized for this principal".
+ * policy/authkeys.c: OpenSSH authorized_keys lines and files.
+ *
+ * A line is "[OPTIONS] TYPE BASE64 [COMMENT]" (sshd(8), AUTHORIZED_KEYS
+ * FILE FORMAT); the options are parsed by keyopts.c. The same parser reads
+ * inline `authorized-key "..."` values and the lines of key files.
  *
  * A file named without %u or %h is read when the policy loads; one with them
  * (`authorized-keys-file %h/.ssh/authorized_keys`, `/etc/rampart/keys/%u`)
- * is read when a user authenticates, by rp_policy_authorize_key.
+ * is read when a user authenticates (authorize.c).
  *
- * Fail closed. At load, a file that cannot be read stops the load. At
- * authentication, a missing file holds no keys, and one that is not a
- * regular file, is too large, or could have been written by someone other
- * than root or the user, is skipped with a warning. In a file that can be
- * read, a line rampart cannot use is skipped with a warning naming the file
- * and line, and the good keys around it still count. A line with
- * authorized_keys options before its key (from=, command=, restrict,
- * no-pty, ...) is skipped too: until rampart enforces those options,
- * accepting the key while ignoring them would grant more than the line
- * says.
+ * Fail closed. In a file that can be read, a line rampart cannot use is
+ * skipped with a warning naming the file and line, and the good keys around
+ * it still count. A line whose options rampart cannot parse or carry out is
+ * such a line: accepting the key while ignoring its options would grant
+ * more than the line says.
  */
 #include "policy/internal.h"
 
@@ -61,74 +59,79 @@ word_is_key_type(const char *p)
 	return rp_key_type_from_name(word, &type);
 }
 
-/* The first word of line is not a key type, but a key starts at a later
- * word: the line is "options key [comment]". */
-static int
-options_before_key(const char *line)
+void
+rp_authkeys_line_clear(struct rp_authkeys_line *line)
 {
-	const char *p = line, *err;
-	struct rp_pubkey *key;
+	rp_pubkey_free(line->key);
+	free(line->comment);
+	rp_key_options_free(&line->options);
+	memset(line, 0, sizeof(*line));
+	rp_key_options_init(&line->options);
+}
 
+int
+rp_authkeys_parse_line(const char *line, struct rp_authkeys_line *out, int *bad_options,
+    char *why, size_t whysz)
+{
+	const char *p = line, *keytext, *err, *whole_err;
+	struct rp_pubkey *key;
+	size_t optlen = 0;
+
+	memset(out, 0, sizeof(*out));
+	rp_key_options_init(&out->options);
+	*bad_options = 0;
 	while (is_blank(*p))
 		p++;
-	if (word_is_key_type(p))
-		return 0;
-	for (;;) {
-		while (*p != '\0' && !is_blank(*p))
-			p++;
-		while (is_blank(*p))
-			p++;
-		if (*p == '\0')
+	keytext = p;
+	if (!word_is_key_type(p)) {
+		/* Options first, as OpenSSH reads a line that does not start
+		 * with a key type. */
+		if (!rp_key_options_span(p, &optlen)) {
+			*bad_options = 1;
+			snprintf(why, whysz, "bad quoting: a '\"' is not closed");
 			return 0;
-		if (word_is_key_type(p) && rp_pubkey_from_text(p, &key, NULL, &err)) {
-			rp_pubkey_free(key);
-			return 1;
 		}
+		keytext = p + optlen;
+		while (is_blank(*keytext))
+			keytext++;
 	}
-}
-
-/* Called with each usable key of a file; returns -1 to fail (out of
- * memory), 0 to go on, 1 to stop. Takes over key and comment. */
-typedef int (*key_fn)(void *ctx, struct rp_pubkey *key, char *comment,
-    const struct rp_srcpos *pos);
-
-/* One non-blank, non-comment line. Returns as fn does, or -1 when out of
- * memory. */
-static int
-one_line(const char *text, size_t len, const struct rp_srcpos *pos,
-    struct rp_policy_diag *diag, key_fn fn, void *ctx)
-{
-	struct rp_pubkey *key;
-	char *line, *comment;
-	const char *err;
-
-	if (has_control(text, len)) {
-		rp_diag_warn(diag, pos, "control character in the line; key skipped");
+	if (!rp_pubkey_from_text(keytext, &out->key, &out->comment, &err)) {
+		if (strcmp(err, "out of memory") == 0)
+			return -1;
+		/* No key type after the options either: what is wrong is the
+		 * line's first word ("unknown or unsupported key type"). */
+		if (keytext != p && !word_is_key_type(keytext)) {
+			if (rp_pubkey_from_text(p, &key, NULL, &whole_err))
+				rp_pubkey_free(key);
+			else
+				err = whole_err;
+		}
+		snprintf(why, whysz, "%s", err);
 		return 0;
 	}
-	if ((line = strndup(text, len)) == NULL)
-		return -1;
-	if (rp_pubkey_from_text(line, &key, &comment, &err)) {
-		free(line);
-		return fn(ctx, key, comment, pos);
+	if (optlen == 0)
+		return 1;
+	if (!rp_key_options_parse(p, optlen, &out->options, why, whysz)) {
+		rp_authkeys_line_clear(out);
+		if (strcmp(why, "out of memory") == 0)
+			return -1;
+		*bad_options = 1;
+		return 0;
 	}
-	if (options_before_key(line))
-		rp_diag_warn(diag, pos, "authorized_keys options are not supported yet; "
-		    "key skipped");
-	else
-		rp_diag_warn(diag, pos, "not a usable public key line (%s); key skipped", err);
-	free(line);
-	return 0;
+	return 1;
 }
 
-/* Every line of text, as `file`. Returns as fn does. */
-static int
-each_line(const char *file, const char *text, size_t len, struct rp_policy_diag *diag,
-    key_fn fn, void *ctx)
+/* Every non-blank, non-comment line of text, as `file`. Returns as fn
+ * does, or -1 when out of memory. */
+int
+rp_authkeys_scan(const char *file, const char *text, size_t len,
+    struct rp_policy_diag *diag, rp_authkeys_fn fn, void *ctx)
 {
 	struct rp_srcpos pos = { file, 0, 0 };
+	struct rp_authkeys_line line;
 	size_t off = 0;
-	int rc;
+	char why[320], *copy;
+	int rc, bad_options;
 
 	while (off < len) {
 		const char *start = text + off, *nl = memchr(start, '\n', len - off);
@@ -143,7 +146,25 @@ each_line(const char *file, const char *text, size_t len, struct rp_policy_diag 
 		if (lead == n || start[lead] == '#')
 			continue;
 		pos.col = (unsigned)lead + 1;
-		if ((rc = one_line(start, n, &pos, diag, fn, ctx)) != 0)
+		if (has_control(start, n)) {
+			rp_diag_warn(diag, &pos, "control character in the line; key skipped");
+			continue;
+		}
+		if ((copy = strndup(start, n)) == NULL)
+			return -1;
+		rc = rp_authkeys_parse_line(copy, &line, &bad_options, why, sizeof(why));
+		free(copy);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			rp_diag_warn(diag, &pos, bad_options ? "authorized_keys options: %s; key "
+			    "skipped" : "not a usable public key line (%s); key skipped", why);
+			continue;
+		}
+		line.pos = pos;
+		rc = fn(ctx, &line);
+		rp_authkeys_line_clear(&line);
+		if (rc != 0)
 			return rc;
 	}
 	return 0;
@@ -155,23 +176,36 @@ struct load_ctx {
 	struct rp_policy_key **keys;
 	size_t *nkeys;
 	const char *owner;
+	int allow_options;
 	struct rp_policy_diag *diag;
 };
 
 static int
-load_key(void *ctx, struct rp_pubkey *key, char *comment, const struct rp_srcpos *pos)
+load_key(void *ctx, struct rp_authkeys_line *line)
 {
 	struct load_ctx *c = ctx;
+	struct rp_key_options opts = line->options;
+	struct rp_pubkey *key = line->key;
+	char *comment = line->comment;
 
-	return rp_keys_add(c->keys, c->nkeys, c->owner, key, comment, pos, c->diag) ? 0 : -1;
+	if (opts.text != NULL && !c->allow_options) {
+		rp_diag_warn(c->diag, &line->pos, "options are not allowed in a CA key file; "
+		    "key skipped");
+		return 0;
+	}
+	line->key = NULL;
+	line->comment = NULL;
+	rp_key_options_init(&line->options);
+	return rp_keys_add(c->keys, c->nkeys, c->owner, key, comment, &opts, &line->pos,
+	    c->diag) ? 0 : -1;
 }
 
 int
 rp_authkeys_load(struct rp_policy *policy, struct rp_policy_key **keys, size_t *nkeys,
-    const char *owner, const char *path, struct rp_policy_diag *diag, char *why,
-    size_t whysz)
+    const char *owner, const char *path, int allow_options, struct rp_policy_diag *diag,
+    char *why, size_t whysz)
 {
-	struct load_ctx ctx = { keys, nkeys, owner, diag };
+	struct load_ctx ctx = { keys, nkeys, owner, allow_options, diag };
 	const char *file;
 	char *text;
 	size_t len;
@@ -182,7 +216,7 @@ rp_authkeys_load(struct rp_policy *policy, struct rp_policy_key **keys, size_t *
 	if ((file = rp_policy_intern_file(policy, path)) == NULL)
 		rc = -1;
 	else
-		rc = each_line(file, text, len, diag, load_key, &ctx);
+		rc = rp_authkeys_scan(file, text, len, diag, load_key, &ctx);
 	free(text);
 	if (rc < 0) {
 		snprintf(why, whysz, "out of memory");
@@ -191,40 +225,7 @@ rp_authkeys_load(struct rp_policy *policy, struct rp_policy_key **keys, size_t *
 	return 1;
 }
 
-/* --- at authentication -------------------------------------------------------- */
-
-struct scan_ctx {
-	const struct rp_pubkey *want;
-	struct rp_srcpos found;
-};
-
-static int
-scan_key(void *ctx, struct rp_pubkey *key, char *comment, const struct rp_srcpos *pos)
-{
-	struct scan_ctx *c = ctx;
-	int equal = rp_pubkey_equal(key, c->want);
-
-	rp_pubkey_free(key);
-	free(comment);
-	if (!equal)
-		return 0;
-	c->found = *pos;
-	return 1;
-}
-
-int
-rp_authkeys_scan(const char *file, const char *text, size_t len, const struct rp_pubkey *key,
-    struct rp_policy_diag *diag, struct rp_srcpos *found)
-{
-	struct scan_ctx ctx;
-
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.want = key;
-	if (each_line(file, text, len, diag, scan_key, &ctx) != 1)
-		return 0;
-	*found = ctx.found;
-	return 1;
-}
+/* --- %u and %h ---------------------------------------------------------------- */
 
 int
 rp_keyfile_expand(const char *tmpl, const char *user, const char *home, char *out,
@@ -256,78 +257,4 @@ rp_keyfile_expand(const char *tmpl, const char *user, const char *home, char *ou
 	}
 	out[off] = '\0';
 	return 1;
-}
-
-static int
-keys_match(const struct rp_policy_key *keys, size_t nkeys, const struct rp_pubkey *key,
-    const char *block, struct rp_key_source *out)
-{
-	const struct rp_policy_key *found = rp_keys_find(keys, nkeys, key);
-
-	if (found == NULL)
-		return 0;
-	memset(out, 0, sizeof(*out));
-	out->pos = found->pos;
-	out->block = block;
-	return 1;
-}
-
-static int
-keyfiles_match(const struct rp_block *b, const char *user, const struct rp_pubkey *key,
-    const struct rp_account *acct, struct rp_policy_diag *diag, struct rp_key_source *out)
-{
-	for (size_t i = 0; i < b->nkeyfiles; i++) {
-		char path[PATH_MAX], why[128], *text;
-		const struct rp_keyfile_template *t = &b->keyfiles[i];
-		struct rp_srcpos found;
-		size_t len;
-		int missing, ok;
-
-		if (!rp_keyfile_expand(t->path, user, acct != NULL ? acct->home : NULL, path,
-		    sizeof(path)))
-			continue; /* %h without a home directory: no keys */
-		if (!rp_read_file_checked(path, RP_AUTHKEYS_MAX_FILE, 1, acct != NULL ? acct->uid :
-		    0, &text, &len, &missing, why, sizeof(why))) {
-			if (!missing)
-				rp_diag_warn(diag, &t->pos, "authorized-keys file '%s' for %s skipped: %s",
-				    path, user, why);
-			continue;
-		}
-		memset(out, 0, sizeof(*out));
-		snprintf(out->file, sizeof(out->file), "%s", path);
-		ok = rp_authkeys_scan(out->file, text, len, key, diag, &found);
-		free(text);
-		if (ok) {
-			out->pos = found;
-			out->pos.file = out->file;
-			out->block = b->label;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-int
-rp_policy_authorize_key(const struct rp_policy *policy,
-    const struct rp_principal *principal, const struct rp_pubkey *key,
-    const struct rp_account *acct, struct rp_policy_diag *diag, struct rp_key_source *out)
-{
-	const struct rp_policy_user *u = principal->user;
-
-	(void)policy;
-	if (u != NULL && keys_match(u->keys, u->nkeys, key, u->block->label, out))
-		return 1;
-	for (size_t i = 0; i < principal->ngroups; i++) {
-		const struct rp_policy_group *g = principal->groups[i];
-		if (keys_match(g->keys, g->nkeys, key, g->block->label, out))
-			return 1;
-	}
-	if (u != NULL && keyfiles_match(u->block, principal->name, key, acct, diag, out))
-		return 1;
-	for (size_t i = 0; i < principal->ngroups; i++)
-		if (keyfiles_match(principal->groups[i]->block, principal->name, key, acct, diag,
-		    out))
-			return 1;
-	memset(out, 0, sizeof(*out));
-	return 0;
 }

@@ -6,7 +6,9 @@
  * Credentials add up: any key, key file or CA of the user block or of a
  * group the user is in can authenticate them. Single-valued settings
  * (password, TOTP, texts, max-sessions, banner) come from the user block,
- * else from the first group in block order that sets them.
+ * else from the first group in block order that sets them. `banner` and
+ * `banner-file` also stand at top level, for the banner every client sees
+ * before authentication.
  */
 #include "policy/parse.h"
 
@@ -18,7 +20,6 @@
 #include "crypto/sshkey.h"
 
 #define MAX_PROMPT 1024
-#define MAX_PRINCIPAL 64
 
 /* --- the blocks ------------------------------------------------------------ */
 
@@ -150,7 +151,11 @@ rp_do_auth(struct parser *p, const struct directive *d, const struct stmt *st)
 		at.col += (unsigned)(s - arg->text) + (arg->kind == RP_TOK_STRING);
 		if (!method_from(s, len, &m))
 			return rp_perr(p, &at, "unknown auth method '%.*s'; expected publickey, "
-			    "password or keyboard-interactive, several joined with '+'", (int)len, s);
+			    "password or keyboard-interactive, several joined with '+', or none alone",
+			    (int)len, s);
+		if (m == RP_AUTH_NONE && (chain.n > 0 || plus != NULL))
+			return rp_perr(p, &at, "'none' joined with other methods; expected auth none "
+			    "alone (no credential at all), or a chain without none");
 		for (size_t i = 0; i < chain.n; i++)
 			if (chain.methods[i] == m)
 				return rp_perr(p, &at, "'%s' appears twice in the chain; expected each "
@@ -185,18 +190,30 @@ rp_do_authorized_key(struct parser *p, const struct directive *d, const struct s
 {
 	const struct rp_token *arg = &st->words[1];
 	struct rp_srcpos dpos = rp_at(p, &st->words[0]);
+	struct rp_authkeys_line line;
 	struct rp_policy_key **keys;
 	size_t *nkeys;
-	struct rp_pubkey *key;
-	char *comment;
-	const char *why;
+	char why[320];
+	int rc, bad_options;
 
 	(void)d;
-	if (!rp_pubkey_from_text(arg->text, &key, &comment, &why))
+	rc = rp_authkeys_parse_line(arg->text, &line, &bad_options, why, sizeof(why));
+	if (rc < 0)
+		return rp_out_of_memory(p, arg);
+	if (rc == 0 && bad_options)
+		return rp_perr(p, arg, "invalid authorized-key options: %s; expected options as in "
+		    "sshd(8)'s AUTHORIZED_KEYS FILE FORMAT before the key, such as "
+		    "restrict,from=\"10.0.0.0/8\"", why);
+	if (rc == 0)
 		return rp_perr(p, arg, "invalid authorized-key: %s; expected a public key line "
 		    "such as \"ssh-ed25519 AAAA... comment\"", why);
 	rp_current_keys(p, &keys, &nkeys);
-	if (!rp_keys_add(keys, nkeys, rp_current_block(p)->label, key, comment, &dpos, p->diag))
+	rc = rp_keys_add(keys, nkeys, rp_current_block(p)->label, line.key, line.comment,
+	    &line.options, &dpos, p->diag);
+	line.key = NULL;
+	line.comment = NULL;
+	rp_authkeys_line_clear(&line);
+	if (!rc)
 		return rp_out_of_memory(p, arg);
 	return 1;
 }
@@ -272,7 +289,8 @@ rp_do_authorized_keys_file(struct parser *p, const struct directive *d, const st
 		return 1;
 	}
 	rp_current_keys(p, &keys, &nkeys);
-	if (!rp_authkeys_load(p->policy, keys, nkeys, b->label, path, p->diag, why, sizeof(why))) {
+	if (!rp_authkeys_load(p->policy, keys, nkeys, b->label, path, 1, p->diag, why,
+	    sizeof(why))) {
 		rp_perr(p, arg, "cannot read authorized-keys file '%s': %s; expected a readable "
 		    "file of public keys", rp_diag_excerpt(path, ex, sizeof(ex)), why);
 		free(path);
@@ -286,31 +304,16 @@ rp_do_authorized_keys_file(struct parser *p, const struct directive *d, const st
 	return 1;
 }
 
-/* A certificate principal: 1 to 64 of letters, digits, '.', '_', '-', '@'. */
-static int
-valid_principal(const char *s, size_t len)
-{
-	if (len == 0 || len > MAX_PRINCIPAL)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '.' || c == '_' || c == '-' || c == '@'))
-			return 0;
-	}
-	return 1;
-}
-
 static int
 parse_principals(struct parser *p, const struct rp_token *tok, struct rp_user_ca *ca)
 {
 	const char *s = tok->text;
-	char name[MAX_PRINCIPAL + 1];
+	char name[RP_PRINCIPAL_MAX + 1];
 
 	for (;;) {
 		const char *comma = strchr(s, ',');
 		size_t len = comma != NULL ? (size_t)(comma - s) : strlen(s);
-		if (!valid_principal(s, len))
+		if (!rp_valid_principal(s, len))
 			return rp_perr(p, tok, "invalid principal '%.*s'; expected names of letters, "
 			    "digits, '.', '_', '-' or '@', separated by commas", (int)(len > 64 ? 64 :
 			    len), s);
@@ -349,8 +352,8 @@ rp_do_trusted_user_ca(struct parser *p, const struct directive *d, const struct 
 	if (from_file) {
 		if (!rp_resolve_path(p, arg, &ca.path))
 			return 0;
-		if (!rp_authkeys_load(p->policy, &ca.keys, &ca.nkeys, b->label, ca.path, p->diag,
-		    why, sizeof(why))) {
+		if (!rp_authkeys_load(p->policy, &ca.keys, &ca.nkeys, b->label, ca.path, 0,
+		    p->diag, why, sizeof(why))) {
 			rp_perr(p, arg, "cannot read CA key file '%s': %s; expected a readable file "
 			    "of public keys", rp_diag_excerpt(ca.path, ex, sizeof(ex)), why);
 			free(ca.path);
@@ -362,7 +365,8 @@ rp_do_trusted_user_ca(struct parser *p, const struct directive *d, const struct 
 		if (!rp_pubkey_from_text(arg->text, &key, &comment, &err))
 			return rp_perr(p, arg, "invalid trusted-user-ca: %s; expected a public key "
 			    "line such as \"ssh-ed25519 AAAA... ca@example\"", err);
-		if (!rp_keys_add(&ca.keys, &ca.nkeys, b->label, key, comment, &dpos, p->diag))
+		if (!rp_keys_add(&ca.keys, &ca.nkeys, b->label, key, comment, NULL, &dpos,
+		    p->diag))
 			return rp_out_of_memory(p, arg);
 	}
 	if ((st->n == 4 && !parse_principals(p, &st->words[3], &ca)) ||
@@ -536,6 +540,67 @@ rp_do_prompt_text(struct parser *p, const struct directive *d, const struct stmt
 	return set_text(p, t, &st->words[0], arg);
 }
 
+/* A whole number from d->lo to d->hi into the block's rp_uint_setting at
+ * d->field: totp-digits, totp-window. */
+int
+rp_do_block_count(struct parser *p, const struct directive *d, const struct stmt *st)
+{
+	const struct rp_token *arg = &st->words[1];
+	struct rp_uint_setting *set = (struct rp_uint_setting *)(void *)
+	    ((char *)rp_current_block(p) + d->field);
+	uint64_t v;
+	char ex[80];
+
+	if (!rp_parse_count(arg->text, &v) || v < d->lo || v > d->hi)
+		return rp_perr(p, arg, "'%s' expects a whole number from %llu to %llu, got '%s'",
+		    d->name, (unsigned long long)d->lo, (unsigned long long)d->hi,
+		    rp_diag_excerpt(arg->text, ex, sizeof(ex)));
+	set->value = (unsigned)v;
+	set->pos = rp_at(p, &st->words[0]);
+	return 1;
+}
+
+int
+rp_do_totp_period(struct parser *p, const struct directive *d, const struct stmt *st)
+{
+	const struct rp_token *arg = &st->words[1];
+	struct rp_uint_setting *set = &rp_current_block(p)->totp_period;
+	unsigned v;
+	char ex[80], lo[24], hi[24];
+
+	if (!rp_parse_duration(arg->text, &v) || v < d->lo || v > d->hi)
+		return rp_perr(p, arg, "'%s' expects a duration from %s to %s (such as 30s or 1m), "
+		    "got '%s'", d->name, rp_format_duration((unsigned)d->lo, lo, sizeof(lo)),
+		    rp_format_duration((unsigned)d->hi, hi, sizeof(hi)),
+		    rp_diag_excerpt(arg->text, ex, sizeof(ex)));
+	set->value = v;
+	set->pos = rp_at(p, &st->words[0]);
+	return 1;
+}
+
+int
+rp_do_totp_algorithm(struct parser *p, const struct directive *d, const struct stmt *st)
+{
+	static const struct {
+		const char *name;
+		enum rp_totp_hash hash;
+	} algs[] = { { "sha1", RP_TOTP_SHA1 }, { "sha256", RP_TOTP_SHA256 },
+		{ "sha512", RP_TOTP_SHA512 } };
+	const struct rp_token *arg = &st->words[1];
+	struct rp_uint_setting *set = &rp_current_block(p)->totp_algorithm;
+	char ex[80];
+
+	for (size_t i = 0; i < RP_NELEM(algs); i++) {
+		if (arg->kind == RP_TOK_WORD && strcmp(arg->text, algs[i].name) == 0) {
+			set->value = (unsigned)algs[i].hash;
+			set->pos = rp_at(p, &st->words[0]);
+			return 1;
+		}
+	}
+	return rp_perr(p, arg, "'%s' expects sha1, sha256 or sha512, got '%s'", d->name,
+	    rp_diag_excerpt(arg->text, ex, sizeof(ex)));
+}
+
 int
 rp_do_max_sessions(struct parser *p, const struct directive *d, const struct stmt *st)
 {
@@ -555,16 +620,51 @@ rp_do_max_sessions(struct parser *p, const struct directive *d, const struct stm
 
 /* --- banners ----------------------------------------------------------------- */
 
+/* Where a banner goes: the policy's (top level, shown before
+ * authentication) or the block's (shown after it). */
+struct banner_slot {
+	char **text;
+	char **file;
+	struct rp_srcpos *pos; /* NULL at top level: the parser notes the setting */
+};
+
+static void
+banner_slot(struct parser *p, struct banner_slot *slot)
+{
+	struct rp_block *b;
+
+	if (rp_top_frame(p)->kind == BLOCK_TOP) {
+		slot->text = &p->policy->banner;
+		slot->file = &p->policy->banner_file;
+		slot->pos = NULL;
+		return;
+	}
+	b = rp_current_block(p);
+	slot->text = &b->banner.value;
+	slot->file = &b->banner_file;
+	slot->pos = &b->banner.pos;
+}
+
 int
 rp_do_banner(struct parser *p, const struct directive *d, const struct stmt *st)
 {
+	struct banner_slot slot;
+	char *copy;
+
 	(void)d;
 	if (conflicts(p, &st->words[0], "banner", "banner-file"))
 		return 0;
 	if (st->words[1].len == 0)
 		return rp_perr(p, &st->words[1], "empty banner; expected some text, or no banner "
 		    "line at all");
-	return set_text(p, &rp_current_block(p)->banner, &st->words[0], &st->words[1]);
+	if ((copy = strdup(st->words[1].text)) == NULL)
+		return rp_out_of_memory(p, &st->words[1]);
+	banner_slot(p, &slot);
+	free(*slot.text);
+	*slot.text = copy;
+	if (slot.pos != NULL)
+		*slot.pos = rp_at(p, &st->words[0]);
+	return 1;
 }
 
 /* Banner text is shown on users' terminals: UTF-8 without control
@@ -611,7 +711,7 @@ int
 rp_do_banner_file(struct parser *p, const struct directive *d, const struct stmt *st)
 {
 	const struct rp_token *arg = &st->words[1];
-	struct rp_block *b = rp_current_block(p);
+	struct banner_slot slot;
 	char *path, *text, why[128], ex[80];
 	size_t len;
 	unsigned bad;
@@ -634,10 +734,12 @@ rp_do_banner_file(struct parser *p, const struct directive *d, const struct stmt
 		free(path);
 		return 0;
 	}
-	free(b->banner.value);
-	free(b->banner_file);
-	b->banner.value = text;
-	b->banner.pos = rp_at(p, &st->words[0]);
-	b->banner_file = path;
+	banner_slot(p, &slot);
+	free(*slot.text);
+	free(*slot.file);
+	*slot.text = text;
+	*slot.file = path;
+	if (slot.pos != NULL)
+		*slot.pos = rp_at(p, &st->words[0]);
 	return 1;
 }

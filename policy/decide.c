@@ -6,12 +6,14 @@
  * groups with a `system-group` the system says it is in. The decision for
  * a request is the first matching rule of the user block, then of each
  * group in that order; no matching rule denies. The same order resolves the
- * single-valued settings (auth chains, max-sessions, banner): the user
- * block, else the first group that sets them, else the default.
+ * single-valued settings (auth chains, max-sessions, banner, password,
+ * TOTP): the user block, else the first group that sets them, else the
+ * default.
  */
 #include "policy/internal.h"
 
 #include <grp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -19,6 +21,10 @@
 #include <unistd.h>
 
 #define DEFAULT_MAX_SESSIONS 10
+#define DEFAULT_TOTP_PROMPT "Verification code: "
+#define DEFAULT_TOTP_DIGITS 6
+#define DEFAULT_TOTP_PERIOD 30
+#define DEFAULT_TOTP_WINDOW 1
 #define LOOKUP_BUF 16384
 #define MAX_GROUPS 1024
 
@@ -191,4 +197,73 @@ rp_principal_banner(const struct rp_principal *principal)
 			return text;
 	}
 	return NULL;
+}
+
+int
+rp_principal_password(const struct rp_principal *principal, struct rp_password_setting *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < nblocks(principal); i++) {
+		const struct rp_block *b = block_at(principal, i);
+		if (b->password_hash.value != NULL) {
+			out->source = RP_PASSWORD_HASH;
+			out->hash = b->password_hash.value;
+			out->pos = b->password_hash.pos;
+		} else if (b->password_system.line != 0) {
+			out->source = RP_PASSWORD_SYSTEM;
+			out->pos = b->password_system;
+		} else {
+			continue;
+		}
+		out->block = b->label;
+		return 1;
+	}
+	return 0;
+}
+
+/* The first block's text setting at offset `field`, or NULL. */
+static const char *
+first_text(const struct rp_principal *pr, size_t field)
+{
+	for (size_t i = 0; i < nblocks(pr); i++) {
+		const struct rp_text_setting *t = (const struct rp_text_setting *)(const void *)
+		    ((const char *)block_at(pr, i) + field);
+		if (t->value != NULL)
+			return t->value;
+	}
+	return NULL;
+}
+
+/* The first block's number setting at offset `field`, or dflt. */
+static unsigned
+first_uint(const struct rp_principal *pr, size_t field, unsigned dflt)
+{
+	for (size_t i = 0; i < nblocks(pr); i++) {
+		const struct rp_uint_setting *u = (const struct rp_uint_setting *)(const void *)
+		    ((const char *)block_at(pr, i) + field);
+		if (u->pos.line != 0)
+			return u->value;
+	}
+	return dflt;
+}
+
+void
+rp_principal_totp(const struct rp_principal *principal, struct rp_totp_settings *out)
+{
+	const char *s;
+
+	memset(out, 0, sizeof(*out));
+	out->secrets = first_text(principal, offsetof(struct rp_block, totp_secrets));
+	s = first_text(principal, offsetof(struct rp_block, totp_prompt));
+	out->prompt = s != NULL ? s : DEFAULT_TOTP_PROMPT;
+	s = first_text(principal, offsetof(struct rp_block, auth_instruction));
+	out->instruction = s != NULL ? s : "";
+	out->digits = first_uint(principal, offsetof(struct rp_block, totp_digits),
+	    DEFAULT_TOTP_DIGITS);
+	out->period_s = first_uint(principal, offsetof(struct rp_block, totp_period),
+	    DEFAULT_TOTP_PERIOD);
+	out->hash = (enum rp_totp_hash)first_uint(principal, offsetof(struct rp_block,
+	    totp_algorithm), RP_TOTP_SHA1);
+	out->window = first_uint(principal, offsetof(struct rp_block, totp_window),
+	    DEFAULT_TOTP_WINDOW);
 }

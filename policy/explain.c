@@ -6,8 +6,15 @@
  *     principal: alice: user block at FILE:LINE, then group admins
  *     login at Mon 14:00: allowed by user alice, FILE:LINE: allow login
  *     auth: publickey (default)
+ *     method publickey: usable: 1 key
  *     forward db01:5432: denied: no rule allows it: deny by default
  *     result: denied
+ *
+ * For the auth chains it says, for each method, whether it can succeed for
+ * this principal: publickey needs keys, key files or a CA, password a
+ * password-hash or `password system`, keyboard-interactive totp-secrets.
+ * When no chain can complete, the user cannot log in and the result is
+ * "denied".
  *
  * The words of an action are parsed here too, so that the golden tests
  * drive explain exactly as rampartctl does.
@@ -199,34 +206,132 @@ explain_principal(FILE *out, const struct rp_principal *pr)
 }
 
 static void
-chain_text(const struct rp_auth_chain *c, char *buf, size_t bufsz, const char **missing)
+chain_text(const struct rp_auth_chain *c, char *buf, size_t bufsz)
 {
 	size_t off = 0;
 
 	buf[0] = '\0';
-	*missing = NULL;
-	for (size_t m = 0; m < c->n && off < bufsz; m++) {
+	for (size_t m = 0; m < c->n && off < bufsz; m++)
 		off += (size_t)snprintf(buf + off, bufsz - off, "%s%s", m ? "+" : "",
 		    rp_auth_method_name(c->methods[m]));
-		if (*missing == NULL && !rp_auth_method_in_effect(c->methods[m]))
-			*missing = rp_auth_method_name(c->methods[m]);
+}
+
+static const struct rp_block *
+nth_block(const struct rp_principal *pr, size_t i, const struct rp_policy_key **keys,
+    size_t *nkeys)
+{
+	if (pr->user != NULL && i == 0) {
+		*keys = pr->user->keys;
+		*nkeys = pr->user->nkeys;
+		return pr->user->block;
 	}
+	i -= pr->user != NULL;
+	*keys = pr->groups[i]->keys;
+	*nkeys = pr->groups[i]->nkeys;
+	return pr->groups[i]->block;
+}
+
+/* What publickey can use: "2 keys, 1 CA, 1 key file read at login". 0 when
+ * nothing. */
+static int
+publickey_means(const struct rp_principal *pr, char *buf, size_t bufsz)
+{
+	size_t nkeys = 0, ncas = 0, nfiles = 0, off = 0;
+	const char *sep = "";
+
+	for (size_t i = 0; i < (pr->user != NULL) + pr->ngroups; i++) {
+		const struct rp_policy_key *keys;
+		size_t n;
+		const struct rp_block *b = nth_block(pr, i, &keys, &n);
+		for (size_t k = 0; k < n; k++) {
+			if (keys[k].options.cert_authority)
+				ncas++;
+			else
+				nkeys++;
+		}
+		ncas += b->ncas;
+		nfiles += b->nkeyfiles;
+	}
+	buf[0] = '\0';
+	if (nkeys > 0) {
+		off += (size_t)snprintf(buf + off, bufsz - off, "%zu key%s", nkeys,
+		    nkeys == 1 ? "" : "s");
+		sep = ", ";
+	}
+	if (ncas > 0 && off < bufsz) {
+		off += (size_t)snprintf(buf + off, bufsz - off, "%s%zu CA%s", sep, ncas,
+		    ncas == 1 ? "" : "s");
+		sep = ", ";
+	}
+	if (nfiles > 0 && off < bufsz)
+		snprintf(buf + off, bufsz - off, "%s%zu key file%s read at login", sep, nfiles,
+		    nfiles == 1 ? "" : "s");
+	return nkeys + ncas + nfiles > 0;
+}
+
+/* Can method succeed for pr: does the policy give it what it checks? why
+ * says what it uses, or what is missing. */
+static int
+method_usable(const struct rp_principal *pr, enum rp_auth_method m, char *why, size_t whysz)
+{
+	struct rp_password_setting pw;
+	struct rp_totp_settings totp;
+	char buf[128];
+
+	switch (m) {
+	case RP_AUTH_PUBLICKEY:
+		if (publickey_means(pr, buf, sizeof(buf))) {
+			snprintf(why, whysz, "usable: %s", buf);
+			return 1;
+		}
+		snprintf(why, whysz, "not usable: no authorized keys, key files or CAs for %s",
+		    pr->name);
+		return 0;
+	case RP_AUTH_PASSWORD:
+		if (rp_principal_password(pr, &pw)) {
+			snprintf(why, whysz, "usable: %s (%s, %s:%u)", pw.source == RP_PASSWORD_HASH ?
+			    "password-hash" : "password system", pw.block, pw.pos.file, pw.pos.line);
+			return 1;
+		}
+		snprintf(why, whysz, "not usable: no password-hash or password system for %s",
+		    pr->name);
+		return 0;
+	case RP_AUTH_KEYBOARD_INTERACTIVE:
+		rp_principal_totp(pr, &totp);
+		if (totp.secrets != NULL) {
+			snprintf(why, whysz, "usable: TOTP, %u digits every %us, secrets in %s",
+			    totp.digits, totp.period_s, totp.secrets);
+			return 1;
+		}
+		snprintf(why, whysz, "not usable: no totp-secrets for %s", pr->name);
+		return 0;
+	case RP_AUTH_NONE:
+		snprintf(why, whysz, "usable: no credential at all");
+		return 1;
+	case RP_AUTH_METHOD_COUNT:
+		break;
+	}
+	snprintf(why, whysz, "not usable: unknown method");
+	return 0;
 }
 
 /* "auth: publickey+keyboard-interactive or publickey (group admins,
- * FILE:LINE)", then a note for each chain that cannot complete yet. */
-static void
+ * FILE:LINE)", a line for each method they use (can it succeed for this
+ * principal?), a note for each chain that cannot complete. Returns 0 when
+ * no chain can complete. */
+static int
 explain_auth(FILE *out, const struct rp_principal *pr)
 {
 	const struct rp_auth_chain *chains;
-	const char *from, *missing;
-	char buf[128];
+	const char *from;
+	char buf[128], why[256];
+	int usable[RP_AUTH_METHOD_COUNT], shown[RP_AUTH_METHOD_COUNT] = { 0 };
 	size_t n, blocked = 0;
 
 	chains = rp_principal_auth(pr, &n, &from);
 	fprintf(out, "auth: ");
 	for (size_t i = 0; i < n; i++) {
-		chain_text(&chains[i], buf, sizeof(buf), &missing);
+		chain_text(&chains[i], buf, sizeof(buf));
 		fprintf(out, "%s%s", i ? " or " : "", buf);
 	}
 	if (chains[0].pos.line != 0)
@@ -234,14 +339,32 @@ explain_auth(FILE *out, const struct rp_principal *pr)
 	else
 		fprintf(out, " (%s)\n", from);
 	for (size_t i = 0; i < n; i++) {
-		chain_text(&chains[i], buf, sizeof(buf), &missing);
+		for (size_t m = 0; m < chains[i].n; m++) {
+			enum rp_auth_method method = chains[i].methods[m];
+			if (shown[method])
+				continue;
+			shown[method] = 1;
+			usable[method] = method_usable(pr, method, why, sizeof(why));
+			fprintf(out, "method %s: %s\n", rp_auth_method_name(method), why);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *missing = NULL;
+		for (size_t m = 0; m < chains[i].n && missing == NULL; m++)
+			if (!usable[chains[i].methods[m]])
+				missing = rp_auth_method_name(chains[i].methods[m]);
 		if (missing == NULL)
 			continue;
 		blocked++;
-		fprintf(out, "note: %s cannot complete yet: %s is not in effect\n", buf, missing);
+		chain_text(&chains[i], buf, sizeof(buf));
+		fprintf(out, "note: %s cannot complete: %s is not usable for %s\n", buf, missing,
+		    pr->name);
 	}
-	if (blocked == n)
-		fprintf(out, "note: no auth chain can complete yet, so %s cannot log in\n", pr->name);
+	if (blocked == n) {
+		fprintf(out, "note: no auth chain can complete, so %s cannot log in\n", pr->name);
+		return 0;
+	}
+	return 1;
 }
 
 int
@@ -268,7 +391,7 @@ rp_policy_explain(const struct rp_policy *policy, FILE *out, const char *user,
 	    when->minute / 60, when->minute % 60);
 	ok &= rp_policy_decide(policy, &pr, from, when, &login, &d);
 	print_decision(out, what, &d);
-	explain_auth(out, &pr);
+	ok &= explain_auth(out, &pr);
 	if (req != NULL && req->action != RP_ACTION_LOGIN) {
 		describe(req, what, sizeof(what));
 		ok &= rp_policy_decide(policy, &pr, from, when, req, &d);

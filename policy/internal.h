@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "policy/policy.h"
 
@@ -101,6 +102,11 @@ struct rp_text_setting {
 	struct rp_srcpos pos;
 };
 
+struct rp_uint_setting {
+	unsigned value;
+	struct rp_srcpos pos; /* line 0: not set */
+};
+
 struct rp_block {
 	int is_group;
 	const char *name; /* the owner's name */
@@ -121,6 +127,10 @@ struct rp_block {
 	struct rp_text_setting totp_secrets;
 	struct rp_text_setting totp_prompt;
 	struct rp_text_setting auth_instruction;
+	struct rp_uint_setting totp_digits;
+	struct rp_uint_setting totp_period;    /* seconds */
+	struct rp_uint_setting totp_algorithm; /* enum rp_totp_hash */
+	struct rp_uint_setting totp_window;
 	unsigned max_sessions; /* 0: not set */
 	struct rp_srcpos max_sessions_pos;
 	struct rp_text_setting banner;      /* the text, from either line */
@@ -163,13 +173,15 @@ long rp_policy_add_group(struct rp_policy *policy, const char *name,
     const struct rp_srcpos *pos);
 const struct rp_policy_group *rp_policy_find_group(const struct rp_policy *policy,
     const char *name);
-/* Add key (and comment, may be NULL) to a key list: both are taken over,
- * even on failure. A key the list already has is dropped with a warning
- * naming where it was first listed (`owner` names the list in it, as
- * "user alice"). Returns 0 only when out of memory. */
+/* Add key (and comment, may be NULL, and options, may be NULL for none) to
+ * a key list: all three are taken over, even on failure. A line the list
+ * already has (the same key with the same options) is dropped with a
+ * warning naming where it was first listed (`owner` names the list in it,
+ * as "user alice"). Returns 0 only when out of memory. */
 int rp_keys_add(struct rp_policy_key **keys, size_t *nkeys, const char *owner,
-    struct rp_pubkey *key, char *comment, const struct rp_srcpos *pos,
-    struct rp_policy_diag *diag);
+    struct rp_pubkey *key, char *comment, struct rp_key_options *options,
+    const struct rp_srcpos *pos, struct rp_policy_diag *diag);
+/* The first entry that is key as a user key (not a cert-authority line). */
 const struct rp_policy_key *rp_keys_find(const struct rp_policy_key *keys, size_t nkeys,
     const struct rp_pubkey *key);
 void rp_keys_free(struct rp_policy_key *keys, size_t nkeys);
@@ -236,23 +248,86 @@ int rp_read_file(const char *path, size_t max, char **out, size_t *outlen, char 
 int rp_read_file_checked(const char *path, size_t max, int owner_check, uid_t uid,
     char **out, size_t *outlen, int *missing, char *why, size_t whysz);
 
+/* --- keyopts.c: authorized_keys options --------------------------------------------- */
+
+#define RP_PRINCIPAL_MAX 64 /* bytes in a certificate principal the policy names */
+
+/* Parse the options of a line: len bytes at text, without the key. On
+ * failure returns 0 with why filled ("unknown option 'x'", ...) and *out
+ * empty; on success *out is filled (free it with rp_key_options_free). */
+int rp_key_options_parse(const char *text, size_t len, struct rp_key_options *out, char *why,
+    size_t whysz);
+/* The length of the options that start line: up to the first blank
+ * outside double quotes. Returns 0 when a quote is not closed. */
+int rp_key_options_span(const char *line, size_t *len);
+/* expiry-time's YYYYMMDD[HHMM[SS]][Z]. */
+int rp_parse_expiry_time(const char *text, time_t *out);
+/* 1 to 64 letters, digits, '.', '_', '-' or '@'. */
+int rp_valid_principal(const char *s, size_t len);
+
 /* --- authkeys.c ------------------------------------------------------------------- */
 
+/* An authorized_keys line as read: its key, comment and options. */
+struct rp_authkeys_line {
+	struct rp_pubkey *key;
+	char *comment;                 /* NULL: none */
+	struct rp_key_options options;
+	struct rp_srcpos pos;
+};
+
+/* Parse one line of an authorized_keys file or an inline authorized-key
+ * value: "[OPTIONS] TYPE BASE64 [COMMENT]". Returns 1 with *out filled
+ * (free with rp_authkeys_line_clear); 0 with why filled ("invalid base64
+ * key data", "unknown option 'x'") and *bad_options set when the options
+ * are what is wrong; -1 when out of memory. */
+int rp_authkeys_parse_line(const char *line, struct rp_authkeys_line *out, int *bad_options,
+    char *why, size_t whysz);
+void rp_authkeys_line_clear(struct rp_authkeys_line *line);
+
 /* Read an OpenSSH authorized_keys file (path as the policy resolved it) and
- * add its keys to the list; lines that are not a plain supported key are
- * skipped with a warning naming the file and line. Returns 0 when the file
- * cannot be read (why says why), and then the list gets no key from it. */
+ * add its keys to the list; lines that are not usable are skipped with a
+ * warning naming the file and line, and so are lines with options when
+ * allow_options is 0 (CA key files). Returns 0 when the file cannot be
+ * read (why says why), and then the list gets no key from it. */
 int rp_authkeys_load(struct rp_policy *policy, struct rp_policy_key **keys, size_t *nkeys,
-    const char *owner, const char *path, struct rp_policy_diag *diag, char *why,
-    size_t whysz);
-/* Scan authorized_keys text for key; bad lines warn through diag with
- * `file` as the name. Returns 1 and the line's position when found. */
+    const char *owner, const char *path, int allow_options, struct rp_policy_diag *diag,
+    char *why, size_t whysz);
+/* Called for each usable line; returns 0 to go on, non-zero to stop the
+ * scan with that value. The line is freed after the call: a callback that
+ * keeps its key, comment or options takes them and leaves NULL (or, for
+ * the options, rp_key_options_init) behind. */
+typedef int (*rp_authkeys_fn)(void *ctx, struct rp_authkeys_line *line);
+/* Every usable line of authorized_keys text, named `file`; bad lines warn
+ * through diag. Returns the first non-zero value of fn, -1 when out of
+ * memory, 0 otherwise. */
 int rp_authkeys_scan(const char *file, const char *text, size_t len,
-    const struct rp_pubkey *key, struct rp_policy_diag *diag, struct rp_srcpos *found);
+    struct rp_policy_diag *diag, rp_authkeys_fn fn, void *ctx);
 /* Expand %u, %h and %% in a key file template. Returns 0 when the result
  * does not fit or home is needed but NULL. */
 int rp_keyfile_expand(const char *tmpl, const char *user, const char *home, char *out,
     size_t outsz);
+
+/* --- authorize.c: the lines that can authorize a principal --------------------------- */
+
+/* One key line of a principal, as rp_principal_key_lines finds it. */
+struct rp_key_line {
+	const struct rp_pubkey *key;
+	const struct rp_key_options *options;
+	struct rp_srcpos pos;  /* pos.file lives only during the call for login-time files */
+	const char *block;     /* "user alice", "group admins" */
+};
+typedef int (*rp_key_line_fn)(void *ctx, const struct rp_key_line *line);
+/* Every key line that can authorize principal, in order: the keys of the
+ * user block and of each group (inline and load-time files), then the
+ * %u/%h files of the user block and of each group, read now (see
+ * rp_policy_authorize_key). Returns the first non-zero value of fn (-1:
+ * out of memory), or 0. */
+int rp_principal_key_lines(const struct rp_principal *principal,
+    const struct rp_account *acct, struct rp_policy_diag *diag, rp_key_line_fn fn, void *ctx);
+/* Is the line usable now, from `from`: its from= matches and its
+ * expiry-time has not passed? Otherwise 0 with why filled. */
+int rp_key_line_usable(const struct rp_key_line *line, const struct rp_addr *from, time_t now,
+    char *why, size_t whysz);
 
 /* --- algorithms.c ------------------------------------------------------------------ */
 
@@ -266,13 +341,18 @@ enum rp_alg_kind {
 	RP_ALG_KINDS
 };
 
-/* The default list of a kind (also every name rampart implements). */
-const char *rp_alg_default(enum rp_alg_kind kind);
+/* Every name of a kind that rampart implements, best first. */
+const char *rp_alg_implemented(enum rp_alg_kind kind);
+/* The default list of a kind, malloc'd (NULL when out of memory): the
+ * implemented names without ssh-rsa and ssh-rsa-cert-v01@openssh.com for
+ * user keys, and for host keys with the certificate algorithm only when
+ * with_host_certs (the policy has a host-certificate). */
+char *rp_alg_default(enum rp_alg_kind kind, int with_host_certs);
 /* Apply an algorithm list as written (plain, +, - or ^) to the default.
  * *out is a malloc'd comma-separated list. On failure returns 0 with why
  * filled, and *offset the byte offset in text of the offending name. */
-int rp_alg_edit(enum rp_alg_kind kind, const char *text, char **out, char *why,
-    size_t whysz, size_t *offset);
+int rp_alg_edit(enum rp_alg_kind kind, int with_host_certs, const char *text, char **out,
+    char *why, size_t whysz, size_t *offset);
 
 /* --- rules.c ------------------------------------------------------------------------ */
 

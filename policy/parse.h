@@ -62,6 +62,12 @@ struct parser {
 	size_t include_depth;
 	struct frame frames[RP_MAX_DEPTH];
 	size_t nframes;
+	/* host-key-algorithms as written, and where: applied at the end,
+	 * when it is known whether there are host certificates (they change
+	 * the default the list edits). */
+	char *hostkey_algs;
+	struct rp_srcpos hostkey_algs_pos; /* of the argument */
+	int hostkey_algs_quoted;
 };
 
 struct stmt {
@@ -124,6 +130,7 @@ int rp_set_login_name(struct parser *, const struct directive *, const struct st
 int rp_set_absolute_path(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_listen(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_host_key(struct parser *, const struct directive *, const struct stmt *);
+int rp_do_revoked_keys(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_server_version(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_algorithms(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_idle_timeout(struct parser *, const struct directive *, const struct stmt *);
@@ -155,6 +162,9 @@ int rp_do_password_hash(struct parser *, const struct directive *, const struct 
 int rp_do_password(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_totp_secrets(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_prompt_text(struct parser *, const struct directive *, const struct stmt *);
+int rp_do_block_count(struct parser *, const struct directive *, const struct stmt *);
+int rp_do_totp_period(struct parser *, const struct directive *, const struct stmt *);
+int rp_do_totp_algorithm(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_max_sessions(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_banner(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_banner_file(struct parser *, const struct directive *, const struct stmt *);

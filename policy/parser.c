@@ -57,6 +57,8 @@ static const struct directive directives[] = {
 	{ "include", IN_TOP, 1, 1, NO_BLOCK, 0, "PATH-OR-GLOB", rp_do_include, 0, 0, 0 },
 	{ "listen", IN_TOP, 1, 1, NO_BLOCK, 0, "ADDRESS:PORT", rp_do_listen, 0, 0, 0 },
 	{ "host-key", IN_TOP, 1, 1, NO_BLOCK, 0, "PATH", rp_do_host_key, 0, 0, 0 },
+	{ "host-certificate", IN_TOP, 1, 1, NO_BLOCK, 0, "PATH", rp_do_host_key, 0, 1, 0 },
+	{ "revoked-keys", IN_TOP, 1, 1, NO_BLOCK, ONCE, "PATH", rp_do_revoked_keys, 0, 0, 0 },
 	{ "server-version", IN_TOP, 1, 1, NO_BLOCK, ONCE, "TEXT", rp_do_server_version, 0, 0,
 	    0 },
 	{ "kex-algorithms", IN_TOP, 1, 1, NO_BLOCK, ONCE, "[+-^]NAME,...", rp_do_algorithms,
@@ -155,11 +157,22 @@ static const struct directive directives[] = {
 	    offsetof(struct rp_block, totp_prompt), 0, 0 },
 	{ "auth-instruction", IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "\"TEXT\"",
 	    rp_do_prompt_text, offsetof(struct rp_block, auth_instruction), 0, 0 },
+	{ "totp-digits", IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "6|7|8", rp_do_block_count,
+	    offsetof(struct rp_block, totp_digits), 6, 8 },
+	{ "totp-period", IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "DURATION", rp_do_totp_period,
+	    offsetof(struct rp_block, totp_period), 15, 300 },
+	{ "totp-algorithm", IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "sha1|sha256|sha512",
+	    rp_do_totp_algorithm, offsetof(struct rp_block, totp_algorithm), 0, 0 },
+	{ "totp-window", IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "N", rp_do_block_count,
+	    offsetof(struct rp_block, totp_window), 0, 3 },
 	{ "max-sessions", IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "N", rp_do_max_sessions, 0, 1,
 	    1000 },
-	{ "banner", IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "\"TEXT\"", rp_do_banner, 0, 0, 0 },
-	{ "banner-file", IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "PATH", rp_do_banner_file, 0, 0,
-	    0 },
+
+	/* top level (before authentication) and blocks (after it) */
+	{ "banner", IN_TOP | IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "\"TEXT\"", rp_do_banner, 0,
+	    0, 0 },
+	{ "banner-file", IN_TOP | IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "PATH", rp_do_banner_file,
+	    0, 0, 0 },
 };
 
 static const size_t ndirectives = RP_NELEM(directives);
@@ -626,9 +639,13 @@ out:
 
 /* --- after parsing ------------------------------------------------------- */
 
+/* Credentials, or an `auth none` that needs none. */
 static int
 has_credentials(size_t nkeys, const struct rp_block *b)
 {
+	for (size_t i = 0; i < b->nauth; i++)
+		if (b->auth[i].methods[0] == RP_AUTH_NONE)
+			return 1;
 	return nkeys > 0 || b->nkeyfiles > 0 || b->ncas > 0 || b->password_hash.value != NULL ||
 	    b->password_system.line != 0;
 }
@@ -657,6 +674,33 @@ warn_users_without_credentials(struct parser *p)
 	}
 }
 
+/* host-key-algorithms: the default, or the list as written applied to it.
+ * With host certificates the default offers the certificate algorithm
+ * first, so the list is made once the whole policy is read. */
+static int
+host_key_algorithms(struct parser *p, const char *main_file)
+{
+	int certs = p->policy->nhost_certificates > 0;
+	struct rp_srcpos pos = { main_file, 0, 0 };
+	char *list = NULL, why[512];
+	size_t offset = 0;
+
+	if (p->hostkey_algs == NULL) {
+		if (!certs)
+			return 1;
+		if ((list = rp_alg_default(RP_ALG_HOSTKEY, 1)) == NULL)
+			return rp_diag_error(p->diag, &pos, "out of memory");
+	} else if (!rp_alg_edit(RP_ALG_HOSTKEY, certs, p->hostkey_algs, &list, why, sizeof(why),
+	    &offset)) {
+		pos = p->hostkey_algs_pos;
+		pos.col += (unsigned)offset + (unsigned)p->hostkey_algs_quoted;
+		return rp_diag_error(p->diag, &pos, "'host-key-algorithms': %s", why);
+	}
+	free(p->policy->host_key_algorithms);
+	p->policy->host_key_algorithms = list;
+	return 1;
+}
+
 static int
 validate(struct parser *p, const char *main_file)
 {
@@ -680,6 +724,8 @@ validate(struct parser *p, const char *main_file)
 		    rp_format_duration(policy->penalties.min_s, a, sizeof(a)),
 		    rp_format_duration(policy->penalties.max_s, b, sizeof(b)));
 	}
+	if (!host_key_algorithms(p, main_file))
+		return 0;
 	warn_users_without_credentials(p);
 	return 1;
 }
@@ -708,6 +754,8 @@ finish(struct parser *p, int ok, const char *main_file, struct rp_policy **out)
 {
 	if (ok)
 		ok = validate(p, main_file);
+	free(p->hostkey_algs);
+	p->hostkey_algs = NULL;
 	if (!ok) {
 		rp_policy_free(p->policy);
 		return 0;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/krl.h"
 #include "crypto/sshkey.h"
 
 #define DEFAULT_LOGIN_GRACE_TIME 30
@@ -40,8 +41,9 @@ static const struct {
 	int in_effect;
 } methods[RP_AUTH_METHOD_COUNT] = {
 	[RP_AUTH_PUBLICKEY] = { "publickey", 1 },
-	[RP_AUTH_PASSWORD] = { "password", 0 },
-	[RP_AUTH_KEYBOARD_INTERACTIVE] = { "keyboard-interactive", 0 },
+	[RP_AUTH_PASSWORD] = { "password", 1 },
+	[RP_AUTH_KEYBOARD_INTERACTIVE] = { "keyboard-interactive", 1 },
+	[RP_AUTH_NONE] = { "none", 1 },
 };
 
 const char *
@@ -90,6 +92,12 @@ set_default_string(char **field, const char *value)
 	return (*field = strdup(value)) != NULL;
 }
 
+static int
+set_default_algorithms(char **field, enum rp_alg_kind kind)
+{
+	return (*field = rp_alg_default(kind, 0)) != NULL;
+}
+
 struct rp_policy *
 rp_policy_new(void)
 {
@@ -118,12 +126,12 @@ rp_policy_new(void)
 	policy->penalties.ipv4_prefix = 32;
 	policy->penalties.ipv6_prefix = 64;
 	ok = set_default_string(&policy->server_version, "rampart_" RAMPART_VERSION) &&
-	    set_default_string(&policy->kex_algorithms, rp_alg_default(RP_ALG_KEX)) &&
-	    set_default_string(&policy->host_key_algorithms, rp_alg_default(RP_ALG_HOSTKEY)) &&
-	    set_default_string(&policy->ciphers, rp_alg_default(RP_ALG_CIPHER)) &&
-	    set_default_string(&policy->macs, rp_alg_default(RP_ALG_MAC)) &&
-	    set_default_string(&policy->pubkey_algorithms, rp_alg_default(RP_ALG_PUBKEY)) &&
-	    set_default_string(&policy->compression, rp_alg_default(RP_ALG_COMPRESSION)) &&
+	    set_default_algorithms(&policy->kex_algorithms, RP_ALG_KEX) &&
+	    set_default_algorithms(&policy->host_key_algorithms, RP_ALG_HOSTKEY) &&
+	    set_default_algorithms(&policy->ciphers, RP_ALG_CIPHER) &&
+	    set_default_algorithms(&policy->macs, RP_ALG_MAC) &&
+	    set_default_algorithms(&policy->pubkey_algorithms, RP_ALG_PUBKEY) &&
+	    set_default_algorithms(&policy->compression, RP_ALG_COMPRESSION) &&
 	    set_default_string(&policy->control_socket, DEFAULT_CONTROL_SOCKET) &&
 	    set_default_string(&policy->worker_user, DEFAULT_WORKER_USER) &&
 	    set_default_string(&policy->worker_chroot, DEFAULT_WORKER_CHROOT);
@@ -260,21 +268,37 @@ const struct rp_policy_key *
 rp_keys_find(const struct rp_policy_key *keys, size_t nkeys, const struct rp_pubkey *key)
 {
 	for (size_t i = 0; i < nkeys; i++)
-		if (rp_pubkey_equal(keys[i].key, key))
+		if (!keys[i].options.cert_authority && rp_pubkey_equal(keys[i].key, key))
 			return &keys[i];
 	return NULL;
 }
 
+static int
+same_text(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 int
 rp_keys_add(struct rp_policy_key **keys, size_t *nkeys, const char *owner,
-    struct rp_pubkey *key, char *comment, const struct rp_srcpos *pos,
-    struct rp_policy_diag *diag)
+    struct rp_pubkey *key, char *comment, struct rp_key_options *options,
+    const struct rp_srcpos *pos, struct rp_policy_diag *diag)
 {
-	const struct rp_policy_key *first;
+	struct rp_key_options none;
 	struct rp_policy_key *grown, *entry;
 	char fp[64];
 
-	if ((first = rp_keys_find(*keys, *nkeys, key)) != NULL) {
+	if (options == NULL) {
+		rp_key_options_init(&none);
+		options = &none;
+	}
+	/* The same key with other options is another line, tried in turn;
+	 * the very same line twice is a slip worth a warning. */
+	for (size_t i = 0; i < *nkeys; i++) {
+		const struct rp_policy_key *first = &(*keys)[i];
+		if (!rp_pubkey_equal(first->key, key) || !same_text(first->options.text,
+		    options->text))
+			continue;
 		if (!rp_pubkey_fingerprint(key, fp, sizeof(fp)))
 			snprintf(fp, sizeof(fp), "(no fingerprint)");
 		rp_diag_warn(diag, pos, "key %s is already listed for %s at %s:%u:%u; "
@@ -282,11 +306,13 @@ rp_keys_add(struct rp_policy_key **keys, size_t *nkeys, const char *owner,
 		    first->pos.col);
 		rp_pubkey_free(key);
 		free(comment);
+		rp_key_options_free(options);
 		return 1;
 	}
 	if ((grown = rp_array_grow(*keys, *nkeys, sizeof(*grown))) == NULL) {
 		rp_pubkey_free(key);
 		free(comment);
+		rp_key_options_free(options);
 		return 0;
 	}
 	*keys = grown;
@@ -294,6 +320,8 @@ rp_keys_add(struct rp_policy_key **keys, size_t *nkeys, const char *owner,
 	entry->key = key;
 	entry->comment = comment;
 	entry->pos = *pos;
+	entry->options = *options;
+	rp_key_options_init(options);
 	return 1;
 }
 
@@ -303,6 +331,7 @@ rp_keys_free(struct rp_policy_key *keys, size_t nkeys)
 	for (size_t i = 0; i < nkeys; i++) {
 		rp_pubkey_free(keys[i].key);
 		free(keys[i].comment);
+		rp_key_options_free(&keys[i].options);
 	}
 	free(keys);
 }
@@ -415,6 +444,13 @@ rp_policy_free(struct rp_policy *policy)
 	for (size_t i = 0; i < policy->nhost_keys; i++)
 		free(policy->host_keys[i].path);
 	free(policy->host_keys);
+	for (size_t i = 0; i < policy->nhost_certificates; i++)
+		free(policy->host_certificates[i].path);
+	free(policy->host_certificates);
+	free(policy->banner);
+	free(policy->banner_file);
+	free(policy->revoked_keys);
+	rp_krl_free(policy->krl);
 	free(policy->server_version);
 	free(policy->kex_algorithms);
 	free(policy->host_key_algorithms);

@@ -88,6 +88,28 @@ duration_or(unsigned seconds, const char *zero, char *buf, size_t bufsz)
 
 /* --- daemon settings ----------------------------------------------------------- */
 
+/* `banner "TEXT"` or `banner-file PATH`, with when it is shown. */
+static void
+print_banner(struct printer *pr, const char *text, const char *file,
+    const struct rp_srcpos *pos, const char *when)
+{
+	char q[RP_BANNER_MAX * 2 + 3], note[128];
+
+	if (text == NULL) {
+		if (pos == NULL)
+			fprintf(pr->out, "%s# banner: none  # default\n", pr->indent);
+		return;
+	}
+	if (file != NULL) {
+		snprintf(note, sizeof(note), "shown %s; read at load: %zu bytes", when,
+		    strlen(text));
+		emit(pr, pos, note, "banner-file %s", file);
+	} else {
+		snprintf(note, sizeof(note), "shown %s", when);
+		emit(pr, pos, note, "banner %s", rp_quote(text, q, sizeof(q)));
+	}
+}
+
 static void
 print_penalties(struct printer *pr, const struct rp_policy *policy)
 {
@@ -153,6 +175,14 @@ print_daemon(struct printer *pr, const struct rp_policy *policy)
 	}
 	for (size_t i = 0; i < policy->nhost_keys; i++)
 		emit(pr, &policy->host_keys[i].pos, NULL, "host-key %s", policy->host_keys[i].path);
+	for (size_t i = 0; i < policy->nhost_certificates; i++)
+		emit(pr, &policy->host_certificates[i].pos, "loaded by rampartd",
+		    "host-certificate %s", policy->host_certificates[i].path);
+	if (policy->revoked_keys == NULL)
+		fprintf(pr->out, "# revoked-keys: none  # default\n");
+	else
+		emit(pr, set_at(policy, "revoked-keys"), "read at load", "revoked-keys %s",
+		    policy->revoked_keys);
 	emit(pr, set_at(policy, "server-version"), NULL, "server-version %s",
 	    policy->server_version);
 	for (size_t i = 0; i < RP_NELEM(lists); i++)
@@ -201,6 +231,8 @@ print_daemon(struct printer *pr, const struct rp_policy *policy)
 	emit(pr, set_at(policy, "worker-user"), NULL, "worker-user %s", policy->worker_user);
 	emit(pr, set_at(policy, "worker-chroot"), NULL, "worker-chroot %s",
 	    policy->worker_chroot);
+	print_banner(pr, policy->banner, policy->banner_file, set_at(policy, policy->banner_file !=
+	    NULL ? "banner-file" : "banner"), "before authentication, to every client");
 	print_penalties(pr, policy);
 }
 
@@ -239,11 +271,17 @@ static void
 print_key(struct printer *pr, const char *directive, const struct rp_policy_key *k,
     const struct rp_srcpos *pos, const char *suffix)
 {
-	char *text = rp_pubkey_to_text(k->key, k->comment), q[RP_BANNER_MAX];
+	char *text = rp_pubkey_to_text(k->key, k->comment), *line = NULL, q[RP_BANNER_MAX];
 
 	if (text == NULL)
 		return;
-	emit(pr, pos, NULL, "%s %s%s", directive, rp_quote(text, q, sizeof(q)), suffix);
+	if (k->options.text != NULL && asprintf(&line, "%s %s", k->options.text, text) < 0) {
+		free(text);
+		return;
+	}
+	emit(pr, pos, NULL, "%s %s%s", directive, rp_quote(line != NULL ? line : text, q,
+	    sizeof(q)), suffix);
+	free(line);
 	free(text);
 }
 
@@ -267,6 +305,20 @@ print_chain(const struct rp_auth_chain *c, char *buf, size_t bufsz)
 	for (size_t i = 0; i < c->n && off < bufsz; i++)
 		off += (size_t)snprintf(buf + off, bufsz - off, "%s%s", i ? "+" : "",
 		    rp_auth_method_name(c->methods[i]));
+}
+
+static const char *
+totp_algorithm_name(unsigned hash)
+{
+	switch ((enum rp_totp_hash)hash) {
+	case RP_TOTP_SHA256:
+		return "sha256";
+	case RP_TOTP_SHA512:
+		return "sha512";
+	case RP_TOTP_SHA1:
+		break;
+	}
+	return "sha1";
 }
 
 static void
@@ -318,14 +370,20 @@ print_block(struct printer *pr, const struct rp_block *b, const struct rp_policy
 	if (b->auth_instruction.value != NULL)
 		emit(pr, &b->auth_instruction.pos, NULL, "auth-instruction %s",
 		    rp_quote(b->auth_instruction.value, q, sizeof(q)));
+	if (b->totp_digits.pos.line != 0)
+		emit(pr, &b->totp_digits.pos, NULL, "totp-digits %u", b->totp_digits.value);
+	if (b->totp_period.pos.line != 0)
+		emit(pr, &b->totp_period.pos, NULL, "totp-period %s",
+		    rp_format_duration(b->totp_period.value, buf, sizeof(buf)));
+	if (b->totp_algorithm.pos.line != 0)
+		emit(pr, &b->totp_algorithm.pos, NULL, "totp-algorithm %s",
+		    totp_algorithm_name(b->totp_algorithm.value));
+	if (b->totp_window.pos.line != 0)
+		emit(pr, &b->totp_window.pos, NULL, "totp-window %u", b->totp_window.value);
 	if (b->max_sessions != 0)
 		emit(pr, &b->max_sessions_pos, NULL, "max-sessions %u", b->max_sessions);
-	if (b->banner_file != NULL) {
-		snprintf(note, sizeof(note), "read at load: %zu bytes", strlen(b->banner.value));
-		emit(pr, &b->banner.pos, note, "banner-file %s", b->banner_file);
-	} else if (b->banner.value != NULL) {
-		emit(pr, &b->banner.pos, NULL, "banner %s", rp_quote(b->banner.value, q, sizeof(q)));
-	}
+	print_banner(pr, b->banner.value, b->banner_file, &b->banner.pos,
+	    "after authentication");
 	for (size_t i = 0; i < b->nrules; i++)
 		emit(pr, &b->rules[i].pos, NULL, "%s", b->rules[i].text);
 }
@@ -444,8 +502,7 @@ later(FILE *out, int *any, const struct rp_srcpos *pos, const char *what, const 
 {
 	if (!*any)
 		fprintf(out, "\n# not yet in effect: parsed and checked, but rampart does not have "
-		    "the mechanism yet\n# (allows grant nothing, auth chains with these methods "
-		    "cannot complete)\n");
+		    "the mechanism yet\n# (these allows grant nothing)\n");
 	*any = 1;
 	fprintf(out, "# %s:%u: %s", pos->file, pos->line, what);
 	if (block != NULL)
@@ -471,23 +528,6 @@ block_later(FILE *out, int *any, const struct rp_block *b)
 			break;
 		}
 	}
-	for (size_t i = 0; i < b->ncas; i++)
-		later(out, any, &b->cas[i].pos, b->cas[i].path != NULL ? "trusted-user-ca-file" :
-		    "trusted-user-ca", b->label);
-	if (b->password_hash.value != NULL)
-		later(out, any, &b->password_hash.pos, "password-hash", b->label);
-	if (b->password_system.line != 0)
-		later(out, any, &b->password_system, "password system", b->label);
-	if (b->totp_secrets.value != NULL)
-		later(out, any, &b->totp_secrets.pos, "totp-secrets", b->label);
-	if (b->totp_prompt.value != NULL)
-		later(out, any, &b->totp_prompt.pos, "totp-prompt", b->label);
-	if (b->auth_instruction.value != NULL)
-		later(out, any, &b->auth_instruction.pos, "auth-instruction", b->label);
-	/* Sent as SSH_MSG_USERAUTH_BANNER with the authentication work. */
-	if (b->banner.value != NULL)
-		later(out, any, &b->banner.pos, b->banner_file != NULL ? "banner-file" : "banner",
-		    b->label);
 	for (size_t i = 0; i < b->nrules; i++) {
 		const struct rp_rule *r = &b->rules[i];
 		if (r->allow && !rp_action_in_effect(r->action))

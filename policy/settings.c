@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/krl.h"
+
 #define MAX_PORT 65535
 #define SERVER_VERSION_MAX 200
 
@@ -191,36 +193,66 @@ rp_do_listen(struct parser *p, const struct directive *d, const struct stmt *st)
 	return add_listen(p, st, v4, 1) && add_listen(p, st, v6, 1);
 }
 
+/* host-key PATH, and host-certificate PATH (d->lo set). */
 int
 rp_do_host_key(struct parser *p, const struct directive *d, const struct stmt *st)
 {
 	const struct rp_token *arg = &st->words[1];
 	struct rp_policy *policy = p->policy;
-	struct rp_policy_hostkey *keys, *k;
+	struct rp_policy_hostkey **list = &policy->host_keys, *grown, *k;
+	size_t *n = &policy->nhost_keys;
+	const char *what = "host key";
 	char *path, ex[80];
 
-	(void)d;
+	if (d->lo != 0) {
+		list = &policy->host_certificates;
+		n = &policy->nhost_certificates;
+		what = "host certificate";
+	}
 	if (!rp_resolve_path(p, arg, &path))
 		return 0;
-	for (size_t i = 0; i < policy->nhost_keys; i++) {
-		k = &policy->host_keys[i];
+	for (size_t i = 0; i < *n; i++) {
+		k = &(*list)[i];
 		if (strcmp(k->path, path) == 0) {
-			rp_perr(p, arg, "host key '%s' is already given at %s:%u:%u; expected each "
-			    "host key once", rp_diag_excerpt(path, ex, sizeof(ex)), k->pos.file,
-			    k->pos.line, k->pos.col);
+			rp_perr(p, arg, "%s '%s' is already given at %s:%u:%u; expected each %s once",
+			    what, rp_diag_excerpt(path, ex, sizeof(ex)), k->pos.file, k->pos.line,
+			    k->pos.col, what);
 			free(path);
 			return 0;
 		}
 	}
-	keys = rp_array_grow(policy->host_keys, policy->nhost_keys, sizeof(*keys));
-	if (keys == NULL) {
+	if ((grown = rp_array_grow(*list, *n, sizeof(*grown))) == NULL) {
 		free(path);
 		return rp_out_of_memory(p, arg);
 	}
-	policy->host_keys = keys;
-	k = &keys[policy->nhost_keys++];
+	*list = grown;
+	k = &grown[(*n)++];
 	k->path = path;
 	k->pos = rp_at(p, &st->words[0]);
+	return 1;
+}
+
+/* revoked-keys PATH: an OpenSSH KRL (ssh-keygen -k), read now; a file that
+ * cannot be read or parsed stops the load, since running without the
+ * revocations it holds would accept what it revokes. */
+int
+rp_do_revoked_keys(struct parser *p, const struct directive *d, const struct stmt *st)
+{
+	const struct rp_token *arg = &st->words[1];
+	struct rp_krl *krl;
+	char *path, why[256], ex[80];
+
+	(void)d;
+	if (!rp_resolve_path(p, arg, &path))
+		return 0;
+	if (!rp_krl_load_file(path, &krl, why, sizeof(why))) {
+		rp_perr(p, arg, "cannot use revoked-keys file '%s': %s; expected an OpenSSH key "
+		    "revocation list (ssh-keygen -k)", rp_diag_excerpt(path, ex, sizeof(ex)), why);
+		free(path);
+		return 0;
+	}
+	p->policy->revoked_keys = path;
+	p->policy->krl = krl;
 	return 1;
 }
 
@@ -259,9 +291,20 @@ rp_do_algorithms(struct parser *p, const struct directive *d, const struct stmt 
 	char why[512], *list;
 	size_t offset;
 
-	if (!rp_alg_edit((enum rp_alg_kind)d->lo, arg->text, &list, why, sizeof(why), &offset)) {
+	/* Host key algorithms: names are checked now, against the default
+	 * with certificates (the larger one); the list is made at the end. */
+	if (!rp_alg_edit((enum rp_alg_kind)d->lo, d->lo == RP_ALG_HOSTKEY, arg->text, &list, why,
+	    sizeof(why), &offset)) {
 		at.col += (unsigned)offset + (arg->kind == RP_TOK_STRING);
 		return rp_perr(p, &at, "'%s': %s", d->name, why);
+	}
+	if (d->lo == RP_ALG_HOSTKEY) {
+		free(list);
+		if ((p->hostkey_algs = strdup(arg->text)) == NULL)
+			return rp_out_of_memory(p, arg);
+		p->hostkey_algs_pos = rp_at(p, arg);
+		p->hostkey_algs_quoted = arg->kind == RP_TOK_STRING;
+		return 1;
 	}
 	free(*policy_string(p, d));
 	*policy_string(p, d) = list;

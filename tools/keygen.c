@@ -155,6 +155,12 @@ type_label(enum rp_key_type type)
 	switch (type) {
 	case RP_KEY_ED25519:
 		return "ED25519";
+	case RP_KEY_ECDSA_P256:
+	case RP_KEY_ECDSA_P384:
+	case RP_KEY_ECDSA_P521:
+		return "ECDSA";
+	case RP_KEY_RSA:
+		return "RSA";
 	}
 	return "unknown";
 }

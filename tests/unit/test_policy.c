@@ -171,12 +171,17 @@ START_TEST(test_full_policy_loads_every_field)
 	alice = rp_policy_find_user(policy, "alice");
 	ck_assert_ptr_nonnull(alice);
 	ck_assert_uint_eq(alice->pos.line, 14);
-	/* Inline key 1, key 2 from the file; key 3 had options, key 1 again in
-	 * the file is a duplicate. */
-	ck_assert_uint_eq(alice->nkeys, 2);
+	/* Inline key 1, keys 2 and 3 from the file (3 with options), key 1
+	 * again in the file is a duplicate. */
+	ck_assert_uint_eq(alice->nkeys, 3);
 	ck_assert(user_has_key(alice, KEY1));
 	ck_assert(user_has_key(alice, KEY2));
-	ck_assert(!user_has_key(alice, KEY3));
+	ck_assert(user_has_key(alice, KEY3));
+	ck_assert_ptr_null(alice->keys[1].options.text);
+	ck_assert_uint_eq(alice->keys[1].options.permit, RP_PERMIT_ALL);
+	ck_assert_str_eq(alice->keys[2].options.text, "restrict,command=\"echo hi\"");
+	ck_assert_uint_eq(alice->keys[2].options.permit, 0);
+	ck_assert_str_eq(alice->keys[2].options.command, "echo hi");
 	ck_assert_str_eq(alice->keys[0].comment, "k1@test");
 	ck_assert_str_eq(alice->keys[0].pos.file, path);
 	ck_assert_uint_eq(alice->keys[0].pos.line, 15);
@@ -195,8 +200,8 @@ START_TEST(test_full_policy_loads_every_field)
 	ck_assert(!rp_policy_user_may(bob, RP_ACTION_EXEC));
 
 	ck_assert_ptr_null(rp_policy_find_user(policy, "carol"));
-	/* Four skipped lines in alice's keys file, nothing else. */
-	ck_assert_uint_eq(w.n, 4);
+	/* Three skipped lines in alice's keys file, nothing else. */
+	ck_assert_uint_eq(w.n, 3);
 	rp_policy_free(policy);
 }
 END_TEST
@@ -428,16 +433,17 @@ START_TEST(test_unknown_directive_lists_the_known_ones)
 {
 	EXPECT_ERROR(BASE "\n\n\n\npermit all\n", "t.conf:7:1: ",
 	    "unknown directive 'permit' (expected one of: include, listen, host-key, "
-	    "server-version, kex-algorithms, host-key-algorithms, ciphers, macs, "
+	    "host-certificate, revoked-keys, server-version, kex-algorithms, host-key-algorithms, "
+	    "ciphers, macs, "
 	    "pubkey-algorithms, compression, login-grace-time, max-auth-tries, idle-timeout, "
 	    "keepalive, rekey-limit, max-connections, max-startups, tcp-nodelay, log-level, "
 	    "audit-log, audit-failure, recording-dir, control-socket, worker-user, "
-	    "worker-chroot, penalties, admit, refuse, group, user)");
+	    "worker-chroot, penalties, admit, refuse, group, user, banner, banner-file)");
 	EXPECT_ERROR(BASE "user a {\n  permit exec\n}\n", "t.conf:4:3: ",
 	    "unknown directive 'permit' inside a 'user' block (expected one of: allow, deny, "
 	    "auth, authorized-key, authorized-keys-file, trusted-user-ca, trusted-user-ca-file, "
-	    "password-hash, password, totp-secrets, totp-prompt, auth-instruction, max-sessions, "
-	    "banner, banner-file)");
+	    "password-hash, password, totp-secrets, totp-prompt, auth-instruction, totp-digits, "
+	    "totp-period, totp-algorithm, totp-window, max-sessions, banner, banner-file)");
 	EXPECT_ERROR(BASE "group g {\n  permit exec\n}\n", "t.conf:4:3: ",
 	    "unknown directive 'permit' inside a 'group' block (expected one of: members, "
 	    "system-group, allow, deny, auth, ");
@@ -657,9 +663,17 @@ START_TEST(test_invalid_inline_key_names_the_reason)
 	    "t.conf:4:17: ", "invalid authorized-key: unknown or unsupported key type");
 	EXPECT_ERROR(BASE "user a {\n\tauthorized-key \"\"\n}\n", "t.conf:4:17: ",
 	    "invalid authorized-key: empty key line");
-	/* Options are not part of an inline key. */
-	EXPECT_ERROR(BASE "user a {\n\tauthorized-key \"restrict " KEY1 "\"\n}\n",
-	    "t.conf:4:17: ", "invalid authorized-key: unknown or unsupported key type");
+	/* Options before an inline key are checked as in a file, but a bad
+	 * one is an error, not a warning. */
+	EXPECT_ERROR(BASE "user a {\n\tauthorized-key \"restrictt " KEY1 "\"\n}\n",
+	    "t.conf:4:17: ", "invalid authorized-key options: unknown option 'restrictt'; "
+	    "expected options as in sshd(8)'s AUTHORIZED_KEYS FILE FORMAT before the key, such "
+	    "as restrict,from=\"10.0.0.0/8\"");
+	EXPECT_ERROR(BASE "user a {\n\tauthorized-key \"environment=\\\"A=b\\\" " KEY1
+	    "\"\n}\n", "t.conf:4:17: ", "invalid authorized-key options: environment= is not "
+	    "supported: rampart never sets the environment from a key;");
+	EXPECT_ERROR(BASE "user a {\n\tauthorized-key \"restrict ssh-ed25519 AAAA!!!!\"\n}\n",
+	    "t.conf:4:17: ", "invalid authorized-key: invalid base64 key data;");
 }
 END_TEST
 
@@ -695,9 +709,6 @@ START_TEST(test_keys_file_warnings_name_file_and_line)
 	snprintf(where, sizeof(where), "%s:4:1: ", file);
 	ck_assert_int_ge(find_warning(&w, where, "not a usable public key line (unknown or "
 	    "unsupported key type); key skipped"), 0);
-	snprintf(where, sizeof(where), "%s:5:1: ", file);
-	ck_assert_int_ge(find_warning(&w, where,
-	    "authorized_keys options are not supported yet; key skipped"), 0);
 	snprintf(where, sizeof(where), "%s:6:1: ", file);
 	ck_assert_int_ge(find_warning(&w, where, "unknown or unsupported key type"), 0);
 	snprintf(where, sizeof(where), "%s:8:1: ", file);
@@ -746,19 +757,23 @@ START_TEST(test_keys_file_lines)
 	snprintf(text, sizeof(text), BASE "user u {\n\tauthorized-keys-file %s\n}\n", path);
 	policy = LOAD_OK(text, &w);
 	u = rp_policy_find_user(policy, "u");
-	ck_assert_uint_eq(u->nkeys, 2);
+	/* KEY2 twice with different options: two lines, tried in turn. */
+	ck_assert_uint_eq(u->nkeys, 4);
 	ck_assert(user_has_key(u, KEY1));
-	ck_assert(!user_has_key(u, KEY2));
+	ck_assert(user_has_key(u, KEY2));
 	ck_assert(user_has_key(u, KEY3));
 	ck_assert_str_eq(u->keys[0].comment, "indented");
 	ck_assert_uint_eq(u->keys[0].pos.line, 3);
 	ck_assert_uint_eq(u->keys[0].pos.col, 2);
 	ck_assert_str_eq(u->keys[0].pos.file, path);
-	ck_assert_uint_eq(u->keys[1].pos.line, 7);
-	ck_assert_ptr_null(u->keys[1].comment);
-	ck_assert_uint_eq(w.n, 3);
-	ck_assert_int_ge(find_warning(&w, ":4:1: ", "options are not supported yet"), 0);
-	ck_assert_int_ge(find_warning(&w, ":5:1: ", "options are not supported yet"), 0);
+	ck_assert_str_eq(u->keys[1].options.text, "no-pty");
+	ck_assert_uint_eq(u->keys[1].options.permit, RP_PERMIT_ALL & ~RP_PERMIT_PTY);
+	ck_assert_uint_eq(u->keys[2].pos.line, 5);
+	ck_assert_str_eq(u->keys[2].options.command, "echo a b");
+	ck_assert_str_eq(u->keys[2].comment, "c");
+	ck_assert_uint_eq(u->keys[3].pos.line, 7);
+	ck_assert_ptr_null(u->keys[3].comment);
+	ck_assert_uint_eq(w.n, 1);
 	ck_assert_int_ge(find_warning(&w, ":6:1: ", "control character"), 0);
 	rp_policy_free(policy);
 	remove_temp(dir, path);

@@ -360,8 +360,8 @@ START_TEST(test_admission_errors)
 	EXPECT_ERROR(BASE "user a {\n\tadmit from any\n}\n", "t.conf:4:2: 'admit' belongs at top "
 	    "level, not inside a 'user NAME { ... }' block; expected one of: allow, deny, auth, "
 	    "authorized-key, authorized-keys-file, trusted-user-ca, trusted-user-ca-file, "
-	    "password-hash, password, totp-secrets, totp-prompt, auth-instruction, max-sessions, "
-	    "banner, banner-file");
+	    "password-hash, password, totp-secrets, totp-prompt, auth-instruction, totp-digits, "
+	    "totp-period, totp-algorithm, totp-window, max-sessions, banner, banner-file");
 }
 END_TEST
 
@@ -1091,8 +1091,11 @@ START_TEST(test_auth_chains_max_sessions_banner_resolution)
 	rp_principal_clear(&pr);
 
 	ck_assert(rp_auth_method_in_effect(RP_AUTH_PUBLICKEY));
-	ck_assert(!rp_auth_method_in_effect(RP_AUTH_PASSWORD));
-	ck_assert(!rp_auth_method_in_effect(RP_AUTH_KEYBOARD_INTERACTIVE));
+	ck_assert(rp_auth_method_in_effect(RP_AUTH_PASSWORD));
+	ck_assert(rp_auth_method_in_effect(RP_AUTH_KEYBOARD_INTERACTIVE));
+	ck_assert(rp_auth_method_in_effect(RP_AUTH_NONE));
+	ck_assert(!rp_auth_method_in_effect(RP_AUTH_METHOD_COUNT));
+	ck_assert_str_eq(rp_auth_method_name(RP_AUTH_NONE), "none");
 	rp_policy_free(policy);
 }
 END_TEST
@@ -1101,9 +1104,19 @@ START_TEST(test_block_setting_errors)
 {
 #define U(line) BASE "user u {\n\t" line "\n}\n"
 	EXPECT_ERROR(U("auth publickey+otp"), "t.conf:4:17: unknown auth method 'otp'; expected "
-	    "publickey, password or keyboard-interactive, several joined with '+'");
+	    "publickey, password or keyboard-interactive, several joined with '+', or none alone");
 	EXPECT_ERROR(U("auth publickey+"), "t.conf:4:17: unknown auth method ''; expected "
-	    "publickey, password or keyboard-interactive, several joined with '+'");
+	    "publickey, password or keyboard-interactive, several joined with '+', or none alone");
+	EXPECT_ERROR(U("auth none+publickey"), "t.conf:4:7: 'none' joined with other methods; "
+	    "expected auth none alone (no credential at all), or a chain without none");
+	EXPECT_ERROR(U("auth publickey+none"), "t.conf:4:17: 'none' joined with other methods; "
+	    "expected auth none alone (no credential at all), or a chain without none");
+	EXPECT_ERROR(U("auth \"password+none\""), "t.conf:4:17: 'none' joined with other "
+	    "methods; expected auth none alone (no credential at all), or a chain without none");
+	EXPECT_ERROR(BASE "user u {\n\tauth none\n\tauth none\n}\n", "t.conf:5:7: 'auth none' is "
+	    "already given at t.conf:4:2; expected each chain once");
+	EXPECT_ERROR(U("auth None"), "t.conf:4:7: unknown auth method 'None'; expected "
+	    "publickey, password or keyboard-interactive, several joined with '+', or none alone");
 	EXPECT_ERROR(U("auth password+publickey+password"), "t.conf:4:26: 'password' appears "
 	    "twice in the chain; expected each method at most once");
 	EXPECT_ERROR(BASE "user u {\n\tauth publickey\n\tauth publickey\n}\n", "t.conf:5:7: "
@@ -1148,6 +1161,121 @@ START_TEST(test_block_setting_errors)
 	EXPECT_ERROR(U("authorized-keys-file \"/keys/%\""), "t.conf:4:30: unknown token '%' in "
 	    "the path; expected %u (user name), %h (home directory) or %% (a '%')");
 #undef U
+}
+END_TEST
+
+START_TEST(test_totp_settings)
+{
+	struct rp_policy *policy = LOAD_OK(BASE
+	    "group g1 {\n\tmembers a b\n\ttotp-secrets /etc/rampart/totp\n\ttotp-digits 8\n"
+	    "\ttotp-algorithm sha256\n\ttotp-window 0\n\tauth-instruction \"Open your app\"\n}\n"
+	    "group g2 {\n\tmembers a b\n\ttotp-period 1m\n\ttotp-digits 7\n}\n"
+	    "user a {\n\ttotp-prompt \"Code: \"\n\ttotp-period 15s\n\ttotp-algorithm sha512\n}\n"
+	    "user c {\n}\n");
+	struct rp_totp_settings t;
+	struct rp_principal pr;
+
+	/* Each value from the first block that sets it. */
+	ck_assert(rp_policy_resolve(policy, "a", &pr));
+	rp_principal_totp(&pr, &t);
+	ck_assert_str_eq(t.secrets, "/etc/rampart/totp");
+	ck_assert_str_eq(t.prompt, "Code: ");
+	ck_assert_str_eq(t.instruction, "Open your app");
+	ck_assert_uint_eq(t.digits, 8);
+	ck_assert_uint_eq(t.period_s, 15);
+	ck_assert_int_eq(t.hash, RP_TOTP_SHA512);
+	ck_assert_uint_eq(t.window, 0);
+	rp_principal_clear(&pr);
+	ck_assert(rp_policy_resolve(policy, "b", &pr));
+	rp_principal_totp(&pr, &t);
+	ck_assert_str_eq(t.prompt, "Verification code: ");
+	ck_assert_uint_eq(t.period_s, 60);
+	ck_assert_int_eq(t.hash, RP_TOTP_SHA256);
+	rp_principal_clear(&pr);
+	/* The defaults: RFC 6238's SHA-1, 30 s, 6 digits, one step each side. */
+	ck_assert(rp_policy_resolve(policy, "c", &pr));
+	rp_principal_totp(&pr, &t);
+	ck_assert_ptr_null(t.secrets);
+	ck_assert_str_eq(t.prompt, "Verification code: ");
+	ck_assert_str_eq(t.instruction, "");
+	ck_assert_uint_eq(t.digits, 6);
+	ck_assert_uint_eq(t.period_s, 30);
+	ck_assert_int_eq(t.hash, RP_TOTP_SHA1);
+	ck_assert_uint_eq(t.window, 1);
+	rp_principal_clear(&pr);
+	rp_policy_free(policy);
+
+	/* Bounds: the lowest and highest of each load. */
+	policy = LOAD_OK(BASE "user u {\n\ttotp-digits 6\n\ttotp-period 5m\n\ttotp-window 3\n"
+	    "\ttotp-algorithm sha1\n}\nuser v {\n\ttotp-period 15\n}\n");
+	ck_assert_uint_eq(policy->users[0].block->totp_period.value, 300);
+	ck_assert_uint_eq(policy->users[0].block->totp_digits.pos.line, 4);
+	ck_assert_uint_eq(policy->users[1].block->totp_period.value, 15);
+	rp_policy_free(policy);
+#define U(line) BASE "user u {\n\t" line "\n}\n"
+	EXPECT_ERROR(U("totp-digits 5"), "t.conf:4:14: 'totp-digits' expects a whole number from "
+	    "6 to 8, got '5'");
+	EXPECT_ERROR(U("totp-digits 9"), "t.conf:4:14: 'totp-digits' expects a whole number from "
+	    "6 to 8, got '9'");
+	EXPECT_ERROR(U("totp-digits six"), "t.conf:4:14: 'totp-digits' expects a whole number "
+	    "from 6 to 8, got 'six'");
+	EXPECT_ERROR(U("totp-period 14s"), "t.conf:4:14: 'totp-period' expects a duration from "
+	    "15s to 5m (such as 30s or 1m), got '14s'");
+	EXPECT_ERROR(U("totp-period 301"), "t.conf:4:14: 'totp-period' expects a duration from "
+	    "15s to 5m (such as 30s or 1m), got '301'");
+	EXPECT_ERROR(U("totp-period 1h"), "t.conf:4:14: 'totp-period' expects a duration from "
+	    "15s to 5m (such as 30s or 1m), got '1h'");
+	EXPECT_ERROR(U("totp-period 30 s"), "t.conf:4:17: 'totp-period' takes 1 argument, got 2; "
+	    "expected totp-period DURATION");
+	EXPECT_ERROR(U("totp-algorithm md5"), "t.conf:4:17: 'totp-algorithm' expects sha1, "
+	    "sha256 or sha512, got 'md5'");
+	EXPECT_ERROR(U("totp-algorithm SHA1"), "t.conf:4:17: 'totp-algorithm' expects sha1, "
+	    "sha256 or sha512, got 'SHA1'");
+	EXPECT_ERROR(U("totp-algorithm \"sha1\""), "t.conf:4:17: 'totp-algorithm' expects sha1, "
+	    "sha256 or sha512, got 'sha1'");
+	EXPECT_ERROR(U("totp-window 4"), "t.conf:4:14: 'totp-window' expects a whole number from "
+	    "0 to 3, got '4'");
+	EXPECT_ERROR(U("totp-window -1"), "t.conf:4:14: 'totp-window' expects a whole number from "
+	    "0 to 3, got '-1'");
+	EXPECT_ERROR(BASE "user u {\n\ttotp-window 1\n\ttotp-window 2\n}\n", "t.conf:5:2: "
+	    "'totp-window' is already set at t.conf:4:2; expected it at most once");
+	EXPECT_PREFIX(BASE "totp-digits 6\n", "t.conf:3:1: 'totp-digits' belongs inside a 'user "
+	    "NAME { ... }' block or inside a 'group NAME { ... }' block, not at top level; "
+	    "expected one of: include,");
+#undef U
+}
+END_TEST
+
+START_TEST(test_password_setting)
+{
+	struct rp_policy *policy = LOAD_OK(BASE
+	    "group g {\n\tmembers a b c\n\tpassword system\n}\n"
+	    "user a {\n\tpassword-hash \"$5$WhmsZ8FmzPILGRCo$6socacj.iW6jsNsTPCKqchCWdfL9V3mS4lMX"
+	    "viAhheA\"\n}\n"
+	    "user d {\n}\n");
+	struct rp_password_setting pw;
+	struct rp_principal pr;
+
+	ck_assert(rp_policy_resolve(policy, "a", &pr));
+	ck_assert(rp_principal_password(&pr, &pw));
+	ck_assert_int_eq(pw.source, RP_PASSWORD_HASH);
+	ck_assert_str_eq(pw.hash, "$5$WhmsZ8FmzPILGRCo$6socacj.iW6jsNsTPCKqchCWdfL9V3mS4lMXviAhheA");
+	ck_assert_str_eq(pw.block, "user a");
+	ck_assert_uint_eq(pw.pos.line, 8);
+	rp_principal_clear(&pr);
+	ck_assert(rp_policy_resolve(policy, "b", &pr));
+	ck_assert(rp_principal_password(&pr, &pw));
+	ck_assert_int_eq(pw.source, RP_PASSWORD_SYSTEM);
+	ck_assert_ptr_null(pw.hash);
+	ck_assert_str_eq(pw.block, "group g");
+	ck_assert_uint_eq(pw.pos.line, 5);
+	rp_principal_clear(&pr);
+	ck_assert(rp_policy_resolve(policy, "d", &pr));
+	ck_assert(!rp_principal_password(&pr, &pw));
+	ck_assert_int_eq(pw.source, RP_PASSWORD_NONE);
+	ck_assert_ptr_null(pw.block);
+	rp_principal_clear(&pr);
+	rp_policy_free(policy);
 }
 END_TEST
 
@@ -1281,12 +1409,14 @@ START_TEST(test_authorize_key_user_groups_and_login_time_files)
 
 	ck_assert(rp_policy_resolve(policy, "alice", &pr));
 	/* Inline in the user block. */
-	ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src));
+	ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, NULL, 0, &diag,
+	    &src));
 	ck_assert_str_eq(src.pos.file, "t.conf");
 	ck_assert_uint_eq(src.pos.line, 8);
 	ck_assert_str_eq(src.block, "user alice");
 	/* %u file of the group, read now. */
-	ck_assert(rp_policy_authorize_key(policy, &pr, k2, &acct, &diag, &src));
+	ck_assert(rp_policy_authorize_key(policy, &pr, k2, &acct, NULL, 0, &diag,
+	    &src));
 	snprintf(where, sizeof(where), "%s/alice.keys", t.path);
 	ck_assert_str_eq(src.pos.file, where);
 	ck_assert_uint_eq(src.pos.line, 2);
@@ -1294,7 +1424,8 @@ START_TEST(test_authorize_key_user_groups_and_login_time_files)
 	/* %h file of the user block, with a bad line warned about each time
 	 * the file is read. */
 	memset(&w, 0, sizeof(w));
-	ck_assert(rp_policy_authorize_key(policy, &pr, k3, &acct, &diag, &src));
+	ck_assert(rp_policy_authorize_key(policy, &pr, k3, &acct, NULL, 0, &diag,
+	    &src));
 	snprintf(where, sizeof(where), "%s/group.keys", t.path);
 	ck_assert_str_eq(src.pos.file, where);
 	ck_assert_uint_eq(src.pos.line, 3);
@@ -1305,7 +1436,8 @@ START_TEST(test_authorize_key_user_groups_and_login_time_files)
 	ck_assert_str_eq(w.msg[0], where);
 	/* Without a home directory, %h files hold nothing. */
 	acct.home = NULL;
-	ck_assert(!rp_policy_authorize_key(policy, &pr, k3, &acct, &diag, &src));
+	ck_assert(!rp_policy_authorize_key(policy, &pr, k3, &acct, NULL, 0, &diag,
+	    &src));
 	ck_assert_ptr_null(src.block);
 	rp_principal_clear(&pr);
 
@@ -1313,8 +1445,10 @@ START_TEST(test_authorize_key_user_groups_and_login_time_files)
 	acct.home = t.path;
 	memset(&w, 0, sizeof(w));
 	ck_assert(rp_policy_resolve(policy, "bob", &pr));
-	ck_assert(!rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src));
-	ck_assert(!rp_policy_authorize_key(policy, &pr, k2, &acct, &diag, &src));
+	ck_assert(!rp_policy_authorize_key(policy, &pr, k1, &acct, NULL, 0, &diag,
+	    &src));
+	ck_assert(!rp_policy_authorize_key(policy, &pr, k2, &acct, NULL, 0, &diag,
+	    &src));
 	ck_assert_uint_eq(w.n, 0);
 	rp_principal_clear(&pr);
 	rp_policy_free(policy);
@@ -1353,7 +1487,8 @@ START_TEST(test_login_time_key_files_must_be_safe)
 	ck_assert(rp_policy_resolve(policy, "u", &pr));
 
 	/* Group-writable: skipped, loudly. */
-	ck_assert(!rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src));
+	ck_assert(!rp_policy_authorize_key(policy, &pr, k1, &acct, NULL, 0, &diag,
+	    &src));
 	ck_assert_uint_eq(w.n, 1);
 	snprintf(want, sizeof(want), "t.conf:4:2: authorized-keys file '%s' for u skipped: "
 	    "writable by group or others", path);
@@ -1364,23 +1499,26 @@ START_TEST(test_login_time_key_files_must_be_safe)
 		ck_assert_int_eq(chmod(path, 0644), 0);
 		ck_assert_int_eq(chown(path, 4242, 0), 0);
 		memset(&w, 0, sizeof(w));
-		ck_assert(!rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src));
+		ck_assert(!rp_policy_authorize_key(policy, &pr, k1, &acct, NULL, 0, &diag,
+		    &src));
 		ck_assert_uint_eq(w.n, 1);
 		snprintf(want, sizeof(want), "t.conf:4:2: authorized-keys file '%s' for u skipped: "
 		    "owned by uid 4242, not by root or the user", path);
 		ck_assert_str_eq(w.msg[0], want);
 		acct.uid = 4242;
-		ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src));
+		ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, NULL, 0, &diag,
+		    &src));
 		ck_assert_int_eq(chown(path, 0, 0), 0);
 		acct.uid = getuid();
 	}
 	/* Owned by root: fine whoever the user is. */
 	ck_assert_int_eq(chmod(path, 0644), 0);
 	acct.uid = 12345;
-	ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src) ==
+	ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, NULL, 0, &diag, &src) ==
 	    (geteuid() == 0));
 	acct.uid = getuid();
-	ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, &diag, &src));
+	ck_assert(rp_policy_authorize_key(policy, &pr, k1, &acct, NULL, 0, &diag,
+	    &src));
 	rp_principal_clear(&pr);
 	rp_policy_free(policy);
 	rp_pubkey_free(k1);
@@ -1598,6 +1736,8 @@ RP_TEST_SUITE(policy_decide)
 	tcase_add_test(settings, test_auth_chains_max_sessions_banner_resolution);
 	tcase_add_test(settings, test_block_setting_errors);
 	tcase_add_test(settings, test_password_hash_shapes);
+	tcase_add_test(settings, test_totp_settings);
+	tcase_add_test(settings, test_password_setting);
 	tcase_add_test(settings, test_group_credentials_and_cas);
 	tcase_add_test(settings, test_banner_file);
 	suite_add_tcase(s, settings);

@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/kex.h"
 #include "crypto/pkt_cipher.h"
+#include "crypto/sshkey.h"
 #include "policy/internal.h"
 #include "policy/policy.h"
 
@@ -24,6 +26,18 @@
 #define DEFAULT_MACS "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com," \
 	"hmac-sha2-256,hmac-sha2-512"
 #define DEFAULT_KEX "curve25519-sha256,curve25519-sha256@libssh.org"
+/* Every user-key signature algorithm but SHA-1 (ssh-rsa and its certs). */
+#define DEFAULT_PUBKEY "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
+	"ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-ed25519-cert-v01@openssh.com," \
+	"ecdsa-sha2-nistp256-cert-v01@openssh.com,ecdsa-sha2-nistp384-cert-v01@openssh.com," \
+	"ecdsa-sha2-nistp521-cert-v01@openssh.com,rsa-sha2-512-cert-v01@openssh.com," \
+	"rsa-sha2-256-cert-v01@openssh.com"
+/* Every one implemented, as the errors list them. */
+#define DEFAULT_PUBKEY_ALL "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
+	"ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-rsa,ssh-ed25519-cert-v01@openssh.com," \
+	"ecdsa-sha2-nistp256-cert-v01@openssh.com,ecdsa-sha2-nistp384-cert-v01@openssh.com," \
+	"ecdsa-sha2-nistp521-cert-v01@openssh.com,rsa-sha2-512-cert-v01@openssh.com," \
+	"rsa-sha2-256-cert-v01@openssh.com,ssh-rsa-cert-v01@openssh.com"
 
 static struct rp_policy *
 load_ok(const char *text, int line)
@@ -68,7 +82,9 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(policy->host_key_algorithms, "ssh-ed25519");
 	ck_assert_str_eq(policy->ciphers, rp_cipher_supported_list());
 	ck_assert_str_eq(policy->macs, rp_mac_supported_list());
-	ck_assert_str_eq(policy->pubkey_algorithms, "ssh-ed25519");
+	ck_assert_str_eq(policy->pubkey_algorithms, DEFAULT_PUBKEY);
+	ck_assert_ptr_null(strstr(policy->pubkey_algorithms, "ssh-rsa"));
+	ck_assert_str_eq(rp_pubkey_alg_supported_list(), DEFAULT_PUBKEY_ALL);
 	ck_assert_str_eq(policy->compression, "none");
 	ck_assert_uint_eq(policy->login_grace_time_s, 30);
 	ck_assert_uint_eq(policy->max_auth_tries, 6);
@@ -173,7 +189,7 @@ START_TEST(test_every_setting_with_its_value)
 	    "aes256-gcm@openssh.com");
 	ck_assert_str_eq(policy->macs, "hmac-sha2-512,hmac-sha2-256-etm@openssh.com,"
 	    "hmac-sha2-512-etm@openssh.com,hmac-sha2-256");
-	ck_assert_str_eq(policy->pubkey_algorithms, "ssh-ed25519");
+	ck_assert_str_eq(policy->pubkey_algorithms, DEFAULT_PUBKEY);
 	ck_assert_str_eq(policy->compression, "none");
 	ck_assert_uint_eq(policy->login_grace_time_s, 60);
 	ck_assert_uint_eq(policy->max_auth_tries, 3);
@@ -449,7 +465,7 @@ END_TEST
 /* --- advice --------------------------------------------------------------- */
 
 struct warnings {
-	char msg[8][512];
+	char msg[16][512];
 	size_t n;
 };
 
@@ -458,7 +474,7 @@ collect(void *ctx, const char *message)
 {
 	struct warnings *w = ctx;
 
-	ck_assert(w->n < 8);
+	ck_assert(w->n < 16);
 	snprintf(w->msg[w->n++], sizeof(w->msg[0]), "%s", message);
 }
 
@@ -498,6 +514,149 @@ START_TEST(test_advice)
 }
 END_TEST
 
+START_TEST(test_advice_auth_none)
+{
+	struct rp_policy *policy = LOAD_OK(BASE "admit from any\naudit-log syslog\n"
+	    "group open {\n\tmembers a b c\n\tsystem-group guests\n\tauth none\n"
+	    "\tallow login\n}\n"
+	    "group keyed {\n\tmembers c\n\tauth publickey\n}\n"
+	    "user a {\n}\n"
+	    "user b {\n\tauth publickey\n\tauthorized-key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI"
+	    "NegXv2XsYUBH3ZDU5VEfjvc4UuUbCOy0dGzRtV8xBB2\"\n}\n"
+	    "user d {\n\tauth none\n\tallow login\n}\n");
+	struct rp_policy_diag diag;
+	struct warnings w;
+
+	memset(&diag, 0, sizeof(diag));
+	memset(&w, 0, sizeof(w));
+	diag.warn = collect;
+	diag.warn_ctx = &w;
+	rp_policy_advise(policy, &diag);
+	/* a (user block without auth lines, in group open), c (listed, no
+	 * user block), d (its own block), and whoever is in Unix group
+	 * guests; not b, whose block has its own auth lines. */
+	ck_assert_uint_eq(w.n, 4);
+	ck_assert_str_eq(w.msg[0], "t.conf:8:2: a can log in without any credential ('auth "
+	    "none' of group open)");
+	ck_assert_str_eq(w.msg[1], "t.conf:22:2: d can log in without any credential ('auth "
+	    "none' of user d)");
+	ck_assert_str_eq(w.msg[2], "t.conf:8:2: c can log in without any credential ('auth "
+	    "none' of group open)");
+	ck_assert_str_eq(w.msg[3], "t.conf:8:2: members of the Unix groups of group open can log "
+	    "in without any credential ('auth none'), unless their user block or an earlier "
+	    "group has auth lines");
+	rp_policy_free(policy);
+}
+END_TEST
+
+/* --- host certificates and the banner ---------------------------------------- */
+
+START_TEST(test_host_certificates)
+{
+	struct rp_policy *policy = LOAD_OK(BASE "host-certificate /etc/rampart/host-cert.pub\n"
+	    "host-certificate rel-cert.pub\n");
+
+	ck_assert_uint_eq(policy->nhost_certificates, 2);
+	ck_assert_str_eq(policy->host_certificates[0].path, "/etc/rampart/host-cert.pub");
+	ck_assert_uint_eq(policy->host_certificates[0].pos.line, 3);
+	ck_assert_str_eq(policy->host_certificates[1].path, "rel-cert.pub");
+	/* With a host certificate, the default offers the certificate first. */
+	ck_assert_str_eq(policy->host_key_algorithms, "ssh-ed25519-cert-v01@openssh.com,"
+	    "ssh-ed25519");
+	rp_policy_free(policy);
+
+	policy = LOAD_OK(BASE);
+	ck_assert_str_eq(policy->host_key_algorithms, "ssh-ed25519");
+	ck_assert_uint_eq(policy->nhost_certificates, 0);
+	rp_policy_free(policy);
+
+	/* Edits apply to the default with certificates, wherever the
+	 * host-certificate line stands. */
+	policy = LOAD_OK(BASE "host-key-algorithms -ssh-ed25519\nhost-certificate /c\n");
+	ck_assert_str_eq(policy->host_key_algorithms, "ssh-ed25519-cert-v01@openssh.com");
+	rp_policy_free(policy);
+	policy = LOAD_OK(BASE "host-certificate /c\nhost-key-algorithms ^ssh-ed25519\n");
+	ck_assert_str_eq(policy->host_key_algorithms, "ssh-ed25519,"
+	    "ssh-ed25519-cert-v01@openssh.com");
+	rp_policy_free(policy);
+	policy = LOAD_OK(BASE "host-certificate /c\nhost-key-algorithms ssh-ed25519\n");
+	ck_assert_str_eq(policy->host_key_algorithms, "ssh-ed25519");
+	rp_policy_free(policy);
+	/* Without one, the certificate algorithm may still be asked for. */
+	policy = LOAD_OK(BASE "host-key-algorithms +ssh-ed25519-cert-v01@openssh.com\n");
+	ck_assert_str_eq(policy->host_key_algorithms, "ssh-ed25519,"
+	    "ssh-ed25519-cert-v01@openssh.com");
+	rp_policy_free(policy);
+	EXPECT_ERROR(BASE "host-key-algorithms -ssh-ed25519\n", "t.conf:3:21: "
+	    "'host-key-algorithms': the list leaves no host key algorithm; expected at least one");
+	EXPECT_ERROR(BASE "host-key-algorithms \"-ssh-ed25519*\"\n", "t.conf:3:22: "
+	    "'host-key-algorithms': the list leaves no host key algorithm; expected at least one");
+
+	EXPECT_ERROR(BASE "host-certificate /c\nhost-certificate /c\n", "t.conf:4:18: host "
+	    "certificate '/c' is already given at t.conf:3:1; expected each host certificate once");
+	EXPECT_ERROR(BASE "host-certificate \"\"\n", "t.conf:3:18: empty path; expected a file "
+	    "name");
+	EXPECT_ERROR(BASE "user u {\n\thost-certificate /c\n}\n", "t.conf:4:2: "
+	    "'host-certificate' belongs at top level, not inside a 'user NAME { ... }' block; "
+	    "expected one of: allow, deny, auth, authorized-key, authorized-keys-file, "
+	    "trusted-user-ca, trusted-user-ca-file, password-hash, password, totp-secrets, "
+	    "totp-prompt, auth-instruction, totp-digits, totp-period, totp-algorithm, "
+	    "totp-window, max-sessions, banner, banner-file");
+}
+END_TEST
+
+START_TEST(test_top_level_banner)
+{
+	char dir[] = "/tmp/rampart-banner-XXXXXX", path[64], text[256], want[256];
+	struct rp_policy *policy = LOAD_OK(BASE "banner \"Authorised use only.\"\n"
+	    "user u {\n\tbanner \"hello u\"\n}\n");
+	struct rp_principal pr;
+	FILE *f;
+
+	ck_assert_str_eq(policy->banner, "Authorised use only.");
+	ck_assert_ptr_null(policy->banner_file);
+	ck_assert_ptr_nonnull(rp_policy_setting_pos(policy, "banner"));
+	ck_assert_uint_eq(rp_policy_setting_pos(policy, "banner")->line, 3);
+	/* The principal's own banner is another one, shown after login. */
+	ck_assert(rp_policy_resolve(policy, "u", &pr));
+	ck_assert_str_eq(rp_principal_banner(&pr), "hello u");
+	rp_principal_clear(&pr);
+	rp_policy_free(policy);
+
+	policy = LOAD_OK(BASE "user u {\n}\n");
+	ck_assert_ptr_null(policy->banner);
+	ck_assert(rp_policy_resolve(policy, "u", &pr));
+	ck_assert_ptr_null(rp_principal_banner(&pr));
+	rp_principal_clear(&pr);
+	rp_policy_free(policy);
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/banner.txt", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("Monitored.\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(text, sizeof(text), BASE "banner-file %s\n", path);
+	policy = LOAD_OK(text);
+	ck_assert_str_eq(policy->banner, "Monitored.\n");
+	ck_assert_str_eq(policy->banner_file, path);
+	rp_policy_free(policy);
+
+	snprintf(text, sizeof(text), BASE "banner \"a\"\nbanner-file %s\n", path);
+	EXPECT_ERROR(text, "t.conf:4:1: 'banner-file' conflicts with 'banner' at t.conf:3:1; "
+	    "expected one of them");
+	EXPECT_ERROR(BASE "banner \"a\"\nbanner \"b\"\n", "t.conf:4:1: 'banner' is already set "
+	    "at t.conf:3:1; expected it at most once");
+	EXPECT_ERROR(BASE "banner \"\"\n", "t.conf:3:8: empty banner; expected some text, or no "
+	    "banner line at all");
+	snprintf(text, sizeof(text), BASE "banner-file %s/none\n", dir);
+	snprintf(want, sizeof(want), "t.conf:3:13: cannot read banner file '%s/none': No such "
+	    "file or directory; expected a readable text file of at most 16 KiB", dir);
+	EXPECT_ERROR(text, want);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 /* --- algorithm lists ----------------------------------------------------- */
 
 static void
@@ -506,7 +665,7 @@ expect_edit(enum rp_alg_kind kind, const char *text, const char *want, int line)
 	char why[512], *out;
 	size_t offset;
 
-	ck_assert_msg(rp_alg_edit(kind, text, &out, why, sizeof(why), &offset),
+	ck_assert_msg(rp_alg_edit(kind, 0, text, &out, why, sizeof(why), &offset),
 	    "line %d: '%s' refused: %s", line, text, why);
 	ck_assert_msg(strcmp(out, want) == 0, "line %d: '%s' gave\n  %s\nexpected\n  %s", line,
 	    text, out, want);
@@ -520,7 +679,7 @@ expect_edit_error(enum rp_alg_kind kind, const char *text, size_t at, const char
 	char why[512], *out;
 	size_t offset;
 
-	ck_assert_msg(!rp_alg_edit(kind, text, &out, why, sizeof(why), &offset),
+	ck_assert_msg(!rp_alg_edit(kind, 0, text, &out, why, sizeof(why), &offset),
 	    "line %d: '%s' accepted", line, text);
 	ck_assert_ptr_null(out);
 	ck_assert_msg(strcmp(why, want) == 0, "line %d: '%s': error\n  %s\nexpected\n  %s", line,
@@ -556,7 +715,17 @@ START_TEST(test_algorithm_edits)
 	    "curve25519-sha256@libssh.org,curve25519-sha256");
 	EDIT(RP_ALG_KEX, "-sntrup761x25519-sha512@openssh.com,mlkem768x25519-sha256", DEFAULT_KEX);
 	EDIT(RP_ALG_HOSTKEY, "ssh-ed25519", "ssh-ed25519");
-	EDIT(RP_ALG_PUBKEY, "-rsa-sha2-*", "ssh-ed25519");
+	EDIT(RP_ALG_PUBKEY, "-rsa-sha2-*", "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,"
+	    "ecdsa-sha2-nistp521,ssh-ed25519-cert-v01@openssh.com,"
+	    "ecdsa-sha2-nistp256-cert-v01@openssh.com,ecdsa-sha2-nistp384-cert-v01@openssh.com,"
+	    "ecdsa-sha2-nistp521-cert-v01@openssh.com");
+	EDIT(RP_ALG_PUBKEY, "-*-cert-v01@openssh.com,ecdsa-*", "ssh-ed25519,rsa-sha2-512,"
+	    "rsa-sha2-256");
+	/* SHA-1 is implemented but out of the default: it may be asked for. */
+	EDIT(RP_ALG_PUBKEY, "+ssh-rsa", DEFAULT_PUBKEY ",ssh-rsa");
+	EDIT(RP_ALG_PUBKEY, "ssh-ed25519,ssh-rsa-cert-v01@openssh.com",
+	    "ssh-ed25519,ssh-rsa-cert-v01@openssh.com");
+	EDIT(RP_ALG_PUBKEY, "-ssh-rsa", DEFAULT_PUBKEY);
 	EDIT(RP_ALG_COMPRESSION, "none", "none");
 	EDIT(RP_ALG_COMPRESSION, "-zlib@openssh.com", "none");
 
@@ -576,9 +745,10 @@ START_TEST(test_algorithm_edits)
 	EDIT_ERROR(RP_ALG_MAC, "umac-128-etm@openssh.com", 0, "MAC 'umac-128-etm@openssh.com' is "
 	    "not implemented yet; expected one of: " DEFAULT_MACS);
 	EDIT_ERROR(RP_ALG_HOSTKEY, "rsa-sha2-512", 0, "host key algorithm 'rsa-sha2-512' is not "
-	    "implemented yet; expected one of: ssh-ed25519");
-	EDIT_ERROR(RP_ALG_PUBKEY, "+ecdsa-sha2-nistp384", 1, "public key algorithm "
-	    "'ecdsa-sha2-nistp384' is not implemented yet; expected one of: ssh-ed25519");
+	    "implemented yet; expected one of: ssh-ed25519-cert-v01@openssh.com,ssh-ed25519");
+	EDIT_ERROR(RP_ALG_PUBKEY, "+sk-ssh-ed25519@openssh.com", 1, "public key algorithm "
+	    "'sk-ssh-ed25519@openssh.com' is not implemented yet; expected one of: "
+	    DEFAULT_PUBKEY_ALL);
 	EDIT_ERROR(RP_ALG_COMPRESSION, "zlib@openssh.com,none", 0, "compression method "
 	    "'zlib@openssh.com' is not implemented yet; expected one of: none");
 	/* Unknown names, in any list. */
@@ -629,10 +799,11 @@ START_TEST(test_algorithm_directives_point_at_the_name)
 	EXPECT_ERROR(BASE "compression zlib\n", "t.conf:3:13: 'compression': compression method "
 	    "'zlib' is not implemented yet; expected one of: none");
 	EXPECT_ERROR(BASE "host-key-algorithms ssh-dss\n", "t.conf:3:21: 'host-key-algorithms': "
-	    "unknown host key algorithm 'ssh-dss'; expected one of: ssh-ed25519");
-	EXPECT_ERROR(BASE "pubkey-algorithms ssh-ed25519,ssh-rsa\n", "t.conf:3:31: "
-	    "'pubkey-algorithms': public key algorithm 'ssh-rsa' is not implemented yet; expected "
-	    "one of: ssh-ed25519");
+	    "unknown host key algorithm 'ssh-dss'; expected one of: "
+	    "ssh-ed25519-cert-v01@openssh.com,ssh-ed25519");
+	EXPECT_ERROR(BASE "pubkey-algorithms ssh-ed25519,ssh-dss\n", "t.conf:3:31: "
+	    "'pubkey-algorithms': unknown public key algorithm 'ssh-dss'; expected one of: "
+	    DEFAULT_PUBKEY_ALL);
 	EXPECT_ERROR(BASE "ciphers aes128-ctr aes256-ctr\n", "t.conf:3:20: 'ciphers' takes 1 "
 	    "argument, got 2; expected ciphers [+-^]NAME,...");
 	EXPECT_ERROR(BASE "ciphers -aes128-ctr\nciphers +aes128-ctr\n", "t.conf:4:1: 'ciphers' is "
@@ -655,6 +826,9 @@ RP_TEST_SUITE(policy_settings)
 	tcase_add_test(settings, test_keywords_and_paths);
 	tcase_add_test(settings, test_penalties_errors);
 	tcase_add_test(settings, test_advice);
+	tcase_add_test(settings, test_advice_auth_none);
+	tcase_add_test(settings, test_host_certificates);
+	tcase_add_test(settings, test_top_level_banner);
 	suite_add_tcase(s, settings);
 
 	tcase_add_test(algorithms, test_algorithm_edits);

@@ -1,0 +1,1 @@
+521 SHA256:fKrAEBWjF8kGz27o+uRotxQJTWwvOEFZug8bC7r4P7M ecdsa521@rampart-test (ECDSA)

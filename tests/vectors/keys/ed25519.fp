@@ -1,0 +1,1 @@
+256 SHA256:qoP9TzDwWdgqfIE7jOBiRB0XwD1w8bOYhKmSQ0XrfBw ed25519@rampart-test (ED25519)

@@ -1,0 +1,1 @@
+1024 SHA256:N0vZAKgMp+a979XYhRA72NvYC0x17yk8humfKLL5Qak rsa1024@rampart-test (RSA)
