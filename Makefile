@@ -28,7 +28,9 @@ CPPFLAGS := -I. -I$(BORINGSSL_INC) -D_GNU_SOURCE -DRAMPART_VERSION='"$(VERSION)"
             -DRAMPART_LIBEXECDIR='"$(LIBEXECDIR)"'
 CFLAGS   := -std=gnu11 $(WARN) -g -fPIE -fstack-protector-strong -fno-strict-aliasing
 LDFLAGS  := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -L$(BORINGSSL_LIB) -Wl,-rpath,$(BORINGSSL_LIB)
-LDLIBS   := -lcrypto -lseccomp -lcap -lcrypt -lz -lqrencode
+LDLIBS   := -lcrypto -lseccomp -lcap -lcrypt -lz
+# Only rampartctl (totp-enroll draws a QR code) and its tests need libqrencode.
+LDLIBS_QR := -lqrencode
 
 ifeq ($(FUZZ),1)
   # `make fuzz`: clang with libFuzzer instrumentation and the sanitizers.
@@ -86,13 +88,13 @@ $(BUILD)/rampart-worker: $(call obj,$(WORKER_SRC)) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/rampartctl: $(call obj,$(TOOLS_SRC)) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(LDLIBS_QR)
 
 # Unit tests may test monitor modules too (everything but its main()). The
 # control suite runs the rampartctl next to them, so it is built first.
 $(BUILD)/tests/unit-tests: $(call obj,$(UNIT_SRC) $(MONITOR_LIB_SRC)) $(LIB) | $(BUILD)/rampartctl
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $$(pkg-config --libs check)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(LDLIBS_QR) $$(pkg-config --libs check)
 
 $(BUILD)/tests/rampart-worker-probe: $(patsubst %.c,$(BUILD)/obj/probe/%.o,$(WORKER_SRC)) $(LIB)
 	@mkdir -p $(dir $@)

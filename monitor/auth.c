@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "common/wire.h"
 #include "monitor/auth_chain.h"
 #include "monitor/monitor.h"
 
@@ -56,9 +57,10 @@ auth_methods(const struct monitor *m, const struct conn *c, const struct rp_prin
 	const char *from;
 	const struct rp_auth_chain *chains;
 
+	(void)m;
 	out[0] = '\0';
 	if (c->progress.ndone == 0 || pr == NULL) {
-		snprintf(out, outsz, "%s", m->auth_methods_all);
+		snprintf(out, outsz, "%s", c->pref->auth_methods_all);
 		return;
 	}
 	/* After partial success: what this user's chains still need. */
@@ -112,16 +114,18 @@ auth_reject(struct monitor *m, struct conn *c, uint32_t id, const struct rp_prin
 	auth_reply(m, c, id, RP_AUTH_FAILURE, methods, NULL);
 }
 
-int
-auth_login_allowed(const struct conn *c, const struct rp_principal *pr, char *why,
-    size_t whysz)
+/* Does policy p allow c's user (principal pr) to log in from c's address
+ * now? */
+static int
+login_decision(const struct rp_policy *p, const struct conn *c, const struct rp_principal *pr,
+    char *why, size_t whysz)
 {
 	struct rp_request req;
 	struct rp_decision d;
 
 	memset(&req, 0, sizeof(req));
 	req.action = RP_ACTION_LOGIN;
-	if (conn_decide(c->pref->policy, pr, c, &req, &d, NULL, 0))
+	if (conn_decide(p, pr, c, &req, &d, NULL, 0))
 		return 1;
 	if (d.rule != NULL)
 		snprintf(why, whysz, "login denied by %s:%u (%s: %s)", d.pos.file, d.pos.line,
@@ -131,7 +135,14 @@ auth_login_allowed(const struct conn *c, const struct rp_principal *pr, char *wh
 	return 0;
 }
 
-void
+int
+auth_login_allowed(const struct conn *c, const struct rp_principal *pr, char *why,
+    size_t whysz)
+{
+	return login_decision(c->pref->policy, c, pr, why, whysz);
+}
+
+int
 auth_passed(struct monitor *m, struct conn *c, uint32_t id, const struct rp_principal *pr,
     const struct auth_attempt *at, const struct auth_grant *grant)
 {
@@ -143,12 +154,12 @@ auth_passed(struct monitor *m, struct conn *c, uint32_t id, const struct rp_prin
 
 	if (!auth_login_allowed(c, pr, why, sizeof(why))) {
 		auth_reject(m, c, id, pr, at, why);
-		return;
+		return 0;
 	}
 	r = auth_chain_step(chains, nchains, &c->progress, at->method_id, next, sizeof(next));
 	if (r == RP_AUTH_FAILURE) {
 		auth_reject(m, c, id, pr, at, "method is not a next step of the user's auth chains");
-		return;
+		return 0;
 	}
 	/* What each passed step grants or forces accumulates (a forced
 	 * command from a key, restrictions from a certificate). */
@@ -159,7 +170,7 @@ auth_passed(struct monitor *m, struct conn *c, uint32_t id, const struct rp_prin
 		    (unsigned long long)c->id, at->method, c->auth_user, c->peer_addr, next);
 		monitor_audit_auth(m, c, c->auth_user, at, "partial", NULL);
 		auth_reply(m, c, id, RP_AUTH_PARTIAL, next, NULL);
-		return;
+		return 1;
 	}
 	c->state = CONN_AUTHED;
 	c->deadline_ms = 0;
@@ -176,6 +187,7 @@ auth_passed(struct monitor *m, struct conn *c, uint32_t id, const struct rp_prin
 	monitor_audit_auth(m, c, c->auth_user, at, "accepted", NULL);
 	/* A user's own banner only now: before, it would tell who exists. */
 	auth_reply(m, c, id, RP_AUTH_OK, "", rp_principal_banner(pr));
+	return 1;
 }
 
 void
@@ -189,6 +201,125 @@ auth_grant_merge(struct auth_grant *into, const struct auth_grant *from)
 		snprintf(into->cert_key_id, sizeof(into->cert_key_id), "%s", from->cert_key_id);
 		into->cert_serial = from->cert_serial;
 	}
+}
+
+int
+auth_offered(const struct conn *c, enum rp_auth_method method)
+{
+	struct rp_principal pr;
+	size_t n;
+	const char *from;
+	int ok;
+
+	if (c->progress.ndone == 0) {
+		CBS list;
+
+		CBS_init(&list, (const uint8_t *)c->pref->auth_methods_all,
+		    strlen(c->pref->auth_methods_all));
+		return ssh_namelist_has(list, rp_auth_method_name(method));
+	}
+	if (!auth_resolve(c, &pr))
+		return 0;
+	ok = auth_chain_allows(rp_principal_auth(&pr, &n, &from), n, &c->progress, method);
+	rp_principal_clear(&pr);
+	return ok;
+}
+
+void
+auth_offered_methods(const struct rp_policy *p, char *out, size_t outsz)
+{
+	const struct rp_auth_chain *chains;
+	size_t n;
+	const char *from;
+
+	out[0] = '\0';
+	/* Each block on its own gives its chains, or the default when it has
+	 * none; the union over all of them covers every principal. */
+	for (size_t i = 0; i < p->nusers; i++) {
+		struct rp_principal pr;
+
+		memset(&pr, 0, sizeof(pr));
+		pr.user = &p->users[i];
+		chains = rp_principal_auth(&pr, &n, &from);
+		auth_chain_first_methods(chains, n, out, outsz);
+	}
+	for (size_t i = 0; i < p->ngroups; i++) {
+		struct rp_principal pr;
+		const struct rp_policy_group *g = &p->groups[i];
+
+		memset(&pr, 0, sizeof(pr));
+		pr.groups = &g;
+		pr.ngroups = 1;
+		chains = rp_principal_auth(&pr, &n, &from);
+		auth_chain_first_methods(chains, n, out, outsz);
+	}
+	/* Unknown users see what known ones see; with no principals at all,
+	 * the default. */
+	if (out[0] == '\0' && p->nusers + p->ngroups == 0)
+		snprintf(out, outsz, "publickey");
+}
+
+int
+auth_account(const struct monitor *m, const char *user, struct rp_account *acct, char *home,
+    size_t homesz, char *why, size_t whysz)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	memset(acct, 0, sizeof(*acct));
+	home[0] = '\0';
+	if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) != 0 || res == NULL) {
+		/* Privileged mode runs sessions as the user's account. */
+		if (m->privileged) {
+			snprintf(why, whysz, "no system account for user");
+			return 0;
+		}
+		return 1;
+	}
+	snprintf(home, homesz, "%s", pw.pw_dir);
+	acct->home = home;
+	acct->uid = pw.pw_uid;
+	return 1;
+}
+
+/* Is the list of methods c passed one whole chain of pr's? */
+static int
+chain_complete(const struct rp_principal *pr, const struct auth_progress *ap)
+{
+	size_t n;
+	const char *from;
+	const struct rp_auth_chain *chains = rp_principal_auth(pr, &n, &from);
+
+	for (size_t i = 0; i < n; i++) {
+		int same = chains[i].n == ap->ndone;
+
+		for (size_t k = 0; same && k < ap->ndone; k++)
+			same = chains[i].methods[k] == ap->done[k];
+		if (same)
+			return 1;
+	}
+	return 0;
+}
+
+int
+auth_still_allowed(const struct monitor *m, const struct rp_policy *p, const struct conn *c,
+    char *why, size_t whysz)
+{
+	struct rp_principal pr;
+	int ok = 0;
+
+	if (!rp_policy_resolve(p, c->user, &pr)) {
+		snprintf(why, whysz, "user %s is no longer in the policy", c->user);
+		return 0;
+	}
+	if (!chain_complete(&pr, &c->progress))
+		snprintf(why, whysz, "the policy no longer accepts %s for %s", c->auth_chain,
+		    c->user);
+	else if (login_decision(p, c, &pr, why, whysz) &&
+	    (c->auth_pubkey == NULL || pubkey_still_authorized(m, p, c, &pr, why, whysz)))
+		ok = 1;
+	rp_principal_clear(&pr);
+	return ok;
 }
 
 const char *

@@ -137,6 +137,7 @@ conn_remove(struct monitor *m, struct conn *c)
 	}
 	conn_close_ipc(c);
 	rp_pubkey_free(c->auth_pubkey);
+	rp_cert_free(c->auth_cert);
 	policy_ref_put(c->pref);
 	free(c);
 }

@@ -24,6 +24,7 @@ struct crypt_job {
 	char *password;     /* wiped when the job is freed */
 	size_t password_len;
 	int force_fail;     /* hash only for timing: the answer is no */
+	const char *fail_reason; /* with force_fail: why, for the log (static) */
 	int ok;             /* the result: the password matches */
 };
 

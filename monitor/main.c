@@ -123,7 +123,13 @@ usage(FILE *out, int status)
 }
 
 /* What a poll entry is. */
-enum entry_kind { ENTRY_LISTENER, ENTRY_CONN, ENTRY_CONTROL, ENTRY_CONTROL_CLIENT };
+enum entry_kind {
+	ENTRY_LISTENER,
+	ENTRY_CONN,
+	ENTRY_CONTROL,
+	ENTRY_CONTROL_CLIENT,
+	ENTRY_CRYPT, /* password checks finished (monitor/crypt_pool.c) */
+};
 
 struct entry {
 	enum entry_kind kind;
@@ -185,6 +191,12 @@ run(struct monitor *m, const sigset_t *during_poll)
 			ent[n].kind = ENTRY_CONTROL;
 			ent[n++].ptr = NULL;
 		}
+		if (n < cap) {
+			pfd[n].fd = crypt_pool_fd(&m->crypt);
+			pfd[n].events = POLLIN;
+			ent[n].kind = ENTRY_CRYPT;
+			ent[n++].ptr = NULL;
+		}
 		for (struct ctl_client *cl = m->ctl_clients; cl != NULL && n < cap; cl = cl->next) {
 			pfd[n].fd = cl->fd;
 			pfd[n].events = (short)(POLLIN | (rp_buf_len(&cl->out) > 0 ? POLLOUT : 0));
@@ -231,6 +243,9 @@ run(struct monitor *m, const sigset_t *during_poll)
 			}
 			case ENTRY_CONTROL:
 				control_accept(m);
+				break;
+			case ENTRY_CRYPT:
+				auth_password_done(m);
 				break;
 			case ENTRY_CONTROL_CLIENT:
 				for (struct ctl_client *cl = m->ctl_clients; cl != NULL; cl = cl->next) {
@@ -319,6 +334,10 @@ main(int argc, char **argv)
 	m.msg->nfds = 0;
 	if (!hostkeys_load(&m) || !privsep_find_worker(&m, worker) || !privsep_prepare(&m))
 		return 1;
+	if (!crypt_dummy_hash(m.dummy_hash, sizeof(m.dummy_hash))) {
+		rp_error("cannot compute a password hash with crypt(3)");
+		return 1;
+	}
 	raise_fd_limit(&m);
 	monitor_apply_settings(&m);
 	{
@@ -333,6 +352,9 @@ main(int argc, char **argv)
 		rp_error("cannot set up signal handling: %s", strerror(errno));
 		return 1;
 	}
+	/* After setup_signals: the threads start with every signal blocked. */
+	if (!crypt_pool_start(&m.crypt))
+		return 1;
 	if (!listeners_open(&m))
 		return 1;
 	m.listening = 1;
@@ -351,6 +373,8 @@ main(int argc, char **argv)
 	listeners_close(&m);
 	control_close(&m);
 	conns_terminate_all(&m);
+	crypt_pool_stop(&m.crypt);
+	auth_kbdint_free(&m);
 	hostkeys_free(&m);
 	policy_ref_put(m.pref);
 	audit_close(&m.audit);

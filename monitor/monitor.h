@@ -16,6 +16,7 @@
 #include "common/buf.h"
 #include "common/ipc.h"
 #include "common/ipc_msg.h"
+#include "crypto/cert.h"
 #include "crypto/sshkey.h"
 #include "monitor/audit.h"
 #include "monitor/auth_chain.h"
@@ -33,7 +34,9 @@
 
 struct hostkey {
 	struct rp_privkey *key;
-	const char *alg;
+	int owns_key;          /* 0: a certificate's slot borrowing its key's */
+	struct rp_cert *cert;  /* a host certificate's slot: the certificate */
+	const char *alg;       /* the key type, or the certificate type */
 	uint8_t *blob;
 	size_t blob_len;
 	char fingerprint[64];
@@ -78,7 +81,7 @@ enum auth_deny {
 struct auth_grant {
 	char forced_command[4096]; /* empty: none */
 	unsigned deny;             /* enum auth_deny bits */
-	char cert_key_id[256];     /* for the audit log */
+	char cert_key_id[RP_CERT_KEY_ID_TEXT]; /* escaped, for the audit log */
 	uint64_t cert_serial;
 };
 
@@ -133,6 +136,7 @@ struct conn {
 	char auth_method[32];     /* how it authenticated: "publickey" */
 	char auth_key[64];        /* the key's SHA256 fingerprint */
 	struct rp_pubkey *auth_pubkey; /* the key it authenticated with */
+	struct rp_cert *auth_cert;     /* and its certificate, if it had one */
 	char client_version[RP_IPC_MAX_VERSION + 1]; /* escaped */
 	char server_version[128]; /* what its worker was told to send */
 	int64_t started_wall;     /* time(NULL) at accept, for rampartctl */
@@ -163,6 +167,9 @@ struct policy_ref {
 	char hash[65];  /* SHA-256 of its files, hex */
 	struct rate_bucket *buckets; /* per admission rule, by rule->number */
 	size_t nbuckets;
+	/* Offered to every client before a first method passes: the first
+	 * methods of every principal's chains (monitor/auth.c). */
+	char auth_methods_all[128];
 };
 
 /* A rampartctl connection on the control socket. */
@@ -201,7 +208,7 @@ struct monitor {
 	size_t nctl;
 	struct hostkey hostkeys[MAX_HOSTKEYS];
 	size_t nhostkeys;
-	char hostkey_algs[256];
+	char hostkey_algs[1024];
 	char server_version[128];
 	int listen_fds[MAX_LISTENERS];
 	char listen_text[MAX_LISTENERS][80]; /* as the policy wrote them */
@@ -225,7 +232,6 @@ struct monitor {
 	uint64_t next_conn_id;
 	struct rp_ipc_msg *msg; /* receive buffer, one message at a time */
 	/* Authentication (monitor/auth*.c). */
-	char auth_methods_all[128]; /* offered to everyone before a first success */
 	struct crypt_pool crypt;
 	char dummy_hash[256];       /* for users without a password: same cost */
 	struct totp_replay *totp_seen;
@@ -382,12 +388,27 @@ void auth_reply(struct monitor *m, struct conn *c, uint32_t id, enum rp_auth_res
 void auth_reject(struct monitor *m, struct conn *c, uint32_t id, const struct rp_principal *pr,
     const struct auth_attempt *at, const char *reason);
 /* A method passed: advance the chains; answer PARTIAL or, when a chain is
- * done, authenticate the connection and answer OK. */
-void auth_passed(struct monitor *m, struct conn *c, uint32_t id, const struct rp_principal *pr,
+ * done, authenticate the connection and answer OK. Returns 1 when the
+ * method counted (PARTIAL or OK), 0 when it was rejected after all. */
+int auth_passed(struct monitor *m, struct conn *c, uint32_t id, const struct rp_principal *pr,
     const struct auth_attempt *at, const struct auth_grant *grant);
 int auth_login_allowed(const struct conn *c, const struct rp_principal *pr, char *why,
     size_t whysz);
 void auth_grant_merge(struct auth_grant *into, const struct auth_grant *from);
+/* 1 when method is offered at this point: to everyone before a first
+ * success, else as a next step of the user's chains. Methods nobody is
+ * offered are refused at once, without counting, the same for everyone. */
+int auth_offered(const struct conn *c, enum rp_auth_method method);
+/* The methods offered before a first success under policy p. */
+void auth_offered_methods(const struct rp_policy *p, char *out, size_t outsz);
+/* On reload: would policy p still let c's user in, as it authenticated
+ * (key or certificate still authorized, login still allowed)? */
+int auth_still_allowed(const struct monitor *m, const struct rp_policy *p, const struct conn *c,
+    char *why, size_t whysz);
+/* The account c's user logs in to; 0 (why filled) when privileged mode
+ * needs one and the system has none. */
+int auth_account(const struct monitor *m, const char *user, struct rp_account *acct,
+    char *home, size_t homesz, char *why, size_t whysz);
 const char *handle_auth_none(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
 /* monitor/auth_password.c */
 const char *handle_auth_password(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
@@ -396,13 +417,13 @@ void auth_password_done(struct monitor *m);
 /* monitor/auth_kbdint.c */
 const char *handle_auth_kbdint(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
 const char *handle_kbdint_answers(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
+/* Forget the one-time codes used (at exit). */
+void auth_kbdint_free(struct monitor *m);
 
-/* monitor/auth_pubkey.c: may user log in with key from c's address, now,
- * under policy p (principal, account, auth chain, key, `allow login`)?
- * On no, why says why; rule gets the deciding login rule. */
-int login_allowed(const struct monitor *m, const struct rp_policy *p, const struct conn *c,
-    const char *user, const struct rp_pubkey *key, char *why, size_t whysz, char *rule,
-    size_t rulesz);
+/* monitor/auth_pubkey.c: is the key or certificate c authenticated with
+ * still authorized under policy p (reload)? */
+int pubkey_still_authorized(const struct monitor *m, const struct rp_policy *p,
+    const struct conn *c, const struct rp_principal *pr, char *why, size_t whysz);
 
 /* monitor/decide.c: the policy's decision on req for c's user (principal
  * pr) from c's address at the local time now; rule gets "FILE:LINE: RULE"

@@ -43,6 +43,7 @@ policy_ref_new(struct rp_policy *p)
 	ref->policy = p;
 	ref->refs = 1;
 	policy_files_hash(p, ref->hash);
+	auth_offered_methods(p, ref->auth_methods_all, sizeof(ref->auth_methods_all));
 	return ref;
 }
 
@@ -106,16 +107,6 @@ fail:
 	CBB_cleanup(&all);
 }
 
-/* Would the new policy still let this connection's user log in, from the
- * same address, now, with the key it used? */
-static int
-still_allowed(const struct monitor *m, const struct rp_policy *p, const struct conn *c)
-{
-	char why[200];
-
-	return c->auth_pubkey != NULL &&
-	    login_allowed(m, p, c, c->user, c->auth_pubkey, why, sizeof(why), NULL, 0);
-}
 
 static int
 same_strings(const char *a, const char *b)
@@ -130,8 +121,13 @@ warn_restart_only(const struct rp_policy *old, const struct rp_policy *np)
 
 	for (size_t i = 0; !keys_differ && i < np->nhost_keys; i++)
 		keys_differ = strcmp(old->host_keys[i].path, np->host_keys[i].path) != 0;
+	keys_differ |= old->nhost_certificates != np->nhost_certificates;
+	for (size_t i = 0; !keys_differ && i < np->nhost_certificates; i++)
+		keys_differ = strcmp(old->host_certificates[i].path,
+		    np->host_certificates[i].path) != 0;
 	if (keys_differ)
-		rp_warn("reload: host key changes take effect when rampartd restarts");
+		rp_warn("reload: host key and host certificate changes take effect when rampartd "
+		    "restarts");
 	if (!same_strings(old->worker_user, np->worker_user) ||
 	    !same_strings(old->worker_chroot, np->worker_chroot))
 		rp_warn("reload: worker-user and worker-chroot changes take effect when rampartd "
@@ -189,12 +185,14 @@ monitor_reload(struct monitor *m, char *err, size_t errsz)
 	policy_ref_put(old);
 
 	for (struct conn *c = m->conns; c != NULL; c = c->next) {
-		if (c->state != CONN_AUTHED || c->worker_pid <= 0 || still_allowed(m, np, c))
+		char why[300];
+
+		if (c->state != CONN_AUTHED || c->worker_pid <= 0 ||
+		    auth_still_allowed(m, np, c, why, sizeof(why)))
 			continue;
-		rp_info("conn=%llu access of user %s revoked by the new policy",
-		    (unsigned long long)c->id, c->user);
-		monitor_audit_admin(m, "revoke", c->id, "the reloaded policy no longer allows "
-		    "this user and key");
+		rp_info("conn=%llu access of user %s revoked by the new policy: %s",
+		    (unsigned long long)c->id, c->user, why);
+		monitor_audit_admin(m, "revoke", c->id, why);
 		conn_disconnect(m, c, SSH_DISCONNECT_BY_APPLICATION,
 		    "access revoked by a policy change");
 		revoked++;

@@ -57,7 +57,8 @@ lookup_account(const struct monitor *m, const struct conn *c, struct account *a)
 
 /* The environment of a session: what sshd sets for a non-pty exec. */
 static void
-build_env(const struct conn *c, const struct account *a, char env[ENV_MAX][768], char **envp)
+build_env(const struct conn *c, const struct account *a, char env[ENV_MAX][768], char **envp,
+    char *original_command)
 {
 	size_t n = 0;
 
@@ -72,6 +73,9 @@ build_env(const struct conn *c, const struct account *a, char env[ENV_MAX][768],
 	    c->peer_port, c->local_addr, c->local_port);
 	for (size_t i = 0; i < n; i++)
 		envp[i] = env[i];
+	/* A forced command learns what the client asked for, as with sshd. */
+	if (original_command != NULL)
+		envp[n++] = original_command;
 	envp[n] = NULL;
 }
 
@@ -185,6 +189,7 @@ handle_session_exec(struct monitor *m, struct conn *c, uint32_t id, CBS *payload
 	char why[256], rule[512];
 	struct account acct;
 	char env[ENV_MAX][768], *envp[ENV_MAX + 1], *command = NULL, shown[256];
+	char *original = NULL; /* "SSH_ORIGINAL_COMMAND=..." with a forced command */
 	int p[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } }, worker_fds[3];
 	pid_t pid;
 	CBB cbb;
@@ -197,20 +202,33 @@ handle_session_exec(struct monitor *m, struct conn *c, uint32_t id, CBS *payload
 		if (!c->sessions[i].in_use && slot == NULL)
 			slot = &c->sessions[i];
 	}
+	if (c->grant.forced_command[0] != '\0') {
+		/* The key's command= or the certificate's force-command runs
+		 * whatever the client asked; the policy judges what runs. */
+		if (asprintf(&original, "SSH_ORIGINAL_COMMAND=%.*s", (int)CBS_len(&req.command),
+		    (const char *)CBS_data(&req.command)) < 0)
+			return "out of memory";
+		CBS_init(&req.command, (const uint8_t *)c->grant.forced_command,
+		    strlen(c->grant.forced_command));
+	}
 	rp_log_escape(CBS_data(&req.command), CBS_len(&req.command), shown, sizeof(shown));
-	if (!CBS_strdup(&req.command, &command))
+	if (!CBS_strdup(&req.command, &command)) {
+		free(original);
 		return "out of memory";
+	}
 	if (!session_allowed(m, c, command, why, sizeof(why), rule, sizeof(rule))) {
 		rp_info("conn=%llu exec denied user=%s command=\"%s\" reason=\"%s\"",
 		    (unsigned long long)c->id, c->user, shown, why);
 		monitor_audit_session_denied(m, c, "exec", CBS_data(&req.command),
 		    CBS_len(&req.command), why, rule[0] ? rule : NULL);
 		OPENSSL_free(command);
+		free(original);
 		deny(m, c, id, why);
 		return NULL;
 	}
 	if (slot == NULL) {
 		OPENSSL_free(command);
+		free(original);
 		deny(m, c, id, "too many sessions");
 		return NULL;
 	}
@@ -218,15 +236,17 @@ handle_session_exec(struct monitor *m, struct conn *c, uint32_t id, CBS *payload
 		rp_error("conn=%llu no account to run a session for user %s",
 		    (unsigned long long)c->id, c->user);
 		OPENSSL_free(command);
+		free(original);
 		deny(m, c, id, "no account");
 		return NULL;
 	}
-	build_env(c, &acct, env, envp);
+	build_env(c, &acct, env, envp, original);
 	for (int i = 0; i < 3; i++) {
 		if (pipe2(p[i], O_CLOEXEC) != 0) {
 			rp_error("conn=%llu pipe: %s", (unsigned long long)c->id, strerror(errno));
 			close_pipes(p);
 			OPENSSL_free(command);
+		free(original);
 			deny(m, c, id, "cannot create pipes");
 			return NULL;
 		}
@@ -238,12 +258,14 @@ handle_session_exec(struct monitor *m, struct conn *c, uint32_t id, CBS *payload
 		rp_error("conn=%llu fork: %s", (unsigned long long)c->id, strerror(errno));
 		close_pipes(p);
 		OPENSSL_free(command);
+		free(original);
 		deny(m, c, id, "cannot start a process");
 		return NULL;
 	}
 	if (pid == 0)
 		child_exec(m, &acct, command, p[0][0], p[1][1], p[2][1], envp);
 	OPENSSL_free(command);
+	free(original);
 	close(p[0][0]);
 	close(p[1][1]);
 	close(p[2][1]);

@@ -59,14 +59,43 @@ offered_hostkeys(const struct monitor *m, const struct rp_policy *p, struct rp_i
 	}
 }
 
+/* server-sig-algs (RFC 8308 3.1) names signature algorithms, so the
+ * certificate names of pubkey-algorithms are left out, as OpenSSH does;
+ * a certificate's key signs with one of the plain algorithms. */
+static void
+server_sig_algs(const struct rp_policy *p, char *out, size_t outsz)
+{
+	CBS list, name;
+	size_t off = 0;
+
+	out[0] = '\0';
+	CBS_init(&list, (const uint8_t *)p->pubkey_algorithms, strlen(p->pubkey_algorithms));
+	while (ssh_namelist_next(&list, &name)) {
+		char alg[RP_IPC_MAX_NAME], sig[RP_IPC_MAX_NAME];
+		int n;
+
+		if (CBS_len(&name) >= sizeof(alg))
+			continue;
+		memcpy(alg, CBS_data(&name), CBS_len(&name));
+		alg[CBS_len(&name)] = '\0';
+		if (rp_cert_auth_sig_alg(alg, sig, sizeof(sig)))
+			continue;
+		n = snprintf(out + off, outsz - off, "%s%s", off > 0 ? "," : "", alg);
+		if (n < 0 || (size_t)n >= outsz - off) {
+			out[off] = '\0';
+			return;
+		}
+		off += (size_t)n;
+	}
+}
+
 static int
 send_hello(struct monitor *m, struct conn *c)
 {
 	const struct rp_policy *p = c->pref->policy;
 	struct rp_ipc_hello h;
-	char hostkey_algs[256];
+	char hostkey_algs[1024], sig_algs[RP_IPC_MAX_ALGLIST];
 	CBB cbb;
-	static const char *auth_methods = "publickey";
 
 	memset(&h, 0, sizeof(h));
 	h.conn_id = (uint32_t)c->id;
@@ -82,9 +111,12 @@ send_hello(struct monitor *m, struct conn *c)
 	CBS_init(&h.kex_algs, (const uint8_t *)p->kex_algorithms, strlen(p->kex_algorithms));
 	CBS_init(&h.ciphers, (const uint8_t *)p->ciphers, strlen(p->ciphers));
 	CBS_init(&h.macs, (const uint8_t *)p->macs, strlen(p->macs));
-	CBS_init(&h.auth_methods, (const uint8_t *)auth_methods, strlen(auth_methods));
-	CBS_init(&h.pubkey_algs, (const uint8_t *)p->pubkey_algorithms,
-	    strlen(p->pubkey_algorithms));
+	CBS_init(&h.auth_methods, (const uint8_t *)c->pref->auth_methods_all,
+	    strlen(c->pref->auth_methods_all));
+	server_sig_algs(p, sig_algs, sizeof(sig_algs));
+	CBS_init(&h.pubkey_algs, (const uint8_t *)sig_algs, strlen(sig_algs));
+	if (p->banner != NULL)
+		CBS_init(&h.banner, (const uint8_t *)p->banner, strlen(p->banner));
 	h.idle_timeout_s = p->idle_timeout_s;
 	h.keepalive_interval_s = p->keepalive_interval_s;
 	h.keepalive_count = p->keepalive_count;

@@ -230,16 +230,3 @@ int
 		    principal->name);
 	return 0;
 }
-
-/* Transitional: see the end of policy.h. */
-int
-rp_policy_authorize_key_v3(const struct rp_policy *policy,
-    const struct rp_principal *principal, const struct rp_pubkey *key,
-    const struct rp_account *acct, struct rp_policy_diag *diag, struct rp_key_source *out)
-{
-	int ok = (rp_policy_authorize_key)(policy, principal, key, acct, NULL, time(NULL), diag,
-	    out);
-
-	rp_key_source_clear(out);
-	return ok;
-}

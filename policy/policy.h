@@ -686,19 +686,4 @@ int rp_parse_duration(const char *text, unsigned *seconds);
 /* Parse "512", "64K", "16M", "1G" (powers of 1024). */
 int rp_parse_size(const char *text, uint64_t *bytes);
 
-/* --- transitional ------------------------------------------------------------ */
-
-/* Until monitor/auth_pubkey.c passes the client's address and the time,
- * its issue-3 call rp_policy_authorize_key(policy, principal, key, acct,
- * diag, out) keeps compiling: it means an unknown address (a from= line
- * refuses) at time(NULL), and frees the options it does not read. Remove
- * this section, and rp_policy_authorize_key_v3 in policy/authorize.c, once
- * the monitor calls the eight-argument form. */
-int rp_policy_authorize_key_v3(const struct rp_policy *policy,
-    const struct rp_principal *principal, const struct rp_pubkey *key,
-    const struct rp_account *acct, struct rp_policy_diag *diag, struct rp_key_source *out);
-#define RP_AUTHORIZE_KEY_PICK(a1, a2, a3, a4, a5, a6, a7, a8, fn, ...) fn
-#define rp_policy_authorize_key(...) RP_AUTHORIZE_KEY_PICK(__VA_ARGS__, \
-	rp_policy_authorize_key, _, rp_policy_authorize_key_v3, _)(__VA_ARGS__)
-
 #endif

@@ -73,6 +73,7 @@ cbs_of(const uint8_t *p, size_t n)
 #define HELLO_KA_COUNT 3u
 #define HELLO_REKEY_BYTES 0x0000000140000000ULL /* 5 GiB: needs all 64 bits */
 #define HELLO_REKEY_SECONDS 3600u
+#define HELLO_BANNER "Authorized use only.\r\n\x1b[0m\xc3\xa9"
 
 static void
 sample_hello(struct rp_ipc_hello *m)
@@ -94,6 +95,7 @@ sample_hello(struct rp_ipc_hello *m)
 	m->keepalive_count = HELLO_KA_COUNT;
 	m->rekey_bytes = HELLO_REKEY_BYTES;
 	m->rekey_seconds = HELLO_REKEY_SECONDS;
+	m->banner = CBS_LIT(HELLO_BANNER);
 }
 
 #define KS_KEX "curve25519-sha256"
@@ -158,12 +160,72 @@ sample_pubkey_verify(struct rp_ipc_pubkey_verify *m)
 }
 
 #define AR_METHODS "publickey,keyboard-interactive"
+#define AR_BANNER "Welcome, alice.\n"
 
 static void
 sample_auth_result(struct rp_ipc_auth_result *m)
 {
 	m->result = RP_AUTH_EXHAUSTED;
 	m->methods = CBS_LIT(AR_METHODS);
+	m->banner = CBS_LIT(AR_BANNER);
+}
+
+static void
+sample_auth_none(struct rp_ipc_auth_none *m)
+{
+	memset(m, 0, sizeof(*m));
+	strcpy(m->user, PK_USER);
+}
+
+/* Any bytes, including NUL: the password is the client's business. */
+#define PW_PASSWORD "correct horse\0battery\xff"
+
+static void
+sample_auth_password(struct rp_ipc_auth_password *m)
+{
+	memset(m, 0, sizeof(*m));
+	strcpy(m->user, PK_USER);
+	m->password = CBS_LIT(PW_PASSWORD);
+}
+
+#define KI_SUBMETHODS "pam,totp"
+
+static void
+sample_auth_kbdint(struct rp_ipc_auth_kbdint *m)
+{
+	memset(m, 0, sizeof(*m));
+	strcpy(m->user, PK_USER);
+	m->submethods = CBS_LIT(KI_SUBMETHODS);
+}
+
+#define KP_NAME "rampart"
+#define KP_INSTRUCTION "Enter the code from your authenticator app."
+#define KP_PROMPT0 "Verification code: "
+#define KP_PROMPT1 "Second thing: "
+
+static void
+sample_kbdint_prompts(struct rp_ipc_kbdint_prompts *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->name = CBS_LIT(KP_NAME);
+	m->instruction = CBS_LIT(KP_INSTRUCTION);
+	m->nprompts = 2;
+	m->prompts[0] = CBS_LIT(KP_PROMPT0);
+	m->echo[0] = 0;
+	m->prompts[1] = CBS_LIT(KP_PROMPT1);
+	m->echo[1] = 1;
+}
+
+#define KA_ANSWER0 "123456"
+#define KA_ANSWER1 "\0\xff"
+
+static void
+sample_kbdint_answers(struct rp_ipc_kbdint_answers *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->nanswers = 2;
+	m->answers[0] = CBS_LIT(KA_ANSWER0);
+	m->answers[1] = CBS_LIT(KA_ANSWER1);
 }
 
 #define EXEC_SESSION 0xfffffffeu
@@ -251,6 +313,7 @@ START_TEST(test_hello_round_trips_every_field)
 	ck_assert_uint_eq(out.keepalive_count, HELLO_KA_COUNT);
 	ck_assert(out.rekey_bytes == HELLO_REKEY_BYTES);
 	ck_assert_uint_eq(out.rekey_seconds, HELLO_REKEY_SECONDS);
+	ck_assert_cbs_eq(out.banner, HELLO_BANNER);
 	OPENSSL_free(buf);
 }
 END_TEST
@@ -339,7 +402,8 @@ END_TEST
 
 START_TEST(test_auth_result_round_trips_each_result)
 {
-	static const uint8_t results[] = { RP_AUTH_FAILURE, RP_AUTH_OK, RP_AUTH_EXHAUSTED };
+	static const uint8_t results[] = { RP_AUTH_FAILURE, RP_AUTH_OK, RP_AUTH_EXHAUSTED,
+		RP_AUTH_PARTIAL };
 
 	for (size_t i = 0; i < sizeof(results); i++) {
 		struct rp_ipc_auth_result in, out;
@@ -355,8 +419,67 @@ START_TEST(test_auth_result_round_trips_each_result)
 		    "AUTH_RESULT reader refused result %u", results[i]);
 		ck_assert_uint_eq(out.result, results[i]);
 		ck_assert_cbs_eq(out.methods, AR_METHODS);
+		ck_assert_cbs_eq(out.banner, AR_BANNER);
 		OPENSSL_free(buf);
 	}
+}
+END_TEST
+
+START_TEST(test_auth_requests_round_trip_every_field)
+{
+	struct rp_ipc_auth_none nin, nout;
+	struct rp_ipc_auth_password pin, pout;
+	struct rp_ipc_auth_kbdint kin, kout;
+	struct rp_ipc_kbdint_prompts qin, qout;
+	struct rp_ipc_kbdint_answers ain, aout;
+	uint8_t *buf;
+	size_t len;
+	CBS cbs;
+
+	sample_auth_none(&nin);
+	WRITE(rp_ipc_auth_none_write, &nin, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert(rp_ipc_auth_none_read(&cbs, &nout));
+	ck_assert_str_eq(nout.user, PK_USER);
+	OPENSSL_free(buf);
+
+	sample_auth_password(&pin);
+	WRITE(rp_ipc_auth_password_write, &pin, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert(rp_ipc_auth_password_read(&cbs, &pout));
+	ck_assert_str_eq(pout.user, PK_USER);
+	ck_assert_cbs_eq(pout.password, PW_PASSWORD);
+	OPENSSL_free(buf);
+
+	sample_auth_kbdint(&kin);
+	WRITE(rp_ipc_auth_kbdint_write, &kin, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert(rp_ipc_auth_kbdint_read(&cbs, &kout));
+	ck_assert_str_eq(kout.user, PK_USER);
+	ck_assert_cbs_eq(kout.submethods, KI_SUBMETHODS);
+	OPENSSL_free(buf);
+
+	sample_kbdint_prompts(&qin);
+	WRITE(rp_ipc_kbdint_prompts_write, &qin, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert(rp_ipc_kbdint_prompts_read(&cbs, &qout));
+	ck_assert_cbs_eq(qout.name, KP_NAME);
+	ck_assert_cbs_eq(qout.instruction, KP_INSTRUCTION);
+	ck_assert_uint_eq(qout.nprompts, 2);
+	ck_assert_cbs_eq(qout.prompts[0], KP_PROMPT0);
+	ck_assert_cbs_eq(qout.prompts[1], KP_PROMPT1);
+	ck_assert_int_eq(qout.echo[0], 0);
+	ck_assert_int_eq(qout.echo[1], 1);
+	OPENSSL_free(buf);
+
+	sample_kbdint_answers(&ain);
+	WRITE(rp_ipc_kbdint_answers_write, &ain, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert(rp_ipc_kbdint_answers_read(&cbs, &aout));
+	ck_assert_uint_eq(aout.nanswers, 2);
+	ck_assert_cbs_eq(aout.answers[0], KA_ANSWER0);
+	ck_assert_cbs_eq(aout.answers[1], KA_ANSWER1);
+	OPENSSL_free(buf);
 }
 END_TEST
 
@@ -539,6 +662,11 @@ CASE_FNS(session_exited)
 CASE_FNS(denied)
 CASE_FNS(log)
 CASE_FNS(closing)
+CASE_FNS(auth_none)
+CASE_FNS(auth_password)
+CASE_FNS(auth_kbdint)
+CASE_FNS(kbdint_prompts)
+CASE_FNS(kbdint_answers)
 
 static const struct ipc_case cases[] = {
 	{ "HELLO", write_hello, read_hello, {
@@ -557,7 +685,8 @@ static const struct ipc_case cases[] = {
 		F_U32(HELLO_KA_INTERVAL, "keep-alive interval"),
 		F_U32(HELLO_KA_COUNT, "keep-alive count"),
 		F_U64(HELLO_REKEY_BYTES, "rekey bytes"),
-		F_U32(HELLO_REKEY_SECONDS, "rekey seconds") } },
+		F_U32(HELLO_REKEY_SECONDS, "rekey seconds"),
+		F_STR(FK_BLOB, HELLO_BANNER, RP_IPC_MAX_BANNER, "banner") } },
 	{ "KEX_SIGN", write_kex_sign, read_kex_sign, {
 		F_NAME(KS_KEX, "kex method"),
 		F_NAME(KS_HKALG, "host key algorithm"),
@@ -582,7 +711,28 @@ static const struct ipc_case cases[] = {
 		F_STR(FK_BLOB, PV_SIG, RP_IPC_MAX_SIG_BLOB, "signature") } },
 	{ "AUTH_RESULT", write_auth_result, read_auth_result, {
 		F_U8(RP_AUTH_EXHAUSTED, "result"),
-		F_STR(FK_BLOB, AR_METHODS, RP_IPC_MAX_ALGLIST, "methods") } },
+		F_STR(FK_BLOB, AR_METHODS, RP_IPC_MAX_ALGLIST, "methods"),
+		F_STR(FK_BLOB, AR_BANNER, RP_IPC_MAX_BANNER, "banner") } },
+	{ "AUTH_NONE", write_auth_none, read_auth_none, {
+		F_NAME(PK_USER, "user") } },
+	{ "AUTH_PASSWORD", write_auth_password, read_auth_password, {
+		F_NAME(PK_USER, "user"),
+		F_STR(FK_BLOB, PW_PASSWORD, RP_IPC_MAX_SECRET, "password") } },
+	{ "AUTH_KBDINT", write_auth_kbdint, read_auth_kbdint, {
+		F_NAME(PK_USER, "user"),
+		F_STR(FK_BLOB, KI_SUBMETHODS, RP_IPC_MAX_ALGLIST, "submethods") } },
+	{ "KBDINT_PROMPTS", write_kbdint_prompts, read_kbdint_prompts, {
+		F_STR(FK_BLOB, KP_NAME, RP_IPC_MAX_LOG, "name"),
+		F_STR(FK_BLOB, KP_INSTRUCTION, RP_IPC_MAX_LOG, "instruction"),
+		F_U32(2, "number of prompts"),
+		F_STR(FK_BLOB, KP_PROMPT0, RP_IPC_MAX_LOG, "prompt 0"),
+		F_U8(0, "echo 0"),
+		F_STR(FK_BLOB, KP_PROMPT1, RP_IPC_MAX_LOG, "prompt 1"),
+		F_U8(1, "echo 1") } },
+	{ "AUTH_KBDINT_ANSWERS", write_kbdint_answers, read_kbdint_answers, {
+		F_U32(2, "number of answers"),
+		F_STR(FK_BLOB, KA_ANSWER0, RP_IPC_MAX_SECRET, "answer 0"),
+		F_STR(FK_BLOB, KA_ANSWER1, RP_IPC_MAX_SECRET, "answer 1") } },
 	{ "SESSION_EXEC", write_session_exec, read_session_exec, {
 		F_U32(EXEC_SESSION, "session"),
 		F_STR(FK_TEXT, EXEC_CMD, RP_IPC_MAX_COMMAND, "command") } },
@@ -827,8 +977,9 @@ START_TEST(test_names_with_space_control_or_nul_are_refused)
 				    "%s: an empty %s must be accepted", c->name, f->what);
 		}
 	}
-	/* kex, host key alg, user, alg, user, service, alg, signal name */
-	ck_assert_int_eq(seen, 8);
+	/* kex, host key alg, user, alg, user, service, alg, signal name,
+	 * and the user of AUTH_NONE, AUTH_PASSWORD and AUTH_KBDINT */
+	ck_assert_int_eq(seen, 11);
 }
 END_TEST
 
@@ -847,14 +998,120 @@ START_TEST(test_session_exec_with_nul_in_command_is_refused)
 }
 END_TEST
 
-START_TEST(test_auth_result_3_is_refused)
+START_TEST(test_auth_result_4_is_refused)
 {
 	const struct ipc_case *c = find_case("AUTH_RESULT");
 
-	for (uint32_t r = 0; r <= 2; r++)
+	for (uint32_t r = 0; r <= 3; r++)
 		ck_assert_msg(read_layout(c, 0, NULL, 0, r), "AUTH_RESULT %u must be accepted", r);
-	ck_assert_msg(!read_layout(c, 0, NULL, 0, 3), "AUTH_RESULT 3 must be refused");
+	ck_assert_msg(!read_layout(c, 0, NULL, 0, 4), "AUTH_RESULT 4 must be refused");
 	ck_assert_msg(!read_layout(c, 0, NULL, 0, 0xff), "AUTH_RESULT 255 must be refused");
+}
+END_TEST
+
+/* KBDINT_PROMPTS with n prompts "p0".. (n up to 9), the count saying
+ * count, echo byte echo for each. */
+static int
+read_prompts(uint32_t count, size_t n, uint8_t echo)
+{
+	struct rp_ipc_kbdint_prompts m;
+	uint8_t *buf;
+	size_t len;
+	CBB cbb;
+	CBS cbs;
+	int ok;
+
+	ck_assert(CBB_init(&cbb, 0));
+	ck_assert(CBB_add_u32(&cbb, 0) && CBB_add_u32(&cbb, 0) && CBB_add_u32(&cbb, count));
+	for (size_t i = 0; i < n; i++) {
+		uint8_t p[2] = { 'p', (uint8_t)('0' + i) };
+
+		ck_assert(CBB_add_u32(&cbb, 2) && CBB_add_bytes(&cbb, p, 2) &&
+		    CBB_add_u8(&cbb, echo));
+	}
+	ck_assert(CBB_finish(&cbb, &buf, &len));
+	cbs = cbs_of(buf, len);
+	ok = rp_ipc_kbdint_prompts_read(&cbs, &m);
+	if (ok) {
+		const uint8_t last[2] = { 'p', (uint8_t)('0' + n - 1) };
+
+		ck_assert_uint_eq(m.nprompts, n);
+		ck_assert(CBS_mem_equal(&m.prompts[n - 1], last, 2));
+	}
+	OPENSSL_free(buf);
+	return ok;
+}
+
+START_TEST(test_kbdint_prompt_count_is_1_to_8)
+{
+	struct rp_ipc_kbdint_prompts in;
+	CBB cbb;
+
+	for (size_t n = 0; n <= RP_IPC_MAX_PROMPTS + 1; n++) {
+		int ok = read_prompts((uint32_t)n, n, 0);
+
+		if (n == 0 || n > RP_IPC_MAX_PROMPTS)
+			ck_assert_msg(!ok, "KBDINT_PROMPTS with %zu prompts must be refused", n);
+		else
+			ck_assert_msg(ok, "KBDINT_PROMPTS with %zu prompts must be accepted", n);
+	}
+	ck_assert_msg(!read_prompts(0xffffffffu, 9, 0),
+	    "KBDINT_PROMPTS must refuse a count of 2^32-1");
+	/* The writer refuses what the reader would. */
+	sample_kbdint_prompts(&in);
+	in.nprompts = 0;
+	ck_assert(CBB_init(&cbb, 0));
+	ck_assert_msg(!rp_ipc_kbdint_prompts_write(&cbb, &in), "writer must refuse 0 prompts");
+	CBB_cleanup(&cbb);
+	in.nprompts = RP_IPC_MAX_PROMPTS + 1;
+	ck_assert(CBB_init(&cbb, 0));
+	ck_assert_msg(!rp_ipc_kbdint_prompts_write(&cbb, &in), "writer must refuse 9 prompts");
+	CBB_cleanup(&cbb);
+}
+END_TEST
+
+START_TEST(test_kbdint_answer_count_is_at_most_8)
+{
+	for (size_t n = 0; n <= RP_IPC_MAX_PROMPTS + 1; n++) {
+		struct rp_ipc_kbdint_answers m;
+		uint8_t *buf;
+		size_t len;
+		CBB cbb;
+		CBS cbs;
+		int ok;
+
+		ck_assert(CBB_init(&cbb, 0));
+		ck_assert(CBB_add_u32(&cbb, (uint32_t)n));
+		for (size_t i = 0; i < n; i++)
+			ck_assert(CBB_add_u32(&cbb, 1) && CBB_add_u8(&cbb, (uint8_t)('0' + i)));
+		ck_assert(CBB_finish(&cbb, &buf, &len));
+		cbs = cbs_of(buf, len);
+		ok = rp_ipc_kbdint_answers_read(&cbs, &m);
+		if (n > RP_IPC_MAX_PROMPTS) {
+			ck_assert_msg(!ok, "AUTH_KBDINT_ANSWERS with %zu answers must be refused", n);
+		} else {
+			ck_assert_msg(ok, "AUTH_KBDINT_ANSWERS with %zu answers must be accepted", n);
+			ck_assert_uint_eq(m.nanswers, n);
+		}
+		OPENSSL_free(buf);
+	}
+}
+END_TEST
+
+START_TEST(test_kbdint_echo_is_a_boolean)
+{
+	/* RFC 4251 5: any non-zero byte is true. */
+	static const uint8_t bytes[] = { 0, 1, 2, 0xff };
+
+	for (size_t i = 0; i < sizeof(bytes); i++) {
+		struct rp_ipc_kbdint_prompts m;
+		uint8_t buf[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 'p', bytes[i] };
+		CBS cbs = cbs_of(buf, sizeof(buf));
+
+		ck_assert_msg(rp_ipc_kbdint_prompts_read(&cbs, &m), "echo byte %u must be accepted",
+		    bytes[i]);
+		ck_assert_int_eq(m.echo[0], bytes[i] != 0);
+	}
 }
 END_TEST
 
@@ -888,9 +1145,9 @@ encode_hello_with_keys(uint32_t count, size_t n, uint8_t **out, size_t *outlen)
 	/* kex, ciphers, MACs, auth methods, public key algorithms */
 	for (int i = 0; i < 5; i++)
 		ck_assert(CBB_add_u32(&cbb, 1) && CBB_add_u8(&cbb, 'x'));
-	/* idle, keep-alive interval and count, rekey bytes and seconds */
+	/* idle, keep-alive interval and count, rekey bytes and seconds, banner */
 	ck_assert(CBB_add_u32(&cbb, 0) && CBB_add_u32(&cbb, 0) && CBB_add_u32(&cbb, 0) &&
-	    CBB_add_u64(&cbb, 0) && CBB_add_u32(&cbb, 0));
+	    CBB_add_u64(&cbb, 0) && CBB_add_u32(&cbb, 0) && CBB_add_u32(&cbb, 0));
 	ck_assert(CBB_finish(&cbb, out, outlen));
 }
 
@@ -1513,6 +1770,7 @@ RP_TEST_SUITE(ipc)
 	tcase_add_test(msgs, test_pubkey_check_round_trips_every_field);
 	tcase_add_test(msgs, test_pubkey_verify_round_trips_every_field);
 	tcase_add_test(msgs, test_auth_result_round_trips_each_result);
+	tcase_add_test(msgs, test_auth_requests_round_trip_every_field);
 	tcase_add_test(msgs, test_session_exec_round_trips_every_field);
 	tcase_add_test(msgs, test_session_exited_round_trips_exit_and_signal);
 	tcase_add_test(msgs, test_denied_round_trips_every_field);
@@ -1525,7 +1783,10 @@ RP_TEST_SUITE(ipc)
 	tcase_add_test(msgs, test_named_bounds_have_the_documented_values);
 	tcase_add_test(msgs, test_names_with_space_control_or_nul_are_refused);
 	tcase_add_test(msgs, test_session_exec_with_nul_in_command_is_refused);
-	tcase_add_test(msgs, test_auth_result_3_is_refused);
+	tcase_add_test(msgs, test_auth_result_4_is_refused);
+	tcase_add_test(msgs, test_kbdint_prompt_count_is_1_to_8);
+	tcase_add_test(msgs, test_kbdint_answer_count_is_at_most_8);
+	tcase_add_test(msgs, test_kbdint_echo_is_a_boolean);
 	tcase_add_test(msgs, test_log_level_4_is_refused);
 	tcase_add_test(msgs, test_hello_host_key_count_is_1_to_8_for_writer_and_reader);
 	tcase_add_test(msgs, test_kex_done_round_trips_and_allows_empty_macs);
