@@ -207,8 +207,6 @@ int
 auth_offered(const struct conn *c, enum rp_auth_method method)
 {
 	struct rp_principal pr;
-	size_t n;
-	const char *from;
 	int ok;
 
 	if (c->progress.ndone == 0) {
@@ -220,9 +218,20 @@ auth_offered(const struct conn *c, enum rp_auth_method method)
 	}
 	if (!auth_resolve(c, &pr))
 		return 0;
-	ok = auth_chain_allows(rp_principal_auth(&pr, &n, &from), n, &c->progress, method);
+	ok = auth_is_next_step(c, &pr, method);
 	rp_principal_clear(&pr);
 	return ok;
+}
+
+int
+auth_is_next_step(const struct conn *c, const struct rp_principal *pr,
+    enum rp_auth_method method)
+{
+	size_t n;
+	const char *from;
+	const struct rp_auth_chain *chains = rp_principal_auth(pr, &n, &from);
+
+	return auth_chain_allows(chains, n, &c->progress, method);
 }
 
 void

@@ -163,8 +163,7 @@ check_code(struct monitor *m, const struct conn *c, const struct rp_principal *p
 {
 	struct rp_totp_settings ts;
 	uint8_t secret[RP_TOTP_SECRET_MAX];
-	size_t len = 0, n;
-	const char *from;
+	size_t len = 0;
 	int found, ok;
 	uid_t owner = m->privileged ? 0 : geteuid();
 
@@ -173,8 +172,7 @@ check_code(struct monitor *m, const struct conn *c, const struct rp_principal *p
 	if (pr == NULL) {
 		*reason = "user not in policy";
 		found = 0;
-	} else if (!auth_chain_allows(rp_principal_auth(pr, &n, &from), n, &c->progress,
-	    RP_AUTH_KEYBOARD_INTERACTIVE)) {
+	} else if (!auth_is_next_step(c, pr, RP_AUTH_KEYBOARD_INTERACTIVE)) {
 		*reason = "keyboard-interactive is not a next step of the user's auth chains";
 		found = 0;
 	} else if (ts.secrets == NULL) {

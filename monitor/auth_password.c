@@ -79,15 +79,12 @@ hash_for(const struct monitor *m, const struct conn *c, const struct rp_principa
 	struct rp_password_setting ps;
 	struct rp_account acct;
 	char home[4096], why[128];
-	size_t n;
-	const char *from;
 
 	if (pr == NULL) {
 		*reason = "user not in policy";
 		return NULL;
 	}
-	if (!auth_chain_allows(rp_principal_auth(pr, &n, &from), n, &c->progress,
-	    RP_AUTH_PASSWORD)) {
+	if (!auth_is_next_step(c, pr, RP_AUTH_PASSWORD)) {
 		*reason = "password is not a next step of the user's auth chains";
 		return NULL;
 	}

@@ -399,6 +399,9 @@ void auth_grant_merge(struct auth_grant *into, const struct auth_grant *from);
  * success, else as a next step of the user's chains. Methods nobody is
  * offered are refused at once, without counting, the same for everyone. */
 int auth_offered(const struct conn *c, enum rp_auth_method method);
+/* Is method a next step of one of pr's chains, after what c passed? */
+int auth_is_next_step(const struct conn *c, const struct rp_principal *pr,
+    enum rp_auth_method method);
 /* The methods offered before a first success under policy p. */
 void auth_offered_methods(const struct rp_policy *p, char *out, size_t outsz);
 /* On reload: would policy p still let c's user in, as it authenticated

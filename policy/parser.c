@@ -647,7 +647,7 @@ has_credentials(size_t nkeys, const struct rp_block *b)
 		if (b->auth[i].methods[0] == RP_AUTH_NONE)
 			return 1;
 	return nkeys > 0 || b->nkeyfiles > 0 || b->ncas > 0 || b->password_hash.value != NULL ||
-	    b->password_system.line != 0;
+	    b->password_system.line != 0 || b->totp_secrets.value != NULL;
 }
 
 /* A user block that no credential reaches: its own, those of the groups

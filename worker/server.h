@@ -24,9 +24,11 @@
 #define CHANNEL_MAXPACKET (32 * 1024)
 /* Stop reading from sessions while this much output waits for the client. */
 #define OUTPUT_HIGH_WATER (1024 * 1024)
-/* Authentication failures of any kind before the worker gives up (the
- * monitor keeps its own, authoritative count of key attempts). */
-#define MAX_AUTH_FAILURES 20
+/* Authentication failures of any kind before the worker gives up: a
+ * backstop for answers the monitor does not count (none queries, methods
+ * nobody is offered). The monitor's max-auth-tries (at most 100) is the
+ * authoritative count and must be reachable before this. */
+#define MAX_AUTH_FAILURES 128
 
 enum session_fd { SESSION_STDIN, SESSION_STDOUT, SESSION_STDERR, SESSION_NFDS };
 

@@ -27,7 +27,10 @@ userauth_service_request(struct worker *w, CBS *msg)
 	if (!ssh_get_name(msg, name, sizeof(name), 0) || CBS_len(msg) != 0)
 		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
 		    "malformed SERVICE_REQUEST");
-	if (strcmp(name, "ssh-userauth") != 0 || w->userauth_service)
+	/* Asked again before authentication is fine, as with OpenSSH:
+	 * paramiko sends a SERVICE_REQUEST before each method it tries (a
+	 * second factor after partial success, too). */
+	if (strcmp(name, "ssh-userauth") != 0 || w->authenticated)
 		return server_protocol_error(w, SSH_DISCONNECT_SERVICE_NOT_AVAILABLE,
 		    "service not available");
 	w->userauth_service = 1;
@@ -35,16 +38,21 @@ userauth_service_request(struct worker *w, CBS *msg)
 	    ssh_add_cstring(&cbb, name) && rp_transport_send_cbb(w->t, &cbb);
 }
 
+/* RFC 4252 5.4. Clients print the text as it is, so a banner that does
+ * not end a line (`banner "TEXT"`) gets a line end: the client's next
+ * output would otherwise continue on the banner's line. */
 static int
 send_banner(struct worker *w, const uint8_t *text, size_t len)
 {
-	CBB cbb;
+	CBB cbb, str;
+	int ends_line = len > 0 && text[len - 1] == '\n';
 
 	if (len == 0)
 		return 1;
 	return rp_transport_begin(w->t, &cbb, SSH_MSG_USERAUTH_BANNER) &&
-	    ssh_add_string(&cbb, text, len) && ssh_add_cstring(&cbb, "") &&
-	    rp_transport_send_cbb(w->t, &cbb);
+	    ssh_begin_string(&cbb, &str) && CBB_add_bytes(&str, text, len) &&
+	    (ends_line || CBB_add_bytes(&str, (const uint8_t *)"\r\n", 2)) &&
+	    CBB_flush(&cbb) && ssh_add_cstring(&cbb, "") && rp_transport_send_cbb(w->t, &cbb);
 }
 
 static int

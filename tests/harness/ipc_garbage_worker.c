@@ -5,6 +5,8 @@
  * rampartd starts it in place of rampart-worker (-W). It peeks at the
  * client's first line: "GARBAGE <n>" makes it send attack number n over the
  * IPC socket (the monitor should log a protocol violation and kill it);
+ * "GARBAGE <n> USER KEY-BASE64" gives the attacks that pretend to
+ * authenticate the user and key a real client would use;
  * anything else (a real SSH client) makes it exec the real rampart-worker,
  * found next to the directory holding this program, with the same
  * arguments, so one daemon serves both kinds of connections.
@@ -21,7 +23,9 @@
 #include <unistd.h>
 
 #include "common/ipc_msg.h"
+#include "common/kex.h"
 #include "common/wire.h"
+#include "crypto/encoding.h"
 
 static int ipc = RP_WORKER_FD_IPC;
 
@@ -71,24 +75,89 @@ static void
 kex_sign(const char *method, size_t q_c_len, const char *v_s, int trailing)
 {
 	static const uint8_t zeros[64];
-	uint8_t kexinit[64];
-	CBB cbb;
+	static const struct rp_kex_offer offer = { "curve25519-sha256", "ssh-ed25519",
+		"chacha20-poly1305@openssh.com", "hmac-sha2-256" };
+	uint8_t *i_c = NULL, *i_s = NULL;
+	size_t i_c_len = 0, i_s_len = 0;
+	CBB cbb, k;
 
-	memset(kexinit, 0, sizeof(kexinit));
-	kexinit[0] = 20;
+	/* Well-formed KEXINITs that agree, as a real exchange has. */
+	if (!CBB_init(&k, 256) || !rp_kexinit_build(&k, &offer, 0, 1) ||
+	    !CBB_finish(&k, &i_c, &i_c_len) || !CBB_init(&k, 256) ||
+	    !rp_kexinit_build(&k, &offer, 1, 1) || !CBB_finish(&k, &i_s, &i_s_len))
+		exit(1);
 	rp_ipc_begin(&cbb, RP_IPC_KEX_SIGN, 1);
 	ssh_add_cstring(&cbb, method);
 	ssh_add_cstring(&cbb, "ssh-ed25519");
 	ssh_add_cstring(&cbb, "SSH-2.0-OpenSSH_9.2");
 	ssh_add_cstring(&cbb, v_s);
-	ssh_add_string(&cbb, kexinit, sizeof(kexinit));
-	ssh_add_string(&cbb, kexinit, sizeof(kexinit));
+	ssh_add_string(&cbb, i_c, i_c_len);
+	ssh_add_string(&cbb, i_s, i_s_len);
+	OPENSSL_free(i_c);
+	OPENSSL_free(i_s);
 	ssh_add_string(&cbb, zeros, q_c_len);
 	ssh_add_string(&cbb, zeros, 32);
 	ssh_add_string(&cbb, zeros, 32);
 	if (trailing)
 		CBB_add_u8(&cbb, 0);
 	send_cbb(&cbb);
+}
+
+/* A publickey "signature" for user and key that no one computed: the
+ * monitor must verify it and say no. */
+static void
+forged_verify(const char *user, const uint8_t *key, size_t key_len)
+{
+	static const uint8_t junk[64];
+	CBB cbb, sig;
+	uint8_t *sig_blob;
+	size_t sig_len;
+
+	if (!CBB_init(&sig, 128) || !ssh_add_cstring(&sig, "ssh-ed25519") ||
+	    !ssh_add_string(&sig, junk, sizeof(junk)) || !CBB_finish(&sig, &sig_blob, &sig_len))
+		exit(1);
+	rp_ipc_begin(&cbb, RP_IPC_AUTH_PUBKEY_VERIFY, 2);
+	ssh_add_cstring(&cbb, user);
+	ssh_add_cstring(&cbb, "ssh-connection");
+	ssh_add_cstring(&cbb, "ssh-ed25519");
+	ssh_add_string(&cbb, key, key_len);
+	ssh_add_string(&cbb, sig_blob, sig_len);
+	send_cbb(&cbb);
+	OPENSSL_free(sig_blob);
+}
+
+/* Attacks that need a key exchange signed first and a real user and key. */
+static void
+auth_attack(int n, const char *user, const uint8_t *key, size_t key_len)
+{
+	static const char *ours = "SSH-2.0-rampart_" RAMPART_VERSION;
+	CBB cbb;
+
+	/* A well-formed exchange: the monitor signs it and records the
+	 * session id, as for a real client. */
+	kex_sign("curve25519-sha256", 32, ours, 0);
+	switch (n) {
+	case 13: /* a forged signature, then a session as if it had worked */
+		forged_verify(user, key, key_len);
+		rp_ipc_begin(&cbb, RP_IPC_SESSION_EXEC, 3);
+		CBB_add_u32(&cbb, 1);
+		ssh_add_cstring(&cbb, "id");
+		send_cbb(&cbb);
+		break;
+	case 14: /* keyboard-interactive answers nobody asked for */
+		rp_ipc_begin(&cbb, RP_IPC_AUTH_KBDINT_ANSWERS, 2);
+		CBB_add_u32(&cbb, 1);
+		ssh_add_cstring(&cbb, "123456");
+		send_cbb(&cbb);
+		break;
+	case 15: /* another user in the middle of authenticating */
+		forged_verify(user, key, key_len);
+		forged_verify("someone-else", key, key_len);
+		break;
+	default:
+		fprintf(stderr, "ipc-garbage-worker: unknown attack %d\n", n);
+		exit(2);
+	}
 }
 
 static void
@@ -192,7 +261,9 @@ exec_real_worker(char **argv)
 int
 main(int argc, char **argv)
 {
-	char line[64];
+	char line[512], user[64], key64[400];
+	uint8_t *key = NULL;
+	size_t key_len = 0;
 	struct pollfd p = { RP_WORKER_FD_CLIENT, POLLIN, 0 };
 	ssize_t n;
 	int variant;
@@ -207,7 +278,14 @@ main(int argc, char **argv)
 	if (strncmp(line, "GARBAGE ", 8) != 0)
 		exec_real_worker(argv);
 	variant = atoi(line + 8);
-	attack(variant);
+	if (sscanf(line + 8, "%*d %63s %399s", user, key64) == 2) {
+		if (!rp_base64_decode(key64, strlen(key64), &key, &key_len))
+			return 2;
+		auth_attack(variant, user, key, key_len);
+		free(key);
+	} else {
+		attack(variant);
+	}
 	/* Wait until the monitor kills us or closes the socket (bounded). */
 	p.fd = ipc;
 	for (int i = 0; i < 50; i++) {

@@ -137,8 +137,11 @@ class TestControlSocket(AdminTest):
             if p.poll() is None:
                 p.kill()
                 p.wait(timeout=10)
-        closes = [r for r in self.d.audit_records() if r["event"] == "close"
-                  and r["conn"] == c["id"]]
+        # The close record comes when the monitor reaps the worker, which
+        # may be just after the client saw the disconnect.
+        closes = self.wait_for(lambda: [r for r in self.d.audit_records()
+                                        if r["event"] == "close" and r["conn"] == c["id"]],
+                               what="the close record")
         self.assertEqual(closes[0]["by"], "server")
         self.assertEqual(closes[0]["text"], "maintenance at noon")
         self.assertTrue(any(r["event"] == "admin" and r["action"] == "disconnect"

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import admin_tests  # noqa: E402
+import auth_tests  # noqa: E402
 import harness  # noqa: E402
 from harness import Daemon, sha256  # noqa: E402
 
@@ -375,6 +376,42 @@ class TestIpcGarbage(unittest.TestCase):
         self.assertEqual(reports, [])
 
 
+    def test_a_worker_cannot_authenticate_without_a_valid_signature(self):
+        """The worker forwards a signature it made up for an authorized key,
+        then acts as if it had worked: the monitor verifies, refuses, and
+        kills the worker when it asks for a session."""
+        fake = os.path.join(os.path.abspath(BUILD), "tests", "ipc-garbage-worker")
+        d = Daemon(BUILD, worker=fake)
+        d.start()
+        user = d.default_user()
+        blob = d.client_pub.split()[1].encode()
+        try:
+            mark = d.mark()
+            d.raw_connect(b"GARBAGE 13 %s %s\r\n" % (user.encode(), blob), timeout=15)
+            d.wait_log(r"auth publickey rejected user=%s .*reason=\"bad signature\"" % user,
+                       after=mark)
+            d.wait_log(r"worker violated the protocol: SESSION_EXEC is not allowed "
+                       r"before authentication", after=mark)
+            self.assertNotRegex(d.log(), r"session \d+ started .*command=\"id\"")
+            mark = d.mark()
+            d.raw_connect(b"GARBAGE 14 %s %s\r\n" % (user.encode(), blob), timeout=15)
+            d.wait_log(r"worker violated the protocol: AUTH_KBDINT_ANSWERS: "
+                       r"keyboard-interactive answers without prompts", after=mark)
+            mark = d.mark()
+            d.raw_connect(b"GARBAGE 15 %s %s\r\n" % (user.encode(), blob), timeout=15)
+            d.wait_log(r"worker violated the protocol: AUTH_PUBKEY_VERIFY: "
+                       r"user changed during authentication", after=mark)
+            recs = [r for r in d.audit_records() if r["event"] == "auth"]
+            self.assertFalse([r for r in recs if r["result"] == "accepted"], recs)
+            r = d.ssh("echo still-serving")
+            self.assertEqual(r.stdout, b"still-serving\n", r.stderr)
+        finally:
+            d.stop()
+            reports = d.sanitizer_reports()
+            d.cleanup()
+        self.assertEqual(reports, [])
+
+
 @unittest.skipUnless(harness.is_root(), "privileged mode needs root")
 class TestPrivileged(DaemonTest):
     """rampartd as root: workers chrooted and unprivileged, sessions as the user."""
@@ -486,8 +523,10 @@ def main():
     if args.pattern:
         loader.testNamePatterns = ["*%s*" % p for p in args.pattern]
     admin_tests.set_build(BUILD)
+    auth_tests.set_build(BUILD)
     suite = unittest.TestSuite([loader.loadTestsFromModule(sys.modules[__name__]),
-                                loader.loadTestsFromModule(admin_tests)])
+                                loader.loadTestsFromModule(admin_tests),
+                                loader.loadTestsFromModule(auth_tests)])
     print("integration tests against %s (%s mode)" % (
         BUILD, "root: privileged and unprivileged" if harness.is_root() else "unprivileged"))
     result = unittest.TextTestRunner(verbosity=2).run(suite)

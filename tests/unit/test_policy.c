@@ -280,6 +280,17 @@ START_TEST(test_user_without_keys_loads_with_warning)
 }
 END_TEST
 
+START_TEST(test_totp_secrets_count_as_a_credential)
+{
+	struct warnings w;
+	struct rp_policy *policy = LOAD_OK(BASE "user otp {\n\tauth keyboard-interactive\n"
+	    "\ttotp-secrets /etc/rampart/totp\n\tallow login\n}\n", &w);
+
+	ck_assert_uint_eq(w.n, 0);
+	rp_policy_free(policy);
+}
+END_TEST
+
 /* --- syntax -------------------------------------------------------------- */
 
 START_TEST(test_comments_quotes_and_escapes)
@@ -906,6 +917,7 @@ RP_TEST_SUITE(policy)
 	tcase_add_test(load, test_deny_by_default);
 	tcase_add_test(load, test_action_names_round_trip);
 	tcase_add_test(load, test_user_without_keys_loads_with_warning);
+	tcase_add_test(load, test_totp_secrets_count_as_a_credential);
 	tcase_add_test(load, test_missing_policy_file_is_an_error);
 	tcase_add_test(load, test_error_after_keys_loaded_frees_everything);
 	suite_add_tcase(s, load);
