@@ -122,7 +122,8 @@ asan:
 # missing with apt-get (and only what is missing, so a re-run is quick).
 BUILD_DEPS := gcc make libc6-dev dpkg-dev android-libboringssl-dev libseccomp-dev libcap-dev \
               libcrypt-dev zlib1g-dev libqrencode-dev
-TEST_DEPS  := check pkg-config openssh-client python3 python3-paramiko passwd coreutils procps
+TEST_DEPS  := check pkg-config openssh-client python3 python3-paramiko python3-asyncssh passwd \
+              coreutils procps
 
 deps-build:
 	@build-aux/ensure-packages $(BUILD_DEPS)

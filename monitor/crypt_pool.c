@@ -89,6 +89,12 @@ run(void *arg)
 int
 crypt_pool_start(struct crypt_pool *p)
 {
+	return crypt_pool_start_n(p, CRYPT_POOL_THREADS);
+}
+
+int
+crypt_pool_start_n(struct crypt_pool *p, size_t nthreads)
+{
 	int fds[2];
 	sigset_t all, old;
 
@@ -103,13 +109,13 @@ crypt_pool_start(struct crypt_pool *p)
 	/* The threads take no signals: the main thread's ppoll() does. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	for (size_t i = 0; i < CRYPT_POOL_THREADS; i++) {
+	for (size_t i = 0; i < nthreads && i < CRYPT_POOL_THREADS; i++) {
 		if (pthread_create(&p->threads[i], NULL, run, p) != 0)
 			break;
 		p->nthreads++;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (p->nthreads == 0) {
+	if (p->nthreads == 0 && nthreads > 0) {
 		rp_error("cannot start password hashing threads");
 		return 0;
 	}

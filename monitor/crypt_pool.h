@@ -40,6 +40,10 @@ struct crypt_pool {
 };
 
 int crypt_pool_start(struct crypt_pool *p);
+/* The same with nthreads threads (at most CRYPT_POOL_THREADS). 0 makes a
+ * pool that only queues, for the fuzz harness: nothing is ever hashed, and
+ * crypt_pool_stop frees what waits. */
+int crypt_pool_start_n(struct crypt_pool *p, size_t nthreads);
 /* Queue a job (the pool owns it from now on). 0 when the pool is full:
  * the caller answers the request itself. */
 int crypt_pool_submit(struct crypt_pool *p, struct crypt_job *job);

@@ -57,7 +57,10 @@ init_monitor(void)
 	snprintf(policy, sizeof(policy),
 	    "listen 127.0.0.1:0\nhost-key /nonexistent\nmax-auth-tries 6\n"
 	    "admit from any\n"
-	    "user fuzz {\n authorized-key \"%s\"\n allow login\n}\n", line);
+	    "user fuzz {\n authorized-key \"%s\"\n auth publickey\n auth password\n"
+	    " auth keyboard-interactive\n password-hash \"$6$fuzzsalt$XXti94OqDi6w0OzAEREvC98l"
+	    "WcR8d1I/DrzE83RaSduBmIYpuU28KcMd3SHsqG4Qz1gwqLssBDl8EjniIDm60/\"\n allow login\n}\n"
+	    "user kiosk {\n auth none\n allow login\n}\n", line);
 	free(line);
 	rp_privkey_free(user_key);
 	memset(&diag, 0, sizeof(diag));
@@ -76,6 +79,10 @@ init_monitor(void)
 	snprintf(mon.server_version, sizeof(mon.server_version), "SSH-2.0-rampart_%s",
 	    RAMPART_VERSION);
 	mon.max_conns = 1;
+	/* Password checks queue and are dropped after each input (below):
+	 * hashing would only slow the fuzzer down. */
+	if (!crypt_pool_start_n(&mon.crypt, 0))
+		abort();
 	if ((mon.msg = malloc(sizeof(*mon.msg))) == NULL)
 		abort();
 	mon.msg->nfds = 0;
@@ -135,6 +142,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (send(sv[1], data + 1, size - 1, MSG_DONTWAIT) == (ssize_t)(size - 1))
 		ipc_dispatch(&mon, &c);
 	drain(sv[1]);
+	crypt_pool_stop(&mon.crypt);
+	if (!crypt_pool_start_n(&mon.crypt, 0))
+		abort();
 	if (c.ipc_fd >= 0)
 		close(c.ipc_fd);
 	close(sv[1]);

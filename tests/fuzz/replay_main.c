@@ -127,6 +127,40 @@ make_seeds(void)
 		rp_ipc_log_write(&cbb, &lg);
 		add(state, &cbb);
 
+		{
+			struct rp_ipc_auth_none an;
+			struct rp_ipc_auth_password ap;
+			struct rp_ipc_auth_kbdint ak;
+			struct rp_ipc_kbdint_answers aa;
+
+			memset(&an, 0, sizeof(an));
+			strcpy(an.user, state == 1 ? "kiosk" : "fuzz");
+			rp_ipc_begin(&cbb, RP_IPC_AUTH_NONE, 5);
+			rp_ipc_auth_none_write(&cbb, &an);
+			add(state, &cbb);
+
+			memset(&ap, 0, sizeof(ap));
+			strcpy(ap.user, "fuzz");
+			CBS_init(&ap.password, (const uint8_t *)"hunter2", 7);
+			rp_ipc_begin(&cbb, RP_IPC_AUTH_PASSWORD, 6);
+			rp_ipc_auth_password_write(&cbb, &ap);
+			add(state, &cbb);
+
+			memset(&ak, 0, sizeof(ak));
+			strcpy(ak.user, "fuzz");
+			CBS_init(&ak.submethods, NULL, 0);
+			rp_ipc_begin(&cbb, RP_IPC_AUTH_KBDINT, 7);
+			rp_ipc_auth_kbdint_write(&cbb, &ak);
+			add(state, &cbb);
+
+			memset(&aa, 0, sizeof(aa));
+			aa.nanswers = 1;
+			CBS_init(&aa.answers[0], (const uint8_t *)"123456", 6);
+			rp_ipc_begin(&cbb, RP_IPC_AUTH_KBDINT_ANSWERS, 8);
+			rp_ipc_kbdint_answers_write(&cbb, &aa);
+			add(state, &cbb);
+		}
+
 		cl.reason = 11;
 		cl.by_peer = 1;
 		CBS_init(&cl.text, (const uint8_t *)"bye", 3);
