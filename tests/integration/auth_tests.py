@@ -332,16 +332,13 @@ class TestCertificates(AuthTest):
         cert("forced", "batch", user, 18,
              options=['force-command=echo forced:"$SSH_ORIGINAL_COMMAND"'])
         cert("untrusted", "rogue", user, 19, ca=cls.other_ca)
+        cert("reload", "revoked-later", user, 21)
         cls.ecdsa_key = os.path.join(fx, "user_ecdsa")
         keygen(cls.ecdsa_key, "ecdsa", 521)
         cert("ecdsa", "ec-user", user, 20, key=cls.ecdsa_key)
         # The KRL revokes serial 15 of this CA.
-        spec = os.path.join(fx, "krl.spec")
-        with open(spec, "w") as f:
-            f.write("serial: 15\n")
         cls.krl = os.path.join(fx, "revoked.krl")
-        subprocess.run(["ssh-keygen", "-q", "-k", "-f", cls.krl, "-s", cls.ca + ".pub", spec],
-                       check=True, timeout=30, stdin=subprocess.DEVNULL)
+        cls.write_krl([15])
         return "\n".join([
             "revoked-keys %s" % cls.krl,
             "user %s {" % user,
@@ -349,6 +346,38 @@ class TestCertificates(AuthTest):
             "    allow login",
             "    allow exec",
             "}"])
+
+    @classmethod
+    def write_krl(cls, serials):
+        spec = os.path.join(cls.fx, "krl.spec")
+        with open(spec, "w") as f:
+            f.write("".join("serial: %d\n" % n for n in serials))
+        subprocess.run(["ssh-keygen", "-q", "-k", "-f", cls.krl, "-s", cls.ca + ".pub", spec],
+                       check=True, timeout=30, stdin=subprocess.DEVNULL)
+
+    def test_a_new_krl_on_reload_ends_the_certificates_session(self):
+        key, cert = self.certs["reload"]
+        mark = self.d.mark()
+        p = subprocess.Popen(self.d.ssh_cmd(key=key, options=[
+            ("-o", "CertificateFile=%s" % cert)]) + ["sleep 30"], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        try:
+            self.assertLogged(r"session \d+ started .*command=\"sleep 30\"", after=mark,
+                              timeout=20)
+            self.write_krl([15, 21])
+            r = self.d.ctl("reload")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            _, err = p.communicate(timeout=20)
+            self.assertEqual(p.returncode, 255)
+            self.assertIn(b"access revoked by a policy change", err)
+            self.assertLogged(r"access of user \S+ revoked by the new policy: certificate "
+                              r"refused \(revoked\)", after=mark)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait(timeout=10)
+            self.write_krl([15])
+            self.d.ctl("reload")
 
     def ssh_cert(self, name, command="echo in", **kw):
         key, cert = self.certs[name]
@@ -822,7 +851,6 @@ class TestChainsNoneAndBanners(AuthTest):
         self.assertEqual(banner2, banner)
 
     def test_none_logs_in_only_the_user_granted_it(self):
-        import paramiko
         before = len(self.d.audit_records())
         t = paramiko_transport(self.d)
         try:
