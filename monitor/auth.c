@@ -149,10 +149,14 @@ auth_passed(struct monitor *m, struct conn *c, uint32_t id, const struct rp_prin
 	size_t nchains;
 	const char *from;
 	const struct rp_auth_chain *chains = rp_principal_auth(pr, &nchains, &from);
-	char next[256], why[256];
+	char next[256], why[256], home[4096];
 	enum rp_auth_result r;
+	struct rp_account acct;
 
-	if (!auth_login_allowed(c, pr, why, sizeof(why))) {
+	/* Every method ends here, so none of them lets in a user whose
+	 * session could not run (privileged mode needs a system account). */
+	if (!auth_account(m, pr->name, &acct, home, sizeof(home), why, sizeof(why)) ||
+	    !auth_login_allowed(c, pr, why, sizeof(why))) {
 		auth_reject(m, c, id, pr, at, why);
 		return 0;
 	}

@@ -615,6 +615,37 @@ class TestPassword(AuthTest):
                 return r.stdout
         self.assertEqual(asyncio.run(asyncio.wait_for(run(), 60)), "asyncssh-pw\n")
 
+    def test_password_change_request_is_refused_and_the_connection_goes_on(self):
+        import paramiko
+        from paramiko.common import MSG_SERVICE_ACCEPT, cMSG_USERAUTH_REQUEST
+        from unittest import mock
+
+        def change_request(handler, m):
+            # RFC 4252 8: the request with the flag set and a new password.
+            m.get_text()
+            msg = paramiko.Message()
+            msg.add_byte(cMSG_USERAUTH_REQUEST)
+            msg.add_string(handler.username)
+            msg.add_string("ssh-connection")
+            msg.add_string("password")
+            msg.add_boolean(True)
+            msg.add_string(PASSWORD)
+            msg.add_string("a brand new password")
+            handler.transport._send_message(msg)
+        mark = self.d.mark()
+        t = paramiko_transport(self.d)
+        try:
+            with mock.patch.dict(paramiko.auth_handler.AuthHandler._client_handler_table,
+                                 {MSG_SERVICE_ACCEPT: change_request}):
+                with self.assertRaises(paramiko.AuthenticationException):
+                    t.auth_password("pw-yes", PASSWORD)
+            t.auth_password("pw-yes", PASSWORD)
+            self.assertEqual(paramiko_exec(t, "echo after"), (b"after\n", 0))
+        finally:
+            t.close()
+        self.assertLogged(r"worker: password change request refused", after=mark)
+        self.assertNotIn("a brand new password", self.d.log())
+
     def test_audit_never_holds_the_password(self):
         ssh_with_password(self.d, "pw-yes", "secret-wrong-guess-123", "true")
         with open(self.d.audit, encoding="utf-8") as f:
