@@ -44,6 +44,28 @@ auth_begin(struct monitor *m, struct conn *c, const char *user, const char **vio
 }
 
 int
+auth_start(struct monitor *m, struct conn *c, uint32_t id, const char *user,
+    enum rp_auth_method method, const char **violation)
+{
+	char methods[256];
+
+	if (!auth_begin(m, c, user, violation))
+		return 0;
+	if (c->auth_failures >= c->pref->policy->max_auth_tries) {
+		auth_reply(m, c, id, RP_AUTH_EXHAUSTED, "", NULL);
+		return 0;
+	}
+	/* none is the usual first request (it lists the methods), never an
+	 * offered method; its handler decides. */
+	if (method == RP_AUTH_NONE || auth_offered(c, method))
+		return 1;
+	/* Nobody is offered this method now: nothing to hide, nothing counted. */
+	auth_methods(m, c, NULL, methods, sizeof(methods));
+	auth_reply(m, c, id, RP_AUTH_FAILURE, methods, NULL);
+	return 0;
+}
+
+int
 auth_resolve(const struct conn *c, struct rp_principal *pr)
 {
 	return rp_policy_resolve(c->pref->policy, c->auth_user, pr);
@@ -347,7 +369,7 @@ handle_auth_none(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 
 	if (!rp_ipc_auth_none_read(payload, &req))
 		return "malformed";
-	if (!auth_begin(m, c, req.user, &violation))
+	if (!auth_start(m, c, id, req.user, RP_AUTH_NONE, &violation))
 		return violation;
 	known = auth_resolve(c, &pr);
 	if (known) {

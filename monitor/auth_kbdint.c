@@ -127,19 +127,8 @@ handle_auth_kbdint(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 
 	if (!rp_ipc_auth_kbdint_read(payload, &req))
 		return "malformed";
-	if (!auth_begin(m, c, req.user, &violation))
+	if (!auth_start(m, c, id, req.user, RP_AUTH_KEYBOARD_INTERACTIVE, &violation))
 		return violation;
-	if (c->auth_failures >= c->pref->policy->max_auth_tries) {
-		auth_reply(m, c, id, RP_AUTH_EXHAUSTED, "", NULL);
-		return NULL;
-	}
-	if (!auth_offered(c, RP_AUTH_KEYBOARD_INTERACTIVE)) {
-		char methods[256];
-
-		auth_methods(m, c, NULL, methods, sizeof(methods));
-		auth_reply(m, c, id, RP_AUTH_FAILURE, methods, NULL);
-		return NULL;
-	}
 	known = auth_resolve(c, &pr);
 	settings_for(known ? &pr : NULL, &ts);
 	memset(&prompts, 0, sizeof(prompts));

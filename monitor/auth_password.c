@@ -117,21 +117,8 @@ handle_auth_password(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 
 	if (!rp_ipc_auth_password_read(payload, &req))
 		return "malformed";
-	if (!auth_begin(m, c, req.user, &violation))
+	if (!auth_start(m, c, id, req.user, RP_AUTH_PASSWORD, &violation))
 		goto wipe;
-	violation = NULL;
-	if (c->auth_failures >= c->pref->policy->max_auth_tries) {
-		auth_reply(m, c, id, RP_AUTH_EXHAUSTED, "", NULL);
-		goto wipe;
-	}
-	if (!auth_offered(c, RP_AUTH_PASSWORD)) {
-		/* Nobody is offered password here: nothing to hide, no count. */
-		char methods[256];
-
-		auth_methods(m, c, NULL, methods, sizeof(methods));
-		auth_reply(m, c, id, RP_AUTH_FAILURE, methods, NULL);
-		goto wipe;
-	}
 	known = auth_resolve(c, &pr);
 	hash = hash_for(m, c, known ? &pr : NULL, shadow, sizeof(shadow), &reason);
 	if ((job = calloc(1, sizeof(*job))) == NULL ||

@@ -216,16 +216,6 @@ attempt_of(const struct candidate *cand, const char *stage, struct auth_attempt 
 	}
 }
 
-/* Past max-auth-tries every request is answered EXHAUSTED. */
-static int
-exhausted(struct monitor *m, struct conn *c, uint32_t id)
-{
-	if (c->auth_failures < c->pref->policy->max_auth_tries)
-		return 0;
-	auth_reply(m, c, id, RP_AUTH_EXHAUSTED, "", NULL);
-	return 1;
-}
-
 const char *
 handle_pubkey_check(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 {
@@ -237,10 +227,8 @@ handle_pubkey_check(struct monitor *m, struct conn *c, uint32_t id, CBS *payload
 
 	if (!rp_ipc_pubkey_check_read(payload, &req))
 		return "malformed";
-	if (!auth_begin(m, c, req.user, &violation))
+	if (!auth_start(m, c, id, req.user, RP_AUTH_PUBLICKEY, &violation))
 		return violation;
-	if (exhausted(m, c, id))
-		return NULL;
 	if (acceptable(m, c, req.alg, req.key, &cand)) {
 		rp_debug("conn=%llu key query accepted user=%s key=%s", (unsigned long long)c->id,
 		    rp_log_escape(req.user, strlen(req.user), user, sizeof(user)),
@@ -299,10 +287,8 @@ handle_pubkey_verify(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 		return "malformed";
 	if (strcmp(req.service, "ssh-connection") != 0)
 		return "service is not ssh-connection";
-	if (!auth_begin(m, c, req.user, &violation))
+	if (!auth_start(m, c, id, req.user, RP_AUTH_PUBLICKEY, &violation))
 		return violation;
-	if (exhausted(m, c, id))
-		return NULL;
 	valid = acceptable(m, c, req.alg, req.key, &cand);
 	attempt_of(&cand, "signature", &at);
 	if (valid) {

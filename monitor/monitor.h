@@ -377,6 +377,11 @@ const char *handle_pubkey_verify(struct monitor *m, struct conn *c, uint32_t id,
 /* monitor/auth.c: shared by every method. */
 /* A request for c begins: fixes the user (changing it is a violation). */
 int auth_begin(struct monitor *m, struct conn *c, const char *user, const char **violation);
+/* Every request starts with this: auth_begin, then an answer at once past
+ * max-auth-tries (EXHAUSTED) or for a method nobody is offered now
+ * (FAILURE, not counted). 1: go on; 0: answered, or *violation is set. */
+int auth_start(struct monitor *m, struct conn *c, uint32_t id, const char *user,
+    enum rp_auth_method method, const char **violation);
 /* c's user as the policy c was admitted under knows it. */
 int auth_resolve(const struct conn *c, struct rp_principal *pr);
 /* The methods to offer in a FAILURE or PARTIAL answer. */

@@ -9,6 +9,13 @@
 
 #include <stdio.h>
 
+/* tools/cmd_errors.c: "rampartctl: COMMAND: MESSAGE" on stderr; return 1,
+ * or, for a wrong command line, print usage too and return 2. */
+int rp_cmd_fail(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int rp_cmd_usage_error(const char *command, void (*usage)(FILE *out), const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* keygen -t ed25519 -f PATH [-C COMMENT]: tools/keygen.c */
 int rp_cmd_keygen(int argc, char **argv);
 void rp_cmd_keygen_usage(FILE *out);

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,44 +30,8 @@ rp_cmd_keygen_usage(FILE *out)
 	    "        write a new host or user key to PATH and PATH.pub\n");
 }
 
-static void message(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* "rampartctl: keygen: ...\n" on stderr. */
-static void
-message(const char *fmt, va_list ap)
-{
-	fputs("rampartctl: keygen: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-/* A failure: the message, and exit status 1. */
-static int
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	message(fmt, ap);
-	va_end(ap);
-	return 1;
-}
-
-/* A wrong command line: the message, the usage, and exit status 2. */
-static int
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	message(fmt, ap);
-	va_end(ap);
-	fputs("usage:\n", stderr);
-	rp_cmd_keygen_usage(stderr);
-	return 2;
-}
+#define fail(...) rp_cmd_fail("keygen", __VA_ARGS__)
+#define usage_error(...) rp_cmd_usage_error("keygen", rp_cmd_keygen_usage, __VA_ARGS__)
 
 /* USER@HOSTNAME, as ssh-keygen defaults it. */
 static char *

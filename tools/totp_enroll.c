@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,44 +59,8 @@ rp_cmd_totp_enroll_usage(FILE *out)
 	    "        and a QR code\n");
 }
 
-static void message(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* "rampartctl: totp-enroll: ...\n" on stderr. */
-static void
-message(const char *fmt, va_list ap)
-{
-	fputs("rampartctl: totp-enroll: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-/* A failure: the message, and exit status 1. */
-static int
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	message(fmt, ap);
-	va_end(ap);
-	return 1;
-}
-
-/* A wrong command line: the message, the usage, and exit status 2. */
-static int
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	message(fmt, ap);
-	va_end(ap);
-	fputs("usage:\n", stderr);
-	rp_cmd_totp_enroll_usage(stderr);
-	return 2;
-}
+#define fail(...) rp_cmd_fail("totp-enroll", __VA_ARGS__)
+#define usage_error(...) rp_cmd_usage_error("totp-enroll", rp_cmd_totp_enroll_usage, __VA_ARGS__)
 
 /* --- the settings -------------------------------------------------------------- */
 
