@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fdio.h"
 #include "crypto/secret.h"
 #include "crypto/totp.h"
 
@@ -317,22 +318,6 @@ user_fits(const char *user)
 	return 1;
 }
 
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return 0;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 1;
-}
-
 /* The directory path is in, malloc'd: "." for a bare name. */
 static char *
 dir_of(const char *path)
@@ -369,7 +354,7 @@ replace_file(const char *path, const char *const *parts, const size_t *lens, siz
 		return 0;
 	}
 	for (i = 0; i < nparts; i++)
-		if (!write_all(fd, parts[i], lens[i]))
+		if (!rp_write_all(fd, parts[i], lens[i]))
 			break;
 	if (i < nparts || fchmod(fd, 0600) == -1 || fsync(fd) == -1) {
 		saved = errno;

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fdio.h"
 #include "crypto/keyfile.h"
 #include "crypto/secret.h"
 #include "crypto/sshkey.h"
@@ -62,22 +63,6 @@ comment_ok(const char *comment)
 	return 1;
 }
 
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return 0;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 1;
-}
-
 /*
  * Create path (which must not exist, and is never followed if it is a
  * symbolic link) with exactly `mode`, and write data to disk. *created is
@@ -101,7 +86,7 @@ write_new_file(const char *path, const char *data, size_t len, mode_t mode, int 
 	}
 	*created = 1;
 	/* The umask may have taken bits away; the mode is part of the job. */
-	if (fchmod(fd, mode) == -1 || !write_all(fd, data, len) || fsync(fd) == -1) {
+	if (fchmod(fd, mode) == -1 || !rp_write_all(fd, data, len) || fsync(fd) == -1) {
 		saved = errno;
 		close(fd);
 		return fail("cannot write %s: %s", path, strerror(saved));
