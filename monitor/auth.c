@@ -294,6 +294,34 @@ auth_offered_methods(const struct rp_policy *p, char *out, size_t outsz)
 		snprintf(out, outsz, "publickey");
 }
 
+void
+auth_timing_hash(const struct rp_policy *p, char *out, size_t outsz)
+{
+	out[0] = '\0';
+	/* The first password-hash of a user or group block: checking a
+	 * password against it costs what checking a real user's does (same
+	 * scheme, same parameters), which is the point. */
+	for (size_t i = 0; i < p->nusers + p->ngroups; i++) {
+		struct rp_principal pr;
+		struct rp_password_setting ps;
+		const struct rp_policy_group *g;
+
+		memset(&pr, 0, sizeof(pr));
+		if (i < p->nusers) {
+			pr.user = &p->users[i];
+		} else {
+			g = &p->groups[i - p->nusers];
+			pr.groups = &g;
+			pr.ngroups = 1;
+		}
+		if (rp_principal_password(&pr, &ps) && ps.source == RP_PASSWORD_HASH &&
+		    strlen(ps.hash) < outsz) {
+			memcpy(out, ps.hash, strlen(ps.hash) + 1);
+			return;
+		}
+	}
+}
+
 int
 auth_account(const struct monitor *m, const char *user, struct rp_account *acct, char *home,
     size_t homesz, char *why, size_t whysz)

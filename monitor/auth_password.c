@@ -6,9 +6,11 @@
  * pool's threads (monitor/crypt_pool.c): the event loop never waits on a
  * deliberately slow hash. Whatever the reason a password cannot be right
  * (unknown user, no password set, locked or expired account, password not
- * a next step of the user's chains), a hash of the same cost is still
- * computed and the answer comes as late as a wrong password's, so timing
- * does not tell which users exist or have a password.
+ * a next step of the user's chains), a hash is still computed, with the
+ * answer forced to no: against the policy's first password-hash (the same
+ * scheme and cost as a real check), or a hash in crypt(3)'s default
+ * scheme. The answer comes as late as a wrong password's, so timing does
+ * not tell which users exist or have a password.
  *
  * Password changes (SSH_MSG_USERAUTH_PASSWD_CHANGEREQ) are not offered; an
  * expired password is a failure, logged as such.
@@ -122,7 +124,8 @@ handle_auth_password(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 	known = auth_resolve(c, &pr);
 	hash = hash_for(m, c, known ? &pr : NULL, shadow, sizeof(shadow), &reason);
 	if ((job = calloc(1, sizeof(*job))) == NULL ||
-	    (job->hash = strdup(hash != NULL ? hash : m->dummy_hash)) == NULL ||
+	    (job->hash = strdup(hash != NULL ? hash : c->pref->timing_hash[0] != '\0' ?
+	    c->pref->timing_hash : m->dummy_hash)) == NULL ||
 	    (job->password = malloc(CBS_len(&req.password) + 1)) == NULL) {
 		crypt_job_free(job);
 		violation = "out of memory";

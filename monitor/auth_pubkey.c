@@ -168,15 +168,15 @@ acceptable(const struct monitor *m, struct conn *c, const char *alg, CBS blob,
 	strcpy(cand->fingerprint, "-");
 	CBS_init(&allowed, (const uint8_t *)c->pref->policy->pubkey_algorithms,
 	    strlen(c->pref->policy->pubkey_algorithms));
+	/* Parsed first even when the algorithm is refused, for the
+	 * fingerprint in the log. */
+	if (!parse_offer(alg, blob, cand))
+		return 0;
 	if (!ssh_namelist_has(allowed, alg)) {
 		snprintf(cand->reason, sizeof(cand->reason),
 		    "algorithm %s is not in pubkey-algorithms", alg);
-		/* Parsed anyway, for the fingerprint in the log. */
-		(void)parse_offer(alg, blob, cand);
 		return 0;
 	}
-	if (!parse_offer(alg, blob, cand))
-		return 0;
 	if (!rp_sig_alg_suits(rp_pubkey_type(cand->key), cand->sig_alg)) {
 		snprintf(cand->reason, sizeof(cand->reason), "algorithm %s does not suit the key",
 		    alg);

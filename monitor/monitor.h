@@ -170,6 +170,7 @@ struct policy_ref {
 	/* Offered to every client before a first method passes: the first
 	 * methods of every principal's chains (monitor/auth.c). */
 	char auth_methods_all[128];
+	char timing_hash[256];  /* auth_timing_hash(policy) */
 };
 
 /* A rampartctl connection on the control socket. */
@@ -233,7 +234,7 @@ struct monitor {
 	struct rp_ipc_msg *msg; /* receive buffer, one message at a time */
 	/* Authentication (monitor/auth*.c). */
 	struct crypt_pool crypt;
-	char dummy_hash[256];       /* for users without a password: same cost */
+	char dummy_hash[256];       /* a random password's, crypt(3)'s default scheme */
 	struct totp_replay *totp_seen;
 };
 
@@ -407,6 +408,12 @@ int auth_offered(const struct conn *c, enum rp_auth_method method);
 /* Is method a next step of one of pr's chains, after what c passed? */
 int auth_is_next_step(const struct conn *c, const struct rp_principal *pr,
     enum rp_auth_method method);
+/* A hash from policy p to check passwords against that cannot match
+ * (unknown users, users without a password), so they take as long as
+ * known ones: the policy's first password-hash, or "" when it has none
+ * (then the monitor's own dummy_hash, of crypt(3)'s default scheme, which
+ * is what /etc/shadow holds on Debian). */
+void auth_timing_hash(const struct rp_policy *p, char *out, size_t outsz);
 /* The methods offered before a first success under policy p. */
 void auth_offered_methods(const struct rp_policy *p, char *out, size_t outsz);
 /* On reload: would policy p still let c's user in, as it authenticated

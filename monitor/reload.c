@@ -44,6 +44,7 @@ policy_ref_new(struct rp_policy *p)
 	ref->refs = 1;
 	policy_files_hash(p, ref->hash);
 	auth_offered_methods(p, ref->auth_methods_all, sizeof(ref->auth_methods_all));
+	auth_timing_hash(p, ref->timing_hash, sizeof(ref->timing_hash));
 	return ref;
 }
 
