@@ -356,6 +356,13 @@ int rp_alg_edit(enum rp_alg_kind kind, int with_host_certs, const char *text, ch
 
 /* --- rules.c ------------------------------------------------------------------------ */
 
+#define RP_SUBSYSTEM_MAX 64 /* bytes in a subsystem name */
+#define RP_SUBSYSTEM_RULE "letters, digits, '.', '_', '-' or '@'"
+
+/* A subsystem name, as `allow subsystem` and `subsystem` lines take it:
+ * 1 to RP_SUBSYSTEM_MAX letters, digits, '.', '_', '-' or '@'. */
+int rp_valid_subsystem(const char *s);
+
 /* Does the rule's action, target and conditions match? from or when may
  * be NULL (unknown): a condition on them then fails closed. */
 int rp_rule_matches(const struct rp_rule *rule, const struct rp_addr *from,

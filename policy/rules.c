@@ -29,7 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SUBSYSTEM 64
 #define MAX_HOST_PATTERN 255
 #define TEXT_MAX 8192
 
@@ -265,13 +264,14 @@ bad:
 	    rp_diag_excerpt(w->text, ex, sizeof(ex)), why);
 }
 
-/* Subsystem names: letters, digits, '.', '_', '-', '@'. */
-static int
-valid_subsystem(const char *s)
+/* Subsystem names, in rules and `subsystem` lines: letters, digits, '.',
+ * '_', '-', '@'. */
+int
+rp_valid_subsystem(const char *s)
 {
 	size_t n = strlen(s);
 
-	return n > 0 && n <= MAX_SUBSYSTEM && strspn(s,
+	return n > 0 && n <= RP_SUBSYSTEM_MAX && strspn(s,
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@") == n;
 }
 
@@ -335,9 +335,9 @@ parse_targets(struct parser *p, const struct stmt *st, size_t first, size_t end,
 				    "'exec' alone for any command");
 			break;
 		case RP_ACTION_SUBSYSTEM:
-			if (!valid_subsystem(w->text))
-				return rp_perr(p, w, "invalid subsystem name '%s'; expected letters, "
-				    "digits, '.', '_', '-' or '@', such as sftp",
+			if (!rp_valid_subsystem(w->text))
+				return rp_perr(p, w, "invalid subsystem name '%s'; expected "
+				    RP_SUBSYSTEM_RULE ", such as sftp",
 				    rp_diag_excerpt(w->text, ex, sizeof(ex)));
 			break;
 		case RP_ACTION_ENV:
