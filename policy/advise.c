@@ -2,8 +2,9 @@
  * policy/advise.c: advice about a policy that loaded: things that are not
  * errors but that an administrator most likely did not mean, or should
  * know about (`rampartctl check` prints them as warnings; rampartd logs
- * them): no admission, no audit log, users who cannot log in, and every
- * principal that can log in with `auth none`.
+ * them): no admission, no audit log, users who cannot log in, every
+ * principal that can log in with `auth none`, and sessions that must be
+ * recorded with no recording-dir to record them in.
  */
 #include "policy/internal.h"
 
@@ -104,6 +105,31 @@ advise_auth_none(const struct rp_policy *policy, struct rp_policy_diag *diag)
 	}
 }
 
+static void
+warn_recording(const struct rp_block *b, struct rp_policy_diag *diag)
+{
+	const struct rp_uint_setting *rec = &b->record_sessions;
+
+	if (rec->pos.line == 0 || rec->value == RP_RECORD_OFF)
+		return;
+	rp_diag_warn(diag, &rec->pos, "record-sessions %s of %s: sessions cannot be recorded "
+	    "without recording-dir, and rampartd refuses the sessions it must record but "
+	    "cannot; add recording-dir ABSOLUTE-PATH",
+	    rp_record_mode_name((enum rp_record_mode)rec->value), b->label);
+}
+
+/* record-sessions yes or with-input, with nowhere to put the recordings. */
+static void
+advise_recording(const struct rp_policy *policy, struct rp_policy_diag *diag)
+{
+	if (policy->recording_dir != NULL)
+		return;
+	for (size_t i = 0; i < policy->ngroups; i++)
+		warn_recording(policy->groups[i].block, diag);
+	for (size_t i = 0; i < policy->nusers; i++)
+		warn_recording(policy->users[i].block, diag);
+}
+
 void
 rp_policy_advise(const struct rp_policy *policy, struct rp_policy_diag *diag)
 {
@@ -125,4 +151,5 @@ rp_policy_advise(const struct rp_policy *policy, struct rp_policy_diag *diag)
 			    "block or their groups', and cannot log in", u->name);
 	}
 	advise_auth_none(policy, diag);
+	advise_recording(policy, diag);
 }

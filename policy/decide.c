@@ -6,9 +6,9 @@
  * groups with a `system-group` the system says it is in. The decision for
  * a request is the first matching rule of the user block, then of each
  * group in that order; no matching rule denies. The same order resolves the
- * single-valued settings (auth chains, max-sessions, banner, password,
- * TOTP): the user block, else the first group that sets them, else the
- * default.
+ * single-valued settings (auth chains, max-sessions, record-sessions,
+ * banner, password, TOTP): the user block, else the first group that sets
+ * them, else the default.
  */
 #include "policy/internal.h"
 
@@ -266,4 +266,11 @@ rp_principal_totp(const struct rp_principal *principal, struct rp_totp_settings 
 	    totp_algorithm), RP_TOTP_SHA1);
 	out->window = first_uint(principal, offsetof(struct rp_block, totp_window),
 	    DEFAULT_TOTP_WINDOW);
+}
+
+enum rp_record_mode
+rp_principal_record_mode(const struct rp_principal *principal)
+{
+	return (enum rp_record_mode)first_uint(principal, offsetof(struct rp_block,
+	    record_sessions), RP_RECORD_OFF);
 }

@@ -133,6 +133,7 @@ struct rp_block {
 	struct rp_uint_setting totp_window;
 	unsigned max_sessions; /* 0: not set */
 	struct rp_srcpos max_sessions_pos;
+	struct rp_uint_setting record_sessions; /* enum rp_record_mode */
 	struct rp_text_setting banner;      /* the text, from either line */
 	char *banner_file;                  /* set when it came from banner-file */
 };
@@ -367,6 +368,11 @@ int rp_valid_subsystem(const char *s);
  * be NULL (unknown): a condition on them then fails closed. */
 int rp_rule_matches(const struct rp_rule *rule, const struct rp_addr *from,
     const struct rp_when *when, const struct rp_request *req);
+
+/* --- sessions.c --------------------------------------------------------------------- */
+
+/* "no", "yes", "with-input": the word record-sessions takes for a mode. */
+const char *rp_record_mode_name(enum rp_record_mode mode);
 
 /* --- print.c ------------------------------------------------------------------------ */
 

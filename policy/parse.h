@@ -1,8 +1,8 @@
 /*
  * policy/parse.h: the parser's insides, shared by the files that hold
  * directive handlers (parser.c runs statements; settings.c, admission.c,
- * blocks.c, rules.c and include.c apply them). Nothing outside the loader
- * includes this.
+ * blocks.c, rules.c, sessions.c and include.c apply them). Nothing outside
+ * the loader includes this.
  *
  * A handler gets the statement's words (words[0] is the directive name)
  * after parser.c checked the directive's place, argument count, block and
@@ -170,5 +170,9 @@ int rp_do_banner(struct parser *, const struct directive *, const struct stmt *)
 int rp_do_banner_file(struct parser *, const struct directive *, const struct stmt *);
 /* rules.c */
 int rp_do_rule(struct parser *, const struct directive *, const struct stmt *);
+/* sessions.c */
+int rp_do_subsystem(struct parser *, const struct directive *, const struct stmt *);
+int rp_do_session_umask(struct parser *, const struct directive *, const struct stmt *);
+int rp_do_record_sessions(struct parser *, const struct directive *, const struct stmt *);
 
 #endif

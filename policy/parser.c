@@ -10,7 +10,7 @@
  * run_statement(), before any handler runs. A new directive is one row in
  * the table, plus a handler when none of the existing ones fits. Handlers
  * live with their subject: settings.c, admission.c, blocks.c, rules.c,
- * include.c.
+ * sessions.c, include.c.
  *
  * Every file being read is a `struct source` with its own lexer and the
  * directory its relative paths resolve against; the block stack lives in the
@@ -87,6 +87,10 @@ static const struct directive directives[] = {
 	    POLICY_FIELD(max_connections), 1, 100000 },
 	{ "max-startups", IN_TOP, 1, 1, NO_BLOCK, ONCE, "START:RATE:FULL | max-startups N",
 	    rp_do_max_startups, 0, 1, 100000 },
+	{ "max-channels", IN_TOP, 1, 1, NO_BLOCK, ONCE, "N", rp_set_count,
+	    POLICY_FIELD(max_channels), 1, 256 },
+	{ "connect-timeout", IN_TOP, 1, 1, NO_BLOCK, ONCE, "DURATION", rp_set_duration,
+	    POLICY_FIELD(connect_timeout_s), 1, 300 },
 	{ "tcp-nodelay", IN_TOP, 1, 1, NO_BLOCK, ONCE, "yes|no", rp_do_tcp_nodelay, 0, 0, 0 },
 	{ "log-level", IN_TOP, 1, 1, NO_BLOCK, ONCE, "error|warn|info|debug", rp_do_log_level,
 	    0, 0, 0 },
@@ -95,6 +99,10 @@ static const struct directive directives[] = {
 	    rp_do_audit_failure, 0, 0, 0 },
 	{ "recording-dir", IN_TOP, 1, 1, NO_BLOCK, ONCE, "ABSOLUTE-PATH",
 	    rp_set_absolute_path, POLICY_FIELD(recording_dir), 0, 0 },
+	{ "session-umask", IN_TOP, 1, 1, NO_BLOCK, ONCE, "OCTAL", rp_do_session_umask,
+	    POLICY_FIELD(session_umask), 0, 0777 },
+	{ "subsystem", IN_TOP, 2, MANY, NO_BLOCK, 0, "NAME ABSOLUTE-PATH [ARG...]",
+	    rp_do_subsystem, 0, 0, 0 },
 	{ "control-socket", IN_TOP, 1, 1, NO_BLOCK, ONCE, "ABSOLUTE-PATH",
 	    rp_set_absolute_path, POLICY_FIELD(control_socket), 0, 0 },
 	{ "worker-user", IN_TOP, 1, 1, NO_BLOCK, ONCE, "NAME", rp_set_login_name,
@@ -167,6 +175,8 @@ static const struct directive directives[] = {
 	    offsetof(struct rp_block, totp_window), 0, 3 },
 	{ "max-sessions", IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "N", rp_do_max_sessions, 0, 1,
 	    1000 },
+	{ "record-sessions", IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "no|yes|with-input",
+	    rp_do_record_sessions, 0, 0, 0 },
 
 	/* top level (before authentication) and blocks (after it) */
 	{ "banner", IN_TOP | IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "\"TEXT\"", rp_do_banner, 0,

@@ -17,6 +17,9 @@
 #define DEFAULT_WORKER_USER "rampart"
 #define DEFAULT_WORKER_CHROOT "/var/lib/rampart/empty"
 #define DEFAULT_CONTROL_SOCKET "/run/rampart/control.sock"
+#define DEFAULT_SESSION_UMASK 0022
+#define DEFAULT_MAX_CHANNELS 64
+#define DEFAULT_CONNECT_TIMEOUT 10
 
 /* Indexed by enum rp_action. */
 static const struct {
@@ -112,6 +115,9 @@ rp_policy_new(void)
 	policy->max_startups_start = 10;
 	policy->max_startups_rate = 30;
 	policy->max_startups_full = 100;
+	policy->session_umask = DEFAULT_SESSION_UMASK;
+	policy->max_channels = DEFAULT_MAX_CHANNELS;
+	policy->connect_timeout_s = DEFAULT_CONNECT_TIMEOUT;
 	policy->tcp_nodelay = 1;
 	policy->log_level = RP_LOG_INFO;
 	policy->audit_failure_refuse = 1;
@@ -462,6 +468,11 @@ rp_policy_free(struct rp_policy *policy)
 		free(policy->audit_logs[i].path);
 	free(policy->audit_logs);
 	free(policy->recording_dir);
+	for (size_t i = 0; i < policy->nsubsystems; i++) {
+		free(policy->subsystems[i].name);
+		free(policy->subsystems[i].command);
+	}
+	free(policy->subsystems);
 	free(policy->control_socket);
 	free(policy->worker_user);
 	free(policy->worker_chroot);

@@ -189,6 +189,13 @@ struct rp_policy_key {
 	struct rp_key_options options; /* the line's options */
 };
 
+/* A `subsystem NAME COMMAND...` line. */
+struct rp_policy_subsystem {
+	char *name;    /* letters, digits, '.', '_', '-', '@' */
+	char *command; /* its words joined by single spaces; the first an absolute path */
+	struct rp_srcpos pos;
+};
+
 /* One `audit-log` line: a file or syslog. */
 struct rp_policy_audit_log {
 	char *path; /* NULL for syslog */
@@ -293,6 +300,13 @@ struct rp_policy {
 	size_t naudit_logs;
 	int audit_failure_refuse;    /* 1: refuse new connections (default); 0: continue */
 	char *recording_dir;         /* NULL: not set */
+	/* `subsystem` lines, in file order, each name once. The built-in sftp
+	 * is not among them: ask rp_policy_subsystem_command. */
+	struct rp_policy_subsystem *subsystems;
+	size_t nsubsystems;
+	unsigned session_umask;      /* a mode_t value, at most 0777; default 0022 */
+	unsigned max_channels;       /* open at once on one connection; default 64 */
+	unsigned connect_timeout_s;  /* to a forwarding target; default 10 */
 	char *control_socket;        /* default "/run/rampart/control.sock" */
 	char *worker_user;           /* default "rampart" */
 	char *worker_chroot;         /* default "/var/lib/rampart/empty" */
@@ -342,6 +356,18 @@ void rp_policy_free(struct rp_policy *policy);
 /* Advice that is not an error, for `rampartctl check` (and the daemon's
  * log): no audit log, no `admit` rule, ... Passed to diag->warn. */
 void rp_policy_advise(const struct rp_policy *policy, struct rp_policy_diag *diag);
+
+/* --- sessions ------------------------------------------------------------- */
+
+/* The default command of the sftp subsystem when the policy defines none:
+ * Debian's openssh-sftp-server. */
+#define RP_DEFAULT_SFTP_SERVER "/usr/lib/openssh/sftp-server"
+
+/* The command of subsystem `name`: its `subsystem` line's, else for "sftp"
+ * RP_DEFAULT_SFTP_SERVER; NULL when the policy does not define it. A
+ * pointer into the policy (or a constant). Whether a principal may use it
+ * is rp_policy_decide's question (`allow subsystem NAME`). */
+const char *rp_policy_subsystem_command(const struct rp_policy *policy, const char *name);
 
 /* --- admission ------------------------------------------------------------ */
 
@@ -605,6 +631,17 @@ const struct rp_auth_chain *rp_principal_auth(const struct rp_principal *princip
 /* max-sessions: the user block's, else the first group's that sets it, else
  * 10. */
 unsigned rp_principal_max_sessions(const struct rp_principal *principal);
+/* record-sessions: which of a principal's sessions are recorded. */
+enum rp_record_mode {
+	RP_RECORD_OFF = 0, /* `no` (default) */
+	RP_RECORD_OUTPUT,  /* `yes`: pty sessions' output and terminal resizes */
+	RP_RECORD_INPUT,   /* `with-input`: that, and the user's keystrokes */
+};
+
+/* record-sessions: the user block's, else the first group's that sets it,
+ * else RP_RECORD_OFF. A session that must be recorded but cannot be (for
+ * one, when the policy has no recording-dir) is refused. */
+enum rp_record_mode rp_principal_record_mode(const struct rp_principal *principal);
 /* The principal's banner (a `banner` line or a `banner-file` read at load,
  * user block first, then groups), or NULL for none. It is shown only once
  * the principal has authenticated, before the session starts: a banner

@@ -88,6 +88,45 @@ duration_or(unsigned seconds, const char *zero, char *buf, size_t bufsz)
 
 /* --- daemon settings ----------------------------------------------------------- */
 
+/* A subsystem's command as a policy line takes it: its words (which hold
+ * no blanks), those the lexer needs quoted in double quotes. */
+static void
+format_command(const char *command, char *buf, size_t bufsz)
+{
+	char word[LINE_MAX_TEXT], q[LINE_MAX_TEXT];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (const char *s = command; *s != '\0' && off < bufsz;) {
+		size_t len = strcspn(s, " ");
+		int n;
+		snprintf(word, sizeof(word), "%.*s", (int)len, s);
+		n = snprintf(buf + off, bufsz - off, "%s%s", off ? " " : "",
+		    strpbrk(word, "{}\"#;") != NULL ? rp_quote(word, q, sizeof(q)) : word);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+		s += len;
+		s += *s == ' ';
+	}
+}
+
+static void
+print_subsystems(struct printer *pr, const struct rp_policy *policy)
+{
+	char buf[LINE_MAX_TEXT];
+	int sftp = 0;
+
+	for (size_t i = 0; i < policy->nsubsystems; i++) {
+		const struct rp_policy_subsystem *sub = &policy->subsystems[i];
+		format_command(sub->command, buf, sizeof(buf));
+		emit(pr, &sub->pos, NULL, "subsystem %s %s", sub->name, buf);
+		sftp |= strcmp(sub->name, "sftp") == 0;
+	}
+	if (!sftp)
+		emit(pr, NULL, NULL, "subsystem sftp %s", RP_DEFAULT_SFTP_SERVER);
+}
+
 /* `banner "TEXT"` or `banner-file PATH`, with when it is shown. */
 static void
 print_banner(struct printer *pr, const char *text, const char *file,
@@ -210,6 +249,9 @@ print_daemon(struct printer *pr, const struct rp_policy *policy)
 	    policy->max_connections);
 	emit(pr, set_at(policy, "max-startups"), NULL, "max-startups %u:%u:%u",
 	    policy->max_startups_start, policy->max_startups_rate, policy->max_startups_full);
+	emit(pr, set_at(policy, "max-channels"), NULL, "max-channels %u", policy->max_channels);
+	emit(pr, set_at(policy, "connect-timeout"), NULL, "connect-timeout %s",
+	    rp_format_duration(policy->connect_timeout_s, a, sizeof(a)));
 	emit(pr, set_at(policy, "tcp-nodelay"), NULL, "tcp-nodelay %s",
 	    policy->tcp_nodelay ? "yes" : "no");
 	emit(pr, set_at(policy, "log-level"), NULL, "log-level %s",
@@ -226,6 +268,9 @@ print_daemon(struct printer *pr, const struct rp_policy *policy)
 	else
 		emit(pr, set_at(policy, "recording-dir"), NULL, "recording-dir %s",
 		    policy->recording_dir);
+	emit(pr, set_at(policy, "session-umask"), NULL, "session-umask %04o",
+	    policy->session_umask);
+	print_subsystems(pr, policy);
 	emit(pr, set_at(policy, "control-socket"), NULL, "control-socket %s",
 	    policy->control_socket);
 	emit(pr, set_at(policy, "worker-user"), NULL, "worker-user %s", policy->worker_user);
@@ -382,6 +427,9 @@ print_block(struct printer *pr, const struct rp_block *b, const struct rp_policy
 		emit(pr, &b->totp_window.pos, NULL, "totp-window %u", b->totp_window.value);
 	if (b->max_sessions != 0)
 		emit(pr, &b->max_sessions_pos, NULL, "max-sessions %u", b->max_sessions);
+	if (b->record_sessions.pos.line != 0)
+		emit(pr, &b->record_sessions.pos, NULL, "record-sessions %s",
+		    rp_record_mode_name((enum rp_record_mode)b->record_sessions.value));
 	print_banner(pr, b->banner.value, b->banner_file, &b->banner.pos,
 	    "after authentication");
 	for (size_t i = 0; i < b->nrules; i++)

@@ -447,14 +447,16 @@ START_TEST(test_unknown_directive_lists_the_known_ones)
 	    "host-certificate, revoked-keys, server-version, kex-algorithms, host-key-algorithms, "
 	    "ciphers, macs, "
 	    "pubkey-algorithms, compression, login-grace-time, max-auth-tries, idle-timeout, "
-	    "keepalive, rekey-limit, max-connections, max-startups, tcp-nodelay, log-level, "
-	    "audit-log, audit-failure, recording-dir, control-socket, worker-user, "
-	    "worker-chroot, penalties, admit, refuse, group, user, banner, banner-file)");
+	    "keepalive, rekey-limit, max-connections, max-startups, max-channels, "
+	    "connect-timeout, tcp-nodelay, log-level, audit-log, audit-failure, recording-dir, "
+	    "session-umask, subsystem, control-socket, worker-user, worker-chroot, penalties, "
+	    "admit, refuse, group, user, banner, banner-file)");
 	EXPECT_ERROR(BASE "user a {\n  permit exec\n}\n", "t.conf:4:3: ",
 	    "unknown directive 'permit' inside a 'user' block (expected one of: allow, deny, "
 	    "auth, authorized-key, authorized-keys-file, trusted-user-ca, trusted-user-ca-file, "
 	    "password-hash, password, totp-secrets, totp-prompt, auth-instruction, totp-digits, "
-	    "totp-period, totp-algorithm, totp-window, max-sessions, banner, banner-file)");
+	    "totp-period, totp-algorithm, totp-window, max-sessions, record-sessions, banner, "
+	    "banner-file)");
 	EXPECT_ERROR(BASE "group g {\n  permit exec\n}\n", "t.conf:4:3: ",
 	    "unknown directive 'permit' inside a 'group' block (expected one of: members, "
 	    "system-group, allow, deny, auth, ");

@@ -361,7 +361,8 @@ START_TEST(test_admission_errors)
 	    "level, not inside a 'user NAME { ... }' block; expected one of: allow, deny, auth, "
 	    "authorized-key, authorized-keys-file, trusted-user-ca, trusted-user-ca-file, "
 	    "password-hash, password, totp-secrets, totp-prompt, auth-instruction, totp-digits, "
-	    "totp-period, totp-algorithm, totp-window, max-sessions, banner, banner-file");
+	    "totp-period, totp-algorithm, totp-window, max-sessions, record-sessions, banner, "
+	    "banner-file");
 }
 END_TEST
 
