@@ -81,7 +81,7 @@ subsystem_command(struct parser *p, const struct directive *d, const struct stmt
 		const struct rp_token *w = &st->words[i];
 		if (w->len == 0)
 			return rp_perr(p, w, "empty word in the command of subsystem %s; expected "
-			    "a word, or nothing", name->text);
+			    "a word of at least one character", name->text);
 		if (strpbrk(w->text, " \t") != NULL)
 			return rp_perr(p, w, "word '%s' in the command of subsystem %s holds a "
 			    "blank; expected words without blanks (the command is its words joined "
