@@ -193,10 +193,16 @@ rp_ipc_type_name(uint16_t type)
 		return "KBDINT_PROMPTS";
 	case RP_IPC_AUTH_KBDINT_ANSWERS:
 		return "AUTH_KBDINT_ANSWERS";
-	case RP_IPC_SESSION_EXEC:
-		return "SESSION_EXEC";
+	case RP_IPC_SESSION_START:
+		return "SESSION_START";
 	case RP_IPC_SESSION_STARTED:
 		return "SESSION_STARTED";
+	case RP_IPC_SESSION_CHECK:
+		return "SESSION_CHECK";
+	case RP_IPC_SESSION_OK:
+		return "SESSION_OK";
+	case RP_IPC_SESSION_CONTROL:
+		return "SESSION_CONTROL";
 	case RP_IPC_SESSION_EXITED:
 		return "SESSION_EXITED";
 	case RP_IPC_DENIED:

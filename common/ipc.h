@@ -36,7 +36,7 @@
 #define RP_IPC_HEADER_LEN 6
 /* Largest message either side accepts: a KEX_SIGN carries both KEXINITs. */
 #define RP_IPC_MAX_MSG (128 * 1024)
-#define RP_IPC_MAX_FDS 3
+#define RP_IPC_MAX_FDS 4
 
 /* Field bounds, checked by the decoders. */
 /* User, algorithm and service names: a buffer size, so names of up to 64
@@ -55,6 +55,12 @@
 #define RP_IPC_MAX_PROMPTS 8        /* prompts in one keyboard-interactive round */
 #define RP_IPC_MAX_BANNER 16384     /* a banner */
 #define RP_IPC_MAX_TARGET 256       /* a channel's target in STATUS */
+#define RP_IPC_MAX_CHANNELS 256     /* max-channels */
+#define RP_IPC_MAX_TERM 64          /* TERM of a pty-req */
+#define RP_IPC_MAX_MODES 1024       /* encoded terminal modes of a pty-req */
+#define RP_IPC_MAX_ENV 64           /* environment variables of one session */
+#define RP_IPC_MAX_ENV_NAME 128     /* an environment variable's name */
+#define RP_IPC_MAX_ENV_VALUE 4096   /* and its value */
 
 enum rp_ipc_type {
 	/*
@@ -78,6 +84,7 @@ enum rp_ipc_type {
 	 *           time)
 	 *   string  banner shown to every client before authentication
 	 *           (SSH_MSG_USERAUTH_BANNER), empty for none
+	 *   uint32  channels open at once at most (1..256, max-channels)
 	 */
 	RP_IPC_HELLO = 1,
 
@@ -180,15 +187,35 @@ enum rp_ipc_type {
 	RP_IPC_AUTH_KBDINT_ANSWERS = 27,
 
 	/*
-	 * worker -> monitor: start a command for the authenticated user. After
-	 * authentication only.
+	 * worker -> monitor: start a session for the authenticated user: a
+	 * shell, a command or a subsystem (RFC 4254 6.5), with what the client
+	 * asked for before it on the same channel. After authentication only.
+	 * The monitor decides everything again here (the pty, each variable):
+	 * earlier SESSION_CHECK answers only told the worker what to reply.
 	 *   uint32  session number (the worker's, unique per connection)
-	 *   string  command
-	 * reply SESSION_STARTED with three descriptors attached: the write end
-	 * of the command's stdin and the read ends of its stdout and stderr;
-	 * or DENIED.
+	 *   byte    RP_SESSION_* kind
+	 *   string  exec: the command; subsystem: its name; shell: empty
+	 *   bool    with a pty; then:
+	 *             string  TERM (at most RP_IPC_MAX_TERM bytes)
+	 *             uint32  columns, uint32 rows, uint32 width px,
+	 *             uint32  height px
+	 *             string  encoded terminal modes (RFC 4254 8), at most
+	 *                     RP_IPC_MAX_MODES bytes
+	 *   uint32  number of environment variables n (at most RP_IPC_MAX_ENV),
+	 *           then n x (string name, string value)
+	 *   bool    agent forwarding asked for (auth-agent-req@openssh.com)
+	 * reply SESSION_STARTED or DENIED.
 	 */
-	RP_IPC_SESSION_EXEC = 30,
+	RP_IPC_SESSION_START = 30,
+	/*
+	 * monitor -> worker, the reply to SESSION_START.
+	 *   bool    pty: two descriptors follow, both the pty master (one to
+	 *           read, one to write); otherwise three: the write end of the
+	 *           process's stdin, the read ends of its stdout and stderr
+	 *   byte    RP_RECORD_* recording mode; when not none, one more
+	 *           descriptor: the recording file, open for appending, its
+	 *           asciicast header already written
+	 */
 	RP_IPC_SESSION_STARTED = 31,
 
 	/*
@@ -200,6 +227,30 @@ enum rp_ipc_type {
 	 *   bool    core dumped
 	 */
 	RP_IPC_SESSION_EXITED = 32,
+
+	/*
+	 * worker -> monitor: would the policy allow this channel request now?
+	 * For the reply to pty-req, env, auth-agent-req and x11-req (the
+	 * decision itself is taken again at SESSION_START). After
+	 * authentication only.
+	 *   byte    RP_CHECK_* what
+	 *   string  env: the variable name; otherwise empty
+	 * reply SESSION_OK or DENIED.
+	 */
+	RP_IPC_SESSION_CHECK = 33,
+	RP_IPC_SESSION_OK = 34,
+
+	/*
+	 * worker -> monitor, no reply: act on a running session's process or
+	 * pty (RFC 4254 6.7, 6.9, 6.10 of the same session). The monitor acts
+	 * only on sessions it started for this connection.
+	 *   uint32  session number
+	 *   byte    RP_CONTROL_* operation, then:
+	 *             RESIZE: uint32 columns, rows, width px, height px
+	 *             SIGNAL: string signal name without "SIG"
+	 *             BREAK:  uint32 milliseconds
+	 */
+	RP_IPC_SESSION_CONTROL = 35,
 
 	/*
 	 * monitor -> worker: the request was valid but the policy says no.
@@ -264,6 +315,35 @@ enum rp_ipc_type {
 	 * No payload.
 	 */
 	RP_IPC_REKEY = 61,
+};
+
+/* What a session runs (SESSION_START). */
+enum rp_session_kind {
+	RP_SESSION_SHELL = 0,
+	RP_SESSION_EXEC = 1,
+	RP_SESSION_SUBSYSTEM = 2,
+};
+
+/* What SESSION_CHECK asks about. */
+enum rp_session_check {
+	RP_CHECK_PTY = 1,
+	RP_CHECK_ENV = 2,
+	RP_CHECK_AGENT = 3,
+	RP_CHECK_X11 = 4,
+};
+
+/* SESSION_CONTROL operations. */
+enum rp_session_control {
+	RP_CONTROL_RESIZE = 1,
+	RP_CONTROL_SIGNAL = 2,
+	RP_CONTROL_BREAK = 3,
+};
+
+/* Recording modes in SESSION_STARTED. */
+enum rp_ipc_record {
+	RP_IPC_RECORD_NONE = 0,
+	RP_IPC_RECORD_OUTPUT = 1, /* output and resizes */
+	RP_IPC_RECORD_INPUT = 2,  /* and the user's input */
 };
 
 enum rp_auth_result {

@@ -46,7 +46,7 @@ rp_ipc_hello_write(CBB *cbb, const struct rp_ipc_hello *m)
 	    add_cbs(cbb, &m->pubkey_algs) && CBB_add_u32(cbb, m->idle_timeout_s) &&
 	    CBB_add_u32(cbb, m->keepalive_interval_s) && CBB_add_u32(cbb, m->keepalive_count) &&
 	    CBB_add_u64(cbb, m->rekey_bytes) && CBB_add_u32(cbb, m->rekey_seconds) &&
-	    add_cbs(cbb, &m->banner);
+	    add_cbs(cbb, &m->banner) && CBB_add_u32(cbb, m->max_channels);
 }
 
 int
@@ -72,7 +72,9 @@ rp_ipc_hello_read(CBS *cbs, struct rp_ipc_hello *m)
 	    CBS_get_u32(cbs, &m->idle_timeout_s) && CBS_get_u32(cbs, &m->keepalive_interval_s) &&
 	    CBS_get_u32(cbs, &m->keepalive_count) && CBS_get_u64(cbs, &m->rekey_bytes) &&
 	    CBS_get_u32(cbs, &m->rekey_seconds) &&
-	    get_bounded(cbs, &m->banner, RP_IPC_MAX_BANNER) && done(cbs);
+	    get_bounded(cbs, &m->banner, RP_IPC_MAX_BANNER) &&
+	    CBS_get_u32(cbs, &m->max_channels) && m->max_channels >= 1 &&
+	    m->max_channels <= RP_IPC_MAX_CHANNELS && done(cbs);
 }
 
 /* KEX_SIGN */
@@ -279,20 +281,148 @@ rp_ipc_kbdint_answers_read(CBS *cbs, struct rp_ipc_kbdint_answers *m)
 	return done(cbs);
 }
 
-/* SESSION_EXEC */
+/* SESSION_START */
 
-int
-rp_ipc_session_exec_write(CBB *cbb, const struct rp_ipc_session_exec *m)
+/* A TERM value: printable ASCII without spaces (it ends up in the
+ * session's environment). Empty is allowed: "no TERM". */
+static int
+valid_term(const char *t)
 {
-	return CBB_add_u32(cbb, m->session) && add_cbs(cbb, &m->command);
+	for (; *t != '\0'; t++)
+		if (*t <= ' ' || *t > '~')
+			return 0;
+	return 1;
+}
+
+/* An environment variable name: no NUL, no '=', not empty. */
+static int
+valid_env_name(const CBS *name)
+{
+	return CBS_len(name) > 0 && CBS_len(name) <= RP_IPC_MAX_ENV_NAME &&
+	    !CBS_contains_zero_byte(name) &&
+	    memchr(CBS_data(name), '=', CBS_len(name)) == NULL;
 }
 
 int
-rp_ipc_session_exec_read(CBS *cbs, struct rp_ipc_session_exec *m)
+rp_ipc_session_start_write(CBB *cbb, const struct rp_ipc_session_start *m)
 {
-	return CBS_get_u32(cbs, &m->session) &&
-	    get_bounded(cbs, &m->command, RP_IPC_MAX_COMMAND) &&
-	    !CBS_contains_zero_byte(&m->command) && done(cbs);
+	if (m->nenv > RP_IPC_MAX_ENV)
+		return 0;
+	if (!CBB_add_u32(cbb, m->session) || !CBB_add_u8(cbb, m->kind) ||
+	    !add_cbs(cbb, &m->command) || !ssh_add_bool(cbb, m->pty))
+		return 0;
+	if (m->pty && (!ssh_add_cstring(cbb, m->term) || !CBB_add_u32(cbb, m->cols) ||
+	    !CBB_add_u32(cbb, m->rows) || !CBB_add_u32(cbb, m->width_px) ||
+	    !CBB_add_u32(cbb, m->height_px) || !add_cbs(cbb, &m->modes)))
+		return 0;
+	if (!CBB_add_u32(cbb, (uint32_t)m->nenv))
+		return 0;
+	for (size_t i = 0; i < m->nenv; i++)
+		if (!add_cbs(cbb, &m->env[i].name) || !add_cbs(cbb, &m->env[i].value))
+			return 0;
+	return ssh_add_bool(cbb, m->agent);
+}
+
+int
+rp_ipc_session_start_read(CBS *cbs, struct rp_ipc_session_start *m)
+{
+	uint32_t n;
+
+	memset(m, 0, sizeof(*m));
+	if (!CBS_get_u32(cbs, &m->session) || !CBS_get_u8(cbs, &m->kind) ||
+	    m->kind > RP_SESSION_SUBSYSTEM ||
+	    !get_bounded(cbs, &m->command, RP_IPC_MAX_COMMAND) ||
+	    CBS_contains_zero_byte(&m->command) || !ssh_get_bool(cbs, &m->pty))
+		return 0;
+	if (m->pty && (!ssh_get_name(cbs, m->term, sizeof(m->term), 1) || !valid_term(m->term) ||
+	    !CBS_get_u32(cbs, &m->cols) || !CBS_get_u32(cbs, &m->rows) ||
+	    !CBS_get_u32(cbs, &m->width_px) || !CBS_get_u32(cbs, &m->height_px) ||
+	    !get_bounded(cbs, &m->modes, RP_IPC_MAX_MODES)))
+		return 0;
+	if (!CBS_get_u32(cbs, &n) || n > RP_IPC_MAX_ENV)
+		return 0;
+	m->nenv = n;
+	for (size_t i = 0; i < n; i++)
+		if (!get_bounded(cbs, &m->env[i].name, RP_IPC_MAX_ENV_NAME) ||
+		    !valid_env_name(&m->env[i].name) ||
+		    !get_bounded(cbs, &m->env[i].value, RP_IPC_MAX_ENV_VALUE) ||
+		    CBS_contains_zero_byte(&m->env[i].value))
+			return 0;
+	return ssh_get_bool(cbs, &m->agent) && done(cbs);
+}
+
+/* SESSION_STARTED */
+
+int
+rp_ipc_session_started_write(CBB *cbb, const struct rp_ipc_session_started *m)
+{
+	return ssh_add_bool(cbb, m->pty) && CBB_add_u8(cbb, m->record);
+}
+
+int
+rp_ipc_session_started_read(CBS *cbs, struct rp_ipc_session_started *m)
+{
+	memset(m, 0, sizeof(*m));
+	return ssh_get_bool(cbs, &m->pty) && CBS_get_u8(cbs, &m->record) &&
+	    m->record <= RP_IPC_RECORD_INPUT && done(cbs);
+}
+
+/* SESSION_CHECK */
+
+int
+rp_ipc_session_check_write(CBB *cbb, const struct rp_ipc_session_check *m)
+{
+	return CBB_add_u8(cbb, m->what) && add_cbs(cbb, &m->name);
+}
+
+int
+rp_ipc_session_check_read(CBS *cbs, struct rp_ipc_session_check *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (!CBS_get_u8(cbs, &m->what) || m->what < RP_CHECK_PTY || m->what > RP_CHECK_X11 ||
+	    !get_bounded(cbs, &m->name, RP_IPC_MAX_ENV_NAME) || !done(cbs))
+		return 0;
+	return m->what == RP_CHECK_ENV ? valid_env_name(&m->name) : CBS_len(&m->name) == 0;
+}
+
+/* SESSION_CONTROL */
+
+int
+rp_ipc_session_control_write(CBB *cbb, const struct rp_ipc_session_control *m)
+{
+	if (!CBB_add_u32(cbb, m->session) || !CBB_add_u8(cbb, m->op))
+		return 0;
+	switch (m->op) {
+	case RP_CONTROL_RESIZE:
+		return CBB_add_u32(cbb, m->cols) && CBB_add_u32(cbb, m->rows) &&
+		    CBB_add_u32(cbb, m->width_px) && CBB_add_u32(cbb, m->height_px);
+	case RP_CONTROL_SIGNAL:
+		return ssh_add_cstring(cbb, m->signame);
+	case RP_CONTROL_BREAK:
+		return CBB_add_u32(cbb, m->break_ms);
+	default:
+		return 0;
+	}
+}
+
+int
+rp_ipc_session_control_read(CBS *cbs, struct rp_ipc_session_control *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (!CBS_get_u32(cbs, &m->session) || !CBS_get_u8(cbs, &m->op))
+		return 0;
+	switch (m->op) {
+	case RP_CONTROL_RESIZE:
+		return CBS_get_u32(cbs, &m->cols) && CBS_get_u32(cbs, &m->rows) &&
+		    CBS_get_u32(cbs, &m->width_px) && CBS_get_u32(cbs, &m->height_px) &&
+		    done(cbs);
+	case RP_CONTROL_SIGNAL:
+		return ssh_get_name(cbs, m->signame, sizeof(m->signame), 0) && done(cbs);
+	case RP_CONTROL_BREAK:
+		return CBS_get_u32(cbs, &m->break_ms) && done(cbs);
+	default:
+		return 0;
+	}
 }
 
 /* SESSION_EXITED */
@@ -468,7 +598,10 @@ BUILDER(kex_signed, RP_IPC_KEX_SIGNED)
 BUILDER(pubkey_check, RP_IPC_AUTH_PUBKEY_CHECK)
 BUILDER(pubkey_verify, RP_IPC_AUTH_PUBKEY_VERIFY)
 BUILDER(auth_result, RP_IPC_AUTH_RESULT)
-BUILDER(session_exec, RP_IPC_SESSION_EXEC)
+BUILDER(session_start, RP_IPC_SESSION_START)
+BUILDER(session_started, RP_IPC_SESSION_STARTED)
+BUILDER(session_check, RP_IPC_SESSION_CHECK)
+BUILDER(session_control, RP_IPC_SESSION_CONTROL)
 BUILDER(session_exited, RP_IPC_SESSION_EXITED)
 BUILDER(denied, RP_IPC_DENIED)
 BUILDER(log, RP_IPC_LOG)

@@ -30,6 +30,7 @@ struct rp_ipc_hello {
 	uint64_t rekey_bytes;
 	uint32_t rekey_seconds;
 	CBS banner;
+	uint32_t max_channels;
 };
 
 struct rp_ipc_kex_sign {
@@ -89,9 +90,40 @@ struct rp_ipc_kbdint_answers {
 	CBS answers[RP_IPC_MAX_PROMPTS];
 };
 
-struct rp_ipc_session_exec {
+struct rp_ipc_env_var {
+	CBS name;  /* 1..RP_IPC_MAX_ENV_NAME bytes, no NUL, no '=' */
+	CBS value; /* at most RP_IPC_MAX_ENV_VALUE bytes, no NUL */
+};
+
+struct rp_ipc_session_start {
 	uint32_t session;
-	CBS command; /* no NUL bytes */
+	uint8_t kind;  /* enum rp_session_kind */
+	CBS command;   /* no NUL bytes; empty for a shell */
+	int pty;
+	char term[RP_IPC_MAX_TERM + 1]; /* printable, no spaces */
+	uint32_t cols, rows, width_px, height_px;
+	CBS modes;
+	size_t nenv;
+	struct rp_ipc_env_var env[RP_IPC_MAX_ENV];
+	int agent;
+};
+
+struct rp_ipc_session_started {
+	int pty;
+	uint8_t record; /* enum rp_ipc_record */
+};
+
+struct rp_ipc_session_check {
+	uint8_t what;   /* enum rp_session_check */
+	CBS name;       /* env: 1..RP_IPC_MAX_ENV_NAME bytes; else empty */
+};
+
+struct rp_ipc_session_control {
+	uint32_t session;
+	uint8_t op;     /* enum rp_session_control */
+	uint32_t cols, rows, width_px, height_px; /* RESIZE */
+	char signame[32]; /* SIGNAL */
+	uint32_t break_ms; /* BREAK */
 };
 
 struct rp_ipc_session_exited {
@@ -152,7 +184,10 @@ int rp_ipc_kex_signed_build(CBB *cbb, uint32_t id, const struct rp_ipc_kex_signe
 int rp_ipc_pubkey_check_build(CBB *cbb, uint32_t id, const struct rp_ipc_pubkey_check *m);
 int rp_ipc_pubkey_verify_build(CBB *cbb, uint32_t id, const struct rp_ipc_pubkey_verify *m);
 int rp_ipc_auth_result_build(CBB *cbb, uint32_t id, const struct rp_ipc_auth_result *m);
-int rp_ipc_session_exec_build(CBB *cbb, uint32_t id, const struct rp_ipc_session_exec *m);
+int rp_ipc_session_start_build(CBB *cbb, uint32_t id, const struct rp_ipc_session_start *m);
+int rp_ipc_session_started_build(CBB *cbb, uint32_t id, const struct rp_ipc_session_started *m);
+int rp_ipc_session_check_build(CBB *cbb, uint32_t id, const struct rp_ipc_session_check *m);
+int rp_ipc_session_control_build(CBB *cbb, uint32_t id, const struct rp_ipc_session_control *m);
 int rp_ipc_session_exited_build(CBB *cbb, uint32_t id, const struct rp_ipc_session_exited *m);
 int rp_ipc_denied_build(CBB *cbb, uint32_t id, const struct rp_ipc_denied *m);
 int rp_ipc_log_build(CBB *cbb, uint32_t id, const struct rp_ipc_log *m);
@@ -178,8 +213,14 @@ int rp_ipc_pubkey_verify_write(CBB *cbb, const struct rp_ipc_pubkey_verify *m);
 int rp_ipc_pubkey_verify_read(CBS *cbs, struct rp_ipc_pubkey_verify *m);
 int rp_ipc_auth_result_write(CBB *cbb, const struct rp_ipc_auth_result *m);
 int rp_ipc_auth_result_read(CBS *cbs, struct rp_ipc_auth_result *m);
-int rp_ipc_session_exec_write(CBB *cbb, const struct rp_ipc_session_exec *m);
-int rp_ipc_session_exec_read(CBS *cbs, struct rp_ipc_session_exec *m);
+int rp_ipc_session_start_write(CBB *cbb, const struct rp_ipc_session_start *m);
+int rp_ipc_session_start_read(CBS *cbs, struct rp_ipc_session_start *m);
+int rp_ipc_session_started_write(CBB *cbb, const struct rp_ipc_session_started *m);
+int rp_ipc_session_started_read(CBS *cbs, struct rp_ipc_session_started *m);
+int rp_ipc_session_check_write(CBB *cbb, const struct rp_ipc_session_check *m);
+int rp_ipc_session_check_read(CBS *cbs, struct rp_ipc_session_check *m);
+int rp_ipc_session_control_write(CBB *cbb, const struct rp_ipc_session_control *m);
+int rp_ipc_session_control_read(CBS *cbs, struct rp_ipc_session_control *m);
 int rp_ipc_session_exited_write(CBB *cbb, const struct rp_ipc_session_exited *m);
 int rp_ipc_session_exited_read(CBS *cbs, struct rp_ipc_session_exited *m);
 int rp_ipc_denied_write(CBB *cbb, const struct rp_ipc_denied *m);

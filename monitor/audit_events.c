@@ -116,7 +116,8 @@ monitor_audit_auth(struct monitor *m, const struct conn *c, const char *user,
 
 void
 monitor_audit_session_start(struct monitor *m, const struct conn *c, uint32_t session,
-    const char *type, const void *command, size_t command_len, const char *as, long pid)
+    const char *type, const void *command, size_t command_len, const char *as, long pid,
+    const char *tty, const char *recording)
 {
 	struct audit_record r;
 
@@ -126,7 +127,11 @@ monitor_audit_session_start(struct monitor *m, const struct conn *c, uint32_t se
 	audit_str(&r, "type", type);
 	if (command != NULL)
 		audit_bytes(&r, "command", command, command_len);
-	audit_bool(&r, "pty", 0);
+	audit_bool(&r, "pty", tty != NULL);
+	if (tty != NULL)
+		audit_str(&r, "tty", tty);
+	if (recording != NULL)
+		audit_str(&r, "recording", recording);
 	audit_str(&r, "as", as);
 	audit_int(&r, "pid", pid);
 	audit_end(&r);

@@ -39,6 +39,8 @@ conn_new(struct monitor *m)
 		return NULL;
 	c->id = m->next_conn_id++;
 	c->ipc_fd = -1;
+	for (size_t i = 0; i < MAX_SESSIONS_PER_CONN; i++)
+		c->sessions[i].pty_master = -1;
 	/* The policy it was admitted under stays with it (monitor/reload.c). */
 	c->pref = m->pref;
 	c->pref->refs++;
@@ -212,7 +214,7 @@ worker_ended(struct monitor *m, struct conn *c, int status)
 		monitor_audit_violation(m, c, "worker made a forbidden system call (seccomp)");
 	penalise(m, c, status);
 	monitor_audit_close(m, c, how, secs);
-	sessions_hangup(c);
+	sessions_hangup(m, c);
 	conn_remove(m, c);
 }
 
@@ -282,7 +284,7 @@ conns_terminate_all(struct monitor *m)
 	for (struct conn *c = m->conns; c != NULL; c = c->next) {
 		if (c->worker_pid > 0)
 			kill(c->worker_pid, SIGTERM);
-		sessions_hangup(c);
+		sessions_hangup(m, c);
 	}
 	while (m->conns != NULL && monitor_now_ms() < until) {
 		struct timespec ts = { 0, 50 * 1000000L };

@@ -56,6 +56,8 @@ struct session {
 	int in_use;
 	pid_t pid;
 	uint32_t number;
+	int pty_master;   /* the monitor's copy (resizes, breaks), or -1 */
+	char tty[64];     /* the pty's slave path, "" without one */
 };
 
 /* One authentication attempt, for the daemon log and the audit log. */
@@ -250,7 +252,8 @@ void monitor_audit_kex(struct monitor *m, const struct conn *c, const struct rp_
 void monitor_audit_auth(struct monitor *m, const struct conn *c, const char *user,
     const struct auth_attempt *at, const char *result, const char *reason);
 void monitor_audit_session_start(struct monitor *m, const struct conn *c, uint32_t session,
-    const char *type, const void *command, size_t command_len, const char *as, long pid);
+    const char *type, const void *command, size_t command_len, const char *as, long pid,
+    const char *tty, const char *recording);
 void monitor_audit_session_denied(struct monitor *m, const struct conn *c, const char *type,
     const void *command, size_t command_len, const char *reason, const char *rule);
 void monitor_audit_session_end(struct monitor *m, const struct conn *c, uint32_t session,
@@ -446,11 +449,74 @@ int pubkey_still_authorized(const struct monitor *m, const struct rp_policy *p,
 int conn_decide(const struct rp_policy *p, const struct rp_principal *pr, const struct conn *c,
     const struct rp_request *req, struct rp_decision *d, char *rule, size_t rulesz);
 
-/* monitor/session_spawn.c */
-const char *handle_session_exec(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
+/* monitor/session_request.c: SESSION_START, SESSION_CHECK and
+ * SESSION_CONTROL. */
+const char *handle_session_start(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
+const char *handle_session_check(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
+const char *handle_session_control(struct monitor *m, struct conn *c, uint32_t id,
+    CBS *payload);
 /* A session's process ended: tell its worker. */
 void session_reaped(struct monitor *m, struct conn *c, struct session *s, int status);
 /* Hang up every session of c (its worker is gone). */
-void sessions_hangup(struct conn *c);
+void sessions_hangup(struct monitor *m, struct conn *c);
+
+/* monitor/session_spawn.c: a session's process. */
+struct session_account {
+	char name[RP_IPC_MAX_NAME];
+	uid_t uid;
+	gid_t gid;
+	char home[512];
+	char shell[512];
+};
+
+struct spawn_request {
+	const char *command;          /* NULL: the login shell */
+	const char *original_command; /* SSH_ORIGINAL_COMMAND, or NULL */
+	int pty;
+	const char *term;
+	uint32_t cols, rows, width_px, height_px;
+	const uint8_t *modes;         /* RFC 4254 8 encoded terminal modes */
+	size_t modes_len;
+	char **env;                   /* "NAME=VALUE", already allowed */
+	size_t nenv;
+	unsigned umask;
+	const char *auth_sock;        /* SSH_AUTH_SOCK, or NULL */
+};
+
+struct spawned {
+	pid_t pid;
+	int fds[3];     /* for the worker: stdin, stdout, stderr; or the pty
+	                 * master twice */
+	size_t nfds;
+	int master;     /* the monitor's pty master, or -1 */
+	char tty[64];
+	char as[RP_IPC_MAX_NAME];
+};
+
+/* The account user's sessions run as (rampartd's own when unprivileged). */
+int session_account(const struct monitor *m, const char *user, struct session_account *a);
+/* Start rq's process for c's user. 0 with why set on failure. */
+int session_spawn(const struct monitor *m, const struct conn *c, const struct spawn_request *rq,
+    struct spawned *out, char *why, size_t whysz);
+/* The session's process is gone: give its pty back and close it. */
+void session_pty_release(const struct monitor *m, struct session *s);
+
+/* monitor/pty_modes.c: apply encoded terminal modes (RFC 4254 8) to tio.
+ * Returns how many were applied, or -1 when the encoding is truncated
+ * (the ones before it are applied). */
+struct termios;
+int pty_modes_apply(const uint8_t *modes, size_t len, struct termios *tio);
+
+/* monitor/recording.c: create the asciicast recording of session number
+ * for c (header written), open for appending; its path in path. -1 with
+ * why set when it cannot be recorded. */
+int recording_open(struct monitor *m, const struct conn *c, uint32_t session,
+    const struct rp_ipc_session_start *rq, const char *command, char *path, size_t pathsz,
+    char *why, size_t whysz);
+
+/* monitor/agent.c: agent forwarding. */
+int agent_available(const struct monitor *m, const struct conn *c, char *why, size_t whysz);
+/* The socket path a session's SSH_AUTH_SOCK names, or NULL. */
+const char *agent_socket_path(const struct conn *c);
 
 #endif

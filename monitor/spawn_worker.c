@@ -122,6 +122,7 @@ send_hello(struct monitor *m, struct conn *c)
 	h.keepalive_count = p->keepalive_count;
 	h.rekey_bytes = p->rekey_limit_bytes;
 	h.rekey_seconds = p->rekey_limit_s;
+	h.max_channels = p->max_channels;
 	return rp_ipc_hello_build(&cbb, 0, &h) && ipc_reply(m, c, &cbb, NULL, 0);
 }
 

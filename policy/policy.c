@@ -27,11 +27,11 @@ static const struct {
 	int in_effect; /* rampart has the mechanism: a later issue flips these */
 } actions[RP_ACTION_COUNT] = {
 	[RP_ACTION_LOGIN] = { "login", 1 },
-	[RP_ACTION_SHELL] = { "shell", 0 },
+	[RP_ACTION_SHELL] = { "shell", 1 },
 	[RP_ACTION_EXEC] = { "exec", 1 },
-	[RP_ACTION_SUBSYSTEM] = { "subsystem", 0 },
-	[RP_ACTION_PTY] = { "pty", 0 },
-	[RP_ACTION_ENV] = { "env", 0 },
+	[RP_ACTION_SUBSYSTEM] = { "subsystem", 1 },
+	[RP_ACTION_PTY] = { "pty", 1 },
+	[RP_ACTION_ENV] = { "env", 1 },
 	[RP_ACTION_FORWARD] = { "forward", 0 },
 	[RP_ACTION_REMOTE_FORWARD] = { "remote-forward", 0 },
 	[RP_ACTION_X11] = { "x11", 0 },

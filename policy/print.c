@@ -586,11 +586,8 @@ block_later(FILE *out, int *any, const struct rp_block *b)
 static void
 print_later(FILE *out, const struct rp_policy *policy)
 {
-	const struct rp_srcpos *pos;
 	int any = 0;
 
-	if ((pos = rp_policy_setting_pos(policy, "recording-dir")) != NULL)
-		later(out, &any, pos, "recording-dir", NULL);
 	for (size_t i = 0; i < policy->ngroups; i++)
 		block_later(out, &any, policy->groups[i].block);
 	for (size_t i = 0; i < policy->nusers; i++)

@@ -1,7 +1,8 @@
 /*
- * worker/channels.c: the connection protocol (RFC 4254) for session
- * channels with `exec`, and the data pump between the client and the
- * session's pipes.
+ * worker/channels.c: the connection protocol (RFC 4254) for channels of
+ * every kind, and the data pump between the client and each channel's
+ * descriptors: a session's pipes or pty master, a forwarded socket.
+ * What is particular to sessions is in worker/session.c.
  *
  * Flow control both ways: output is read from a session only while the
  * client's window has room and the transport's queue is below its high
@@ -13,7 +14,9 @@
  * and stderr reached end of file.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -28,7 +31,7 @@
 static struct channel *
 find_channel(struct worker *w, uint32_t id)
 {
-	if (id >= MAX_CHANNELS || !w->ch[id].in_use)
+	if (id >= w->max_channels || !w->ch[id].in_use)
 		return NULL;
 	return &w->ch[id];
 }
@@ -71,6 +74,9 @@ drop_stdin(struct channel *ch)
 static void
 release(struct channel *ch)
 {
+	if (ch->rec != NULL)
+		recording_end(ch->rec);
+	session_setup_free(ch->setup);
 	for (int i = 0; i < SESSION_NFDS; i++)
 		close_fd(ch, (enum session_fd)i);
 	rp_buf_free(&ch->stdin_buf);
@@ -80,11 +86,49 @@ release(struct channel *ch)
 }
 
 void
+channel_release(struct worker *w, struct channel *ch)
+{
+	release(ch);
+	w->status_dirty = 1;
+}
+
+void
 channels_free_all(struct worker *w)
 {
-	for (size_t i = 0; i < MAX_CHANNELS; i++)
+	for (size_t i = 0; i < w->max_channels; i++)
 		if (w->ch[i].in_use)
 			release(&w->ch[i]);
+}
+
+struct channel *
+channel_alloc(struct worker *w, enum channel_kind kind)
+{
+	for (size_t i = 0; i < w->max_channels; i++) {
+		struct channel *ch = &w->ch[i];
+
+		if (ch->in_use)
+			continue;
+		memset(ch, 0, sizeof(*ch));
+		ch->in_use = 1;
+		ch->kind = kind;
+		ch->local_id = (uint32_t)i;
+		for (int f = 0; f < SESSION_NFDS; f++)
+			ch->fd[f] = -1;
+		/* The client cannot send more than the window we grant. */
+		rp_buf_init(&ch->stdin_buf, CHANNEL_WINDOW);
+		w->status_dirty = 1;
+		return ch;
+	}
+	return NULL;
+}
+
+void
+channel_attach(struct channel *ch, int in, int out, int err)
+{
+	ch->fd[SESSION_STDIN] = in;
+	ch->fd[SESSION_STDOUT] = out;
+	ch->fd[SESSION_STDERR] = err;
+	ch->started = 1;
 }
 
 int
@@ -101,7 +145,11 @@ void
 channels_status(const struct worker *w, struct rp_ipc_status *st)
 {
 	st->nchannels = 0;
-	for (size_t i = 0; i < MAX_CHANNELS && st->nchannels < RP_IPC_MAX_STATUS_CHANNELS; i++) {
+	static const char *const kinds[] = { "session", "direct-tcpip", "forwarded-tcpip",
+		"auth-agent@openssh.com" };
+
+	for (size_t i = 0; i < w->max_channels && st->nchannels < RP_IPC_MAX_STATUS_CHANNELS;
+	    i++) {
 		const struct channel *ch = &w->ch[i];
 		struct rp_ipc_status_channel *out;
 
@@ -109,7 +157,7 @@ channels_status(const struct worker *w, struct rp_ipc_status *st)
 			continue;
 		out = &st->channels[st->nchannels++];
 		out->id = ch->local_id;
-		CBS_init(&out->type, (const uint8_t *)"session", 7);
+		CBS_init(&out->type, (const uint8_t *)kinds[ch->kind], strlen(kinds[ch->kind]));
 		CBS_init(&out->target, (const uint8_t *)ch->target, strlen(ch->target));
 		out->bytes_in = ch->bytes_in;
 		out->bytes_out = ch->bytes_out;
@@ -136,8 +184,8 @@ channel_global_request(struct worker *w, CBS *msg)
 	    rp_transport_send_cbb(w->t, &cbb);
 }
 
-static int
-open_failure(struct worker *w, uint32_t sender, uint32_t code, const char *text)
+int
+channel_send_open_failure(struct worker *w, uint32_t sender, uint32_t code, const char *text)
 {
 	CBB cbb;
 
@@ -148,85 +196,32 @@ open_failure(struct worker *w, uint32_t sender, uint32_t code, const char *text)
 }
 
 int
-channel_open(struct worker *w, CBS *msg)
+channel_send_open_confirmation(struct worker *w, struct channel *ch)
 {
-	char type[RP_IPC_MAX_NAME];
-	uint32_t sender, window, maxpacket;
-	struct channel *ch = NULL;
 	CBB cbb;
 
-	if (!ssh_get_name(msg, type, sizeof(type), 0) || !CBS_get_u32(msg, &sender) ||
-	    !CBS_get_u32(msg, &window) || !CBS_get_u32(msg, &maxpacket))
-		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
-		    "malformed CHANNEL_OPEN");
-	if (strcmp(type, "session") != 0) {
-		rp_info("refused channel type %s", type);
-		return open_failure(w, sender, SSH_OPEN_UNKNOWN_CHANNEL_TYPE,
-		    "channel type not supported");
-	}
-	if (w->no_more_sessions)
-		return open_failure(w, sender, SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
-		    "no more sessions");
-	if (CBS_len(msg) != 0 || maxpacket == 0)
-		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
-		    "malformed session CHANNEL_OPEN");
-	for (size_t i = 0; i < MAX_CHANNELS; i++) {
-		if (!w->ch[i].in_use) {
-			ch = &w->ch[i];
-			ch->local_id = (uint32_t)i;
-			break;
-		}
-	}
-	if (ch == NULL)
-		return open_failure(w, sender, SSH_OPEN_RESOURCE_SHORTAGE, "too many channels");
-	ch->in_use = 1;
-	ch->remote_id = sender;
-	w->status_dirty = 1;
-	worker_activity(w);
-	for (int i = 0; i < SESSION_NFDS; i++)
-		ch->fd[i] = -1;
-	rp_window_init(&ch->win, CHANNEL_WINDOW, window, maxpacket);
-	/* The client cannot send more than the window we grant. */
-	rp_buf_init(&ch->stdin_buf, CHANNEL_WINDOW);
 	return rp_transport_begin(w->t, &cbb, SSH_MSG_CHANNEL_OPEN_CONFIRMATION) &&
 	    CBB_add_u32(&cbb, ch->remote_id) && CBB_add_u32(&cbb, ch->local_id) &&
 	    CBB_add_u32(&cbb, CHANNEL_WINDOW) && CBB_add_u32(&cbb, CHANNEL_MAXPACKET) &&
 	    rp_transport_send_cbb(w->t, &cbb);
 }
 
-/* exec: ask the monitor to start the command. 1 success, 0 refused, -1 the
- * connection must end. */
-static int
-request_exec(struct worker *w, struct channel *ch, CBS *msg)
+int
+channel_open(struct worker *w, CBS *msg)
 {
-	CBS command;
-	int fds[SESSION_NFDS];
-	char reason[256];
-	int r;
+	char type[RP_IPC_MAX_NAME];
+	uint32_t sender, window, maxpacket;
 
-	if (!ssh_get_string(msg, &command) || CBS_len(msg) != 0) {
-		server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR, "malformed exec request");
-		return -1;
-	}
-	if (ch->started || CBS_len(&command) > RP_IPC_MAX_COMMAND ||
-	    CBS_contains_zero_byte(&command))
-		return 0;
-	ch->session_no = ++w->next_session;
-	r = mc_session_exec(&w->mc, ch->session_no, command, fds, reason, sizeof(reason));
-	if (r < 0) {
-		server_protocol_error(w, SSH_DISCONNECT_BY_APPLICATION, "monitor unavailable");
-		return -1;
-	}
-	if (r == 0) {
-		rp_info("exec refused on channel %u: %s", ch->local_id, reason);
-		return 0;
-	}
-	for (int i = 0; i < SESSION_NFDS; i++)
-		ch->fd[i] = fds[i];
-	ch->started = 1;
-	rp_log_escape(CBS_data(&command), CBS_len(&command), ch->target, sizeof(ch->target));
-	w->status_dirty = 1;
-	return 1;
+	if (!ssh_get_name(msg, type, sizeof(type), 0) || !CBS_get_u32(msg, &sender) ||
+	    !CBS_get_u32(msg, &window) || !CBS_get_u32(msg, &maxpacket))
+		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
+		    "malformed CHANNEL_OPEN");
+	worker_activity(w);
+	if (strcmp(type, "session") == 0)
+		return session_open(w, sender, window, maxpacket, msg);
+	rp_info("refused channel type %s", type);
+	return channel_send_open_failure(w, sender, SSH_OPEN_UNKNOWN_CHANNEL_TYPE,
+	    "channel type not supported");
 }
 
 int
@@ -243,18 +238,11 @@ channel_request(struct worker *w, CBS *msg)
 		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
 		    "malformed CHANNEL_REQUEST");
 	worker_activity(w);
-	if (strcmp(type, "exec") == 0) {
-		int r = request_exec(w, ch, msg);
-
-		if (r < 0)
+	if (ch->kind == CHANNEL_SESSION) {
+		if (!session_request(w, ch, type, msg, &ok))
 			return 0;
-		ok = r;
-	} else if (strcmp(type, "env") == 0 || strcmp(type, "window-change") == 0 ||
-	    strcmp(type, "signal") == 0 || strcmp(type, "break") == 0 ||
-	    strcmp(type, "xon-xoff") == 0 || strcmp(type, "keepalive@openssh.com") == 0) {
-		rp_debug("channel %u: %s request not supported", ch->local_id, type);
 	} else {
-		rp_info("channel %u: %s request refused", ch->local_id, type);
+		rp_debug("channel %u: %s request refused", ch->local_id, type);
 	}
 	if (!want_reply || ch->close_sent)
 		return 1;
@@ -286,15 +274,32 @@ channel_data(struct worker *w, CBS *msg, int extended)
 	ch->bytes_in += CBS_len(&data);
 	worker_activity(w);
 	/* Data nobody will read (extended data from a client, data after the
-	 * process closed its stdin or after EOF) is dropped and its window
-	 * given back, so the client never stalls on it. */
+	 * process closed its stdin or after EOF, data before a session
+	 * started) is dropped and its window given back, so the client never
+	 * stalls on it. */
 	if (extended || ch->eof_rcvd || ch->fd[SESSION_STDIN] < 0) {
 		rp_window_drained(&ch->win, CBS_len(&data));
 		return 1;
 	}
+	if (ch->rec != NULL)
+		recording_input(ch->rec, CBS_data(&data), CBS_len(&data));
 	if (!rp_buf_append(&ch->stdin_buf, CBS_data(&data), CBS_len(&data)))
 		return server_protocol_error(w, SSH_DISCONNECT_BY_APPLICATION, "out of memory");
 	return 1;
+}
+
+/* No more input for the descriptor: a socket is half-closed so the target
+ * sees end of file while its answer can still come back; a pipe is
+ * closed. A pty is left open: it is also the session's output, and a
+ * terminal has no end of file of its own. */
+static void
+input_done(struct channel *ch)
+{
+	if (ch->fd[SESSION_STDIN] < 0 || ch->pty)
+		return;
+	if (ch->socket)
+		(void)shutdown(ch->fd[SESSION_STDIN], SHUT_WR);
+	close_fd(ch, SESSION_STDIN);
 }
 
 int
@@ -309,7 +314,7 @@ channel_eof(struct worker *w, CBS *msg)
 		    "malformed CHANNEL_EOF");
 	ch->eof_rcvd = 1;
 	if (rp_buf_len(&ch->stdin_buf) == 0)
-		close_fd(ch, SESSION_STDIN);
+		input_done(ch);
 	return 1;
 }
 
@@ -337,9 +342,9 @@ channel_close(struct worker *w, CBS *msg)
 	if (!ch->close_sent && !send_close(w, ch))
 		return 0;
 	/* Both sides closed: the channel number may be reused. The process,
-	 * if still running, sees its pipes close. */
-	release(ch);
-	w->status_dirty = 1;
+	 * if still running, sees its pipes close (or its terminal hang up);
+	 * a forwarded socket is closed. */
+	channel_release(w, ch);
 	return 1;
 }
 
@@ -371,13 +376,16 @@ channel_reply_ignored(struct worker *w, CBS *msg)
 int
 channels_session_exited(struct worker *w, const struct rp_ipc_session_exited *ev)
 {
-	for (size_t i = 0; i < MAX_CHANNELS; i++) {
+	for (size_t i = 0; i < w->max_channels; i++) {
 		struct channel *ch = &w->ch[i];
 
-		if (ch->in_use && ch->started && !ch->exited && ch->session_no == ev->session) {
+		if (ch->in_use && ch->kind == CHANNEL_SESSION && ch->started && !ch->exited &&
+		    ch->session_no == ev->session) {
 			ch->exited = 1;
 			ch->exit = *ev;
 			drop_stdin(ch);
+			if (ch->pty)
+				ch->drain_until_ms = worker_now_ms() + PTY_DRAIN_MS;
 			return 1;
 		}
 	}
@@ -392,7 +400,7 @@ channels_poll_fds(struct worker *w, struct pollfd *pfd, size_t max, int *owner)
 	    rp_transport_pending_output(w->t) < OUTPUT_HIGH_WATER;
 	size_t n = 0;
 
-	for (size_t i = 0; i < MAX_CHANNELS && n + SESSION_NFDS <= max; i++) {
+	for (size_t i = 0; i < w->max_channels && n + SESSION_NFDS <= max; i++) {
 		struct channel *ch = &w->ch[i];
 
 		if (!ch->in_use || !ch->started || ch->close_sent)
@@ -413,8 +421,23 @@ channels_poll_fds(struct worker *w, struct pollfd *pfd, size_t max, int *owner)
 	return n;
 }
 
-/* Move the session's stdout or stderr into CHANNEL_DATA or
- * CHANNEL_EXTENDED_DATA packets, read straight into the output queue. */
+/* The output side of a channel reached its end: read error, end of
+ * file, or (pty) the terminal hung up. */
+static void
+output_done(struct channel *ch, enum session_fd which)
+{
+	close_fd(ch, which);
+	/* A pty's two descriptors are one terminal: when it has no more
+	 * output nothing can be written to it either. */
+	if (ch->pty) {
+		rp_window_drained(&ch->win, rp_buf_len(&ch->stdin_buf));
+		rp_buf_consume(&ch->stdin_buf, rp_buf_len(&ch->stdin_buf));
+		close_fd(ch, SESSION_STDIN);
+	}
+}
+
+/* Move a descriptor's output into CHANNEL_DATA (stderr: EXTENDED_DATA)
+ * packets, read straight into the output queue. */
 static int
 pump_output(struct worker *w, struct channel *ch, enum session_fd which)
 {
@@ -441,29 +464,37 @@ pump_output(struct worker *w, struct channel *ch, enum session_fd which)
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
 		if (r <= 0) {
-			if (r < 0)
+			/* EIO from a pty master: every process closed the
+			 * terminal. */
+			if (r < 0 && !(ch->pty && errno == EIO))
 				rp_debug("channel %u: read: %s", ch->local_id, strerror(errno));
-			close_fd(ch, which);
+			output_done(ch, which);
 			break;
 		}
 		if (!CBB_init_fixed(&cbb, p, hdr) ||
 		    !CBB_add_u8(&cbb, ext ? SSH_MSG_CHANNEL_EXTENDED_DATA : SSH_MSG_CHANNEL_DATA) ||
 		    !CBB_add_u32(&cbb, ch->remote_id) ||
 		    (ext && !CBB_add_u32(&cbb, SSH_EXTENDED_DATA_STDERR)) ||
-		    !CBB_add_u32(&cbb, (uint32_t)r) || !CBB_finish(&cbb, NULL, NULL) ||
-		    !rp_transport_data_commit(w->t, hdr + (size_t)r))
+		    !CBB_add_u32(&cbb, (uint32_t)r) || !CBB_finish(&cbb, NULL, NULL))
+			return server_protocol_error(w, SSH_DISCONNECT_BY_APPLICATION,
+			    "cannot queue channel data");
+		if (ch->rec != NULL)
+			recording_output(ch->rec, p + hdr, (size_t)r);
+		if (!rp_transport_data_commit(w->t, hdr + (size_t)r))
 			return server_protocol_error(w, SSH_DISCONNECT_BY_APPLICATION,
 			    "cannot queue channel data");
 		rp_window_sent(&ch->win, (size_t)r);
 		ch->bytes_out += (uint64_t)r;
+		if (ch->exited)
+			ch->drain_until_ms = worker_now_ms() + PTY_DRAIN_MS;
 		worker_activity(w);
 		if ((size_t)r < want)
-			break; /* the pipe is empty for now */
+			break; /* the descriptor is empty for now */
 	}
 	return 1;
 }
 
-/* Write buffered client data into the session's stdin. */
+/* Write buffered client data into the channel's input descriptor. */
 static void
 pump_input(struct channel *ch)
 {
@@ -476,7 +507,7 @@ pump_input(struct channel *ch)
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
 		if (r <= 0) {
-			/* The process closed its stdin. */
+			/* The process closed its stdin, or the target reset. */
 			drop_stdin(ch);
 			return;
 		}
@@ -484,7 +515,7 @@ pump_input(struct channel *ch)
 		rp_window_drained(&ch->win, (size_t)r);
 	}
 	if (ch->eof_rcvd && rp_buf_len(&ch->stdin_buf) == 0)
-		close_fd(ch, SESSION_STDIN);
+		input_done(ch);
 }
 
 int
@@ -525,10 +556,54 @@ send_exit(struct worker *w, struct channel *ch)
 	return rp_transport_send_cbb(w->t, &cbb);
 }
 
+static int
+send_eof(struct worker *w, struct channel *ch)
+{
+	CBB cbb;
+
+	ch->eof_sent = 1;
+	return rp_transport_begin(w->t, &cbb, SSH_MSG_CHANNEL_EOF) &&
+	    CBB_add_u32(&cbb, ch->remote_id) && rp_transport_send_cbb(w->t, &cbb);
+}
+
+/* A session is done once its process ended and all its output is queued:
+ * EOF, exit status, CLOSE (RFC 4254 6.10). */
+static int
+session_finish(struct worker *w, struct channel *ch, uint64_t now)
+{
+	if (!ch->started || !ch->exited)
+		return 1;
+	/* A pty whose process ended: what it still holds is read until it
+	 * stays quiet for PTY_DRAIN_MS (or hangs up). */
+	if (ch->pty && ch->fd[SESSION_STDOUT] >= 0 && now >= ch->drain_until_ms)
+		output_done(ch, SESSION_STDOUT);
+	if (ch->fd[SESSION_STDOUT] >= 0 || ch->fd[SESSION_STDERR] >= 0)
+		return 1;
+	if (!ch->eof_sent && !send_eof(w, ch))
+		return 0;
+	return send_exit(w, ch) && send_close(w, ch);
+}
+
+/* A socket channel: EOF when the target's side ended, CLOSE once both
+ * directions are done (or the target went away). */
+static int
+socket_finish(struct worker *w, struct channel *ch)
+{
+	if (!ch->started)
+		return 1;
+	if (ch->fd[SESSION_STDOUT] < 0 && !ch->eof_sent && !send_eof(w, ch))
+		return 0;
+	if (ch->fd[SESSION_STDOUT] < 0 && ch->fd[SESSION_STDIN] < 0)
+		return send_close(w, ch);
+	return 1;
+}
+
 int
 channels_progress(struct worker *w)
 {
-	for (size_t i = 0; i < MAX_CHANNELS; i++) {
+	uint64_t now = worker_now_ms();
+
+	for (size_t i = 0; i < w->max_channels; i++) {
 		struct channel *ch = &w->ch[i];
 		uint32_t grant;
 		CBB cbb;
@@ -540,22 +615,30 @@ channels_progress(struct worker *w)
 		    !CBB_add_u32(&cbb, ch->remote_id) || !CBB_add_u32(&cbb, grant) ||
 		    !rp_transport_send_cbb(w->t, &cbb)))
 			return 0;
-		if (!ch->started || !ch->exited || ch->fd[SESSION_STDOUT] >= 0 ||
-		    ch->fd[SESSION_STDERR] >= 0)
-			continue;
-		/* All output is queued: EOF, exit status, CLOSE (RFC 4254 6.10). */
-		if (!ch->eof_sent) {
-			ch->eof_sent = 1;
-			if (!rp_transport_begin(w->t, &cbb, SSH_MSG_CHANNEL_EOF) ||
-			    !CBB_add_u32(&cbb, ch->remote_id) || !rp_transport_send_cbb(w->t, &cbb))
-				return 0;
-		}
-		if (!send_exit(w, ch) || !send_close(w, ch))
+		if (!(ch->kind == CHANNEL_SESSION ? session_finish(w, ch, now) :
+		    socket_finish(w, ch)))
 			return 0;
-		if (ch->close_rcvd) {
-			release(ch);
-			w->status_dirty = 1;
-		}
+		if (ch->close_sent && ch->close_rcvd)
+			channel_release(w, ch);
 	}
 	return 1;
+}
+
+int
+channels_wait_ms(const struct worker *w, uint64_t now)
+{
+	int wait = -1;
+
+	for (size_t i = 0; i < w->max_channels; i++) {
+		const struct channel *ch = &w->ch[i];
+		int ms;
+
+		if (!ch->in_use || !ch->pty || !ch->exited || ch->fd[SESSION_STDOUT] < 0 ||
+		    ch->close_sent)
+			continue;
+		ms = ch->drain_until_ms > now ? (int)(ch->drain_until_ms - now) : 0;
+		if (wait < 0 || ms < wait)
+			wait = ms;
+	}
+	return wait;
 }

@@ -254,6 +254,12 @@ worker_run(struct worker *w, int client_fd)
 		report_kex(w, now);
 		if (!run_timers(w, now, &wait))
 			break;
+		{
+			int drain = channels_wait_ms(w, now);
+
+			if (drain >= 0 && (wait < 0 || drain < wait))
+				wait = drain;
+		}
 		report_status(w, now);
 		if (rp_transport_flush(w->t) < 0) {
 			rp_transport_peer_closed(w->t);

@@ -154,6 +154,7 @@ main(int argc, char **argv)
 	w.keepalive_interval_ms = (uint64_t)hello.keepalive_interval_s * 1000;
 	w.keepalive_count = hello.keepalive_count;
 	w.rekey_interval_ms = (uint64_t)hello.rekey_seconds * 1000;
+	w.max_channels = hello.max_channels;
 	if (version == NULL || kex == NULL || hostkey_algs == NULL || ciphers == NULL ||
 	    macs == NULL || w.auth_methods == NULL || pubkey_algs == NULL) {
 		rp_error("out of memory");

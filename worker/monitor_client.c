@@ -268,31 +268,77 @@ mc_auth_kbdint_answers(struct monitor_client *mc, const struct rp_ipc_kbdint_ans
 		auth_reply(mc, r, prompts);
 }
 
-int
-mc_session_exec(struct monitor_client *mc, uint32_t session, CBS command, int fds[3],
-    char *reason, size_t reason_size)
+/* A DENIED reply: its reason into reason. */
+static int
+denied_reason(struct monitor_client *mc, char *reason, size_t reason_size)
 {
-	struct rp_ipc_session_exec req = { session, command };
 	struct rp_ipc_denied denied;
+
+	if (mc->msg->type != RP_IPC_DENIED || mc->msg->nfds != 0 ||
+	    !rp_ipc_denied_read(&mc->msg->payload, &denied))
+		return 0;
+	rp_log_escape(CBS_data(&denied.reason), CBS_len(&denied.reason), reason, reason_size);
+	return 1;
+}
+
+int
+mc_session_start(struct monitor_client *mc, const struct rp_ipc_session_start *req,
+    struct mc_session_fds *out, char *reason, size_t reason_size)
+{
+	struct rp_ipc_session_started st;
+	size_t want;
 	CBB cbb;
 	uint32_t id;
 
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < RP_IPC_MAX_FDS; i++)
+		out->fds[i] = -1;
 	id = next_id(mc);
-	if (!rp_ipc_session_exec_build(&cbb, id, &req) || !call(mc, &cbb, id, NULL, 0))
+	if (!rp_ipc_session_start_build(&cbb, id, req) || !call(mc, &cbb, id, NULL, 0))
 		return -1;
-	if (mc->msg->type == RP_IPC_DENIED && mc->msg->nfds == 0 &&
-	    rp_ipc_denied_read(&mc->msg->payload, &denied)) {
-		rp_log_escape(CBS_data(&denied.reason), CBS_len(&denied.reason), reason,
-		    reason_size);
+	if (denied_reason(mc, reason, reason_size))
 		return 0;
-	}
-	if (mc->msg->type != RP_IPC_SESSION_STARTED || mc->msg->nfds != 3 ||
-	    CBS_len(&mc->msg->payload) != 0)
+	if (mc->msg->type != RP_IPC_SESSION_STARTED ||
+	    !rp_ipc_session_started_read(&mc->msg->payload, &st) || st.pty != req->pty)
 		return -1;
-	for (int i = 0; i < 3; i++)
-		fds[i] = mc->msg->fds[i];
+	want = (st.pty ? 2 : 3) + (st.record != RP_IPC_RECORD_NONE ? 1 : 0);
+	if (mc->msg->nfds != want)
+		return -1;
+	out->pty = st.pty;
+	out->record = st.record;
+	for (size_t i = 0; i < want; i++)
+		out->fds[i] = mc->msg->fds[i];
 	mc->msg->nfds = 0; /* ownership moves to the caller */
 	return 1;
+}
+
+int
+mc_session_check(struct monitor_client *mc, uint8_t what, CBS name, char *reason,
+    size_t reason_size)
+{
+	struct rp_ipc_session_check req;
+	CBB cbb;
+	uint32_t id;
+
+	req.what = what;
+	req.name = name;
+	id = next_id(mc);
+	if (!rp_ipc_session_check_build(&cbb, id, &req) || !call(mc, &cbb, id, NULL, 0))
+		return -1;
+	if (denied_reason(mc, reason, reason_size))
+		return 0;
+	if (mc->msg->type != RP_IPC_SESSION_OK || mc->msg->nfds != 0 ||
+	    CBS_len(&mc->msg->payload) != 0)
+		return -1;
+	return 1;
+}
+
+int
+mc_session_control(struct monitor_client *mc, const struct rp_ipc_session_control *m)
+{
+	CBB cbb;
+
+	return rp_ipc_session_control_build(&cbb, 0, m) && rp_ipc_send(mc->fd, &cbb, NULL, 0, 0);
 }
 
 void

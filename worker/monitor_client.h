@@ -72,10 +72,25 @@ void mc_auth_kbdint(struct monitor_client *mc, const char *user, CBS submethods,
 void mc_auth_kbdint_answers(struct monitor_client *mc, const struct rp_ipc_kbdint_answers *a,
     struct mc_auth_reply *r, struct rp_ipc_kbdint_prompts *prompts);
 
-/* Start a command. Returns 1 with the three descriptors, 0 when the monitor
+/* What SESSION_STARTED handed over. */
+struct mc_session_fds {
+	int pty;
+	uint8_t record;   /* enum rp_ipc_record */
+	/* pty: master to read, master to write[, recording]; otherwise
+	 * stdin, stdout, stderr[, recording]. -1 for none. */
+	int fds[RP_IPC_MAX_FDS];
+};
+
+/* Start a session. Returns 1 with the descriptors, 0 when the monitor
  * denied it (reason copied to reason), -1 when the IPC failed. */
-int mc_session_exec(struct monitor_client *mc, uint32_t session, CBS command, int fds[3],
-    char *reason, size_t reason_size);
+int mc_session_start(struct monitor_client *mc, const struct rp_ipc_session_start *req,
+    struct mc_session_fds *out, char *reason, size_t reason_size);
+/* Would the policy allow this (pty-req, env, agent, x11)? 1 yes, 0 no
+ * (reason filled), -1 the IPC failed. */
+int mc_session_check(struct monitor_client *mc, uint8_t what, CBS name, char *reason,
+    size_t reason_size);
+/* Resize, signal or break a running session (no reply). */
+int mc_session_control(struct monitor_client *mc, const struct rp_ipc_session_control *m);
 
 /* Tell the monitor why the connection ends. */
 void mc_closing(struct monitor_client *mc, uint32_t reason, int by_peer, const char *text);

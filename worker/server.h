@@ -19,9 +19,15 @@
 #include "common/transport.h"
 #include "worker/monitor_client.h"
 
-#define MAX_CHANNELS 16
+/* The most channels a connection may have open; the policy's
+ * max-channels (from HELLO) is the limit in force. */
+#define MAX_CHANNELS RP_IPC_MAX_CHANNELS
 #define CHANNEL_WINDOW (2 * 1024 * 1024)
 #define CHANNEL_MAXPACKET (32 * 1024)
+/* After a pty session's process ended, output still in the pty is read
+ * until this long passes without any (a background process may keep the
+ * terminal open, so end of file may never come). */
+#define PTY_DRAIN_MS 100
 /* Stop reading from sessions while this much output waits for the client. */
 #define OUTPUT_HIGH_WATER (1024 * 1024)
 /* Authentication failures of any kind before the worker gives up: a
@@ -32,17 +38,44 @@
 
 enum session_fd { SESSION_STDIN, SESSION_STDOUT, SESSION_STDERR, SESSION_NFDS };
 
+enum channel_kind {
+	CHANNEL_SESSION,
+	CHANNEL_DIRECT_TCPIP,    /* to a target the monitor connected */
+	CHANNEL_FORWARDED_TCPIP, /* from a tcpip-forward listener */
+	CHANNEL_AGENT,           /* to the client's agent */
+};
+
+/* What a session channel asked for before its shell, exec or subsystem
+ * (worker/session.c); freed when it starts. */
+struct session_setup {
+	int pty;
+	char term[RP_IPC_MAX_TERM + 1];
+	uint32_t cols, rows, width_px, height_px;
+	uint8_t modes[RP_IPC_MAX_MODES];
+	size_t modes_len;
+	size_t nenv;
+	char *env_name[RP_IPC_MAX_ENV];
+	char *env_value[RP_IPC_MAX_ENV];
+	int agent;
+};
+
 struct channel {
 	int in_use;
+	enum channel_kind kind;
 	uint32_t local_id, remote_id;
 	struct rp_window win;
-	int started;
+	int started;      /* descriptors attached */
+	int pty;          /* fd[STDIN] and fd[STDOUT] are the pty master */
+	int socket;       /* fd[STDIN] and fd[STDOUT] are one socket */
 	uint32_t session_no;
 	int fd[SESSION_NFDS]; /* -1 once closed */
 	struct rp_buf stdin_buf;
 	int eof_rcvd, eof_sent, close_rcvd, close_sent;
 	int exited;
+	uint64_t drain_until_ms; /* pty: stop waiting for output then */
 	struct rp_ipc_session_exited exit;
+	struct session_setup *setup;
+	struct recording *rec;   /* worker/record.c; NULL: not recorded */
 	/* For STATUS: channel bytes each way and what it runs. */
 	uint64_t bytes_in, bytes_out;
 	char target[RP_IPC_MAX_TARGET];
@@ -61,6 +94,7 @@ struct worker {
 	char *banner;           /* shown to everyone before the first answer */
 	int banner_sent;
 	struct channel ch[MAX_CHANNELS];
+	size_t max_channels;    /* the policy's max-channels, <= MAX_CHANNELS */
 	uint32_t next_session;
 	int no_more_sessions;
 
@@ -95,7 +129,7 @@ int userauth_service_request(struct worker *w, CBS *msg);
 int userauth_request(struct worker *w, CBS *msg);
 int userauth_info_response(struct worker *w, CBS *msg);
 
-/* worker/channels.c */
+/* worker/channels.c: channels of every kind, and the data pump. */
 int channel_global_request(struct worker *w, CBS *msg);
 int channel_open(struct worker *w, CBS *msg);
 int channel_request(struct worker *w, CBS *msg);
@@ -110,8 +144,8 @@ int channel_global_reply(struct worker *w, CBS *msg);
 void channels_status(const struct worker *w, struct rp_ipc_status *st);
 /* The session's process ended (from the monitor). */
 int channels_session_exited(struct worker *w, const struct rp_ipc_session_exited *ev);
-/* Event loop glue: add the session descriptors that have work to pfd
- * (at most max entries), remembering which is which. */
+/* Event loop glue: add the descriptors that have work to pfd (at most max
+ * entries), remembering which is which. */
 size_t channels_poll_fds(struct worker *w, struct pollfd *pfd, size_t max, int *owner);
 /* Act on poll results for the entries added by channels_poll_fds. Returns
  * 0 when the connection must end. */
@@ -119,6 +153,35 @@ int channels_handle_poll(struct worker *w, const struct pollfd *pfd, size_t n,
     const int *owner);
 /* Send what is due (window adjusts, EOF, exit status, close). */
 int channels_progress(struct worker *w);
+/* Milliseconds until a channel needs attention without any event (a pty
+ * draining after its process ended), or -1. */
+int channels_wait_ms(const struct worker *w, uint64_t now);
 void channels_free_all(struct worker *w);
+/* A free channel slot for a new channel, initialised, or NULL when
+ * max-channels are open. */
+struct channel *channel_alloc(struct worker *w, enum channel_kind kind);
+/* Attach descriptors: stdin/stdout/stderr (-1 for none). */
+void channel_attach(struct channel *ch, int in, int out, int err);
+int channel_send_open_failure(struct worker *w, uint32_t sender, uint32_t code,
+    const char *text);
+int channel_send_open_confirmation(struct worker *w, struct channel *ch);
+/* Free a channel now (both sides closed, or never confirmed). */
+void channel_release(struct worker *w, struct channel *ch);
+
+/* worker/session.c: session channels (RFC 4254 6). */
+int session_open(struct worker *w, uint32_t sender, uint32_t window, uint32_t maxpacket,
+    CBS *msg);
+/* A request on a session channel; *ok is the answer. 0: the connection
+ * must end. */
+int session_request(struct worker *w, struct channel *ch, const char *type, CBS *msg,
+    int *ok);
+void session_setup_free(struct session_setup *s);
+
+/* worker/record.c: a pty session's asciicast recording. */
+struct recording *recording_start(int fd, int with_input, const struct session_setup *s);
+void recording_output(struct recording *r, const uint8_t *data, size_t len);
+void recording_input(struct recording *r, const uint8_t *data, size_t len);
+void recording_resize(struct recording *r, uint32_t cols, uint32_t rows);
+void recording_end(struct recording *r);
 
 #endif

@@ -79,7 +79,9 @@ make_seeds(void)
 		struct rp_ipc_kex_sign ks;
 		struct rp_ipc_pubkey_check pc;
 		struct rp_ipc_pubkey_verify pv;
-		struct rp_ipc_session_exec se;
+		struct rp_ipc_session_start se;
+		struct rp_ipc_session_check sc;
+		struct rp_ipc_session_control sx;
 		struct rp_ipc_log lg;
 		struct rp_ipc_closing cl;
 
@@ -115,10 +117,35 @@ make_seeds(void)
 		rp_ipc_pubkey_verify_write(&cbb, &pv);
 		add(state, &cbb);
 
+		memset(&se, 0, sizeof(se));
 		se.session = 1;
+		se.kind = RP_SESSION_EXEC;
 		CBS_init(&se.command, (const uint8_t *)"id", 2);
-		rp_ipc_begin(&cbb, RP_IPC_SESSION_EXEC, 4);
-		rp_ipc_session_exec_write(&cbb, &se);
+		se.pty = 1;
+		strcpy(se.term, "xterm");
+		se.cols = 80;
+		se.rows = 24;
+		se.nenv = 1;
+		CBS_init(&se.env[0].name, (const uint8_t *)"LANG", 4);
+		CBS_init(&se.env[0].value, (const uint8_t *)"C", 1);
+		rp_ipc_begin(&cbb, RP_IPC_SESSION_START, 4);
+		rp_ipc_session_start_write(&cbb, &se);
+		add(state, &cbb);
+
+		memset(&sc, 0, sizeof(sc));
+		sc.what = RP_CHECK_ENV;
+		CBS_init(&sc.name, (const uint8_t *)"LANG", 4);
+		rp_ipc_begin(&cbb, RP_IPC_SESSION_CHECK, 5);
+		rp_ipc_session_check_write(&cbb, &sc);
+		add(state, &cbb);
+
+		memset(&sx, 0, sizeof(sx));
+		sx.session = 1;
+		sx.op = RP_CONTROL_RESIZE;
+		sx.cols = 100;
+		sx.rows = 30;
+		rp_ipc_begin(&cbb, RP_IPC_SESSION_CONTROL, 0);
+		rp_ipc_session_control_write(&cbb, &sx);
 		add(state, &cbb);
 
 		lg.level = 2;

@@ -70,6 +70,21 @@ send_cbb(CBB *cbb)
 	}
 }
 
+/* A well-formed SESSION_START for `id`, without a pty. */
+static void
+send_session_start(uint32_t id)
+{
+	struct rp_ipc_session_start st;
+	CBB cbb;
+
+	memset(&st, 0, sizeof(st));
+	st.session = 1;
+	st.kind = RP_SESSION_EXEC;
+	CBS_init(&st.command, (const uint8_t *)"id", 2);
+	if (rp_ipc_session_start_build(&cbb, id, &st))
+		send_cbb(&cbb);
+}
+
 /* A KEX_SIGN; variant tweaks one part. */
 static void
 kex_sign(const char *method, size_t q_c_len, const char *v_s, int trailing)
@@ -139,10 +154,7 @@ auth_attack(int n, const char *user, const uint8_t *key, size_t key_len)
 	switch (n) {
 	case 13: /* a forged signature, then a session as if it had worked */
 		forged_verify(user, key, key_len);
-		rp_ipc_begin(&cbb, RP_IPC_SESSION_EXEC, 3);
-		CBB_add_u32(&cbb, 1);
-		ssh_add_cstring(&cbb, "id");
-		send_cbb(&cbb);
+		send_session_start(3);
 		break;
 	case 14: /* keyboard-interactive answers nobody asked for */
 		rp_ipc_begin(&cbb, RP_IPC_AUTH_KBDINT_ANSWERS, 2);
@@ -190,10 +202,7 @@ attack(int n)
 		send_cbb(&cbb);
 		break;
 	case 5: /* a session before authentication */
-		rp_ipc_begin(&cbb, RP_IPC_SESSION_EXEC, 1);
-		CBB_add_u32(&cbb, 1);
-		ssh_add_cstring(&cbb, "id");
-		send_cbb(&cbb);
+		send_session_start(1);
 		break;
 	case 6: /* kex values of the wrong size */
 		kex_sign("curve25519-sha256", 5, ours, 0);

@@ -101,6 +101,8 @@ class Daemon:
                 policy.append("    allow login")
             if opts.get("allow_exec", True):
                 policy.append("    allow exec")
+            for line in opts.get("lines", ()):
+                policy.append("    " + line)
             policy.append("}")
         self.policy = os.path.join(self.dir, "rampart.conf")
         with open(self.policy, "w") as f:

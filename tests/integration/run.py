@@ -235,7 +235,7 @@ class TestExecPolicy(DaemonTest):
         self.assertEqual(r.returncode, 255)
         self.assertEqual(r.stdout, b"")
         self.assertIn(b"exec request failed", r.stderr)
-        self.assertLogged(r"exec denied .*no rule allows this command", after=mark)
+        self.assertLogged(r"exec denied .*no rule allows exec", after=mark)
 
 
 class TestLimits(DaemonTest):
@@ -344,7 +344,7 @@ class TestIpcGarbage(unittest.TestCase):
         2: r"malformed message",
         3: r"unknown message type 999",
         4: r"AUTH_PUBKEY_VERIFY is not allowed before key exchange",
-        5: r"SESSION_EXEC is not allowed before key exchange",
+        5: r"SESSION_START is not allowed before key exchange",
         6: r"KEX_SIGN: key exchange values of the wrong size",
         7: r"KEX_SIGN: malformed",
         8: r"KEX_SIGN: unknown key exchange method",
@@ -390,7 +390,7 @@ class TestIpcGarbage(unittest.TestCase):
             d.raw_connect(b"GARBAGE 13 %s %s\r\n" % (user.encode(), blob), timeout=15)
             d.wait_log(r"auth publickey rejected user=%s .*reason=\"bad signature\"" % user,
                        after=mark)
-            d.wait_log(r"worker violated the protocol: SESSION_EXEC is not allowed "
+            d.wait_log(r"worker violated the protocol: SESSION_START is not allowed "
                        r"before authentication", after=mark)
             self.assertNotRegex(d.log(), r"session \d+ started .*command=\"id\"")
             mark = d.mark()

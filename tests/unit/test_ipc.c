@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -73,6 +74,7 @@ cbs_of(const uint8_t *p, size_t n)
 #define HELLO_KA_COUNT 3u
 #define HELLO_REKEY_BYTES 0x0000000140000000ULL /* 5 GiB: needs all 64 bits */
 #define HELLO_REKEY_SECONDS 3600u
+#define HELLO_MAX_CHANNELS 64u
 #define HELLO_BANNER "Authorized use only.\r\n\x1b[0m\xc3\xa9"
 
 static void
@@ -96,6 +98,7 @@ sample_hello(struct rp_ipc_hello *m)
 	m->rekey_bytes = HELLO_REKEY_BYTES;
 	m->rekey_seconds = HELLO_REKEY_SECONDS;
 	m->banner = CBS_LIT(HELLO_BANNER);
+	m->max_channels = HELLO_MAX_CHANNELS;
 }
 
 #define KS_KEX "curve25519-sha256"
@@ -231,11 +234,57 @@ sample_kbdint_answers(struct rp_ipc_kbdint_answers *m)
 #define EXEC_SESSION 0xfffffffeu
 #define EXEC_CMD "ls -l /tmp; echo \"$HOME\" | tr a-z A-Z\t\x7f\xc3\xa9"
 
+struct ipc_case;
+static const struct ipc_case *find_case(const char *name);
+static int read_layout(const struct ipc_case *c, int subst, const uint8_t *data, size_t len,
+    uint32_t num);
+
+#define START_TERM "xterm-256color"
+#define START_MODES "\x81\x00\x00\x96\x00\x35\x00\x00\x00\x01\x00"
+#define START_ENV_NAME "LC_ALL"
+#define START_ENV_VALUE "C.UTF-8 \xc3\xa9"
+
 static void
-sample_session_exec(struct rp_ipc_session_exec *m)
+sample_session_start(struct rp_ipc_session_start *m)
 {
+	memset(m, 0, sizeof(*m));
 	m->session = EXEC_SESSION;
+	m->kind = RP_SESSION_EXEC;
 	m->command = CBS_LIT(EXEC_CMD);
+	m->pty = 1;
+	snprintf(m->term, sizeof(m->term), "%s", START_TERM);
+	m->cols = 132;
+	m->rows = 43;
+	m->width_px = 1024;
+	m->height_px = 768;
+	m->modes = CBS_LIT(START_MODES);
+	m->nenv = 1;
+	m->env[0].name = CBS_LIT(START_ENV_NAME);
+	m->env[0].value = CBS_LIT(START_ENV_VALUE);
+	m->agent = 1;
+}
+
+static void
+sample_session_started(struct rp_ipc_session_started *m)
+{
+	m->pty = 1;
+	m->record = RP_IPC_RECORD_INPUT;
+}
+
+static void
+sample_session_check(struct rp_ipc_session_check *m)
+{
+	m->what = RP_CHECK_ENV;
+	m->name = CBS_LIT(START_ENV_NAME);
+}
+
+static void
+sample_session_control(struct rp_ipc_session_control *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->session = 3;
+	m->op = RP_CONTROL_SIGNAL;
+	snprintf(m->signame, sizeof(m->signame), "INT");
 }
 
 #define EXITED_SESSION 7u
@@ -314,6 +363,7 @@ START_TEST(test_hello_round_trips_every_field)
 	ck_assert(out.rekey_bytes == HELLO_REKEY_BYTES);
 	ck_assert_uint_eq(out.rekey_seconds, HELLO_REKEY_SECONDS);
 	ck_assert_cbs_eq(out.banner, HELLO_BANNER);
+	ck_assert_uint_eq(out.max_channels, HELLO_MAX_CHANNELS);
 	OPENSSL_free(buf);
 }
 END_TEST
@@ -483,20 +533,99 @@ START_TEST(test_auth_requests_round_trip_every_field)
 }
 END_TEST
 
-START_TEST(test_session_exec_round_trips_every_field)
+START_TEST(test_session_start_round_trips_every_field)
 {
-	struct rp_ipc_session_exec in, out;
+	struct rp_ipc_session_start in, out;
 	uint8_t *buf;
 	size_t len;
 	CBS cbs;
 
-	sample_session_exec(&in);
-	WRITE(rp_ipc_session_exec_write, &in, &buf, &len);
+	sample_session_start(&in);
+	WRITE(rp_ipc_session_start_write, &in, &buf, &len);
 	cbs = cbs_of(buf, len);
-	ck_assert_msg(rp_ipc_session_exec_read(&cbs, &out),
-	    "SESSION_EXEC reader refused the writer's output");
+	ck_assert_msg(rp_ipc_session_start_read(&cbs, &out),
+	    "SESSION_START reader refused the writer's output");
 	ck_assert_uint_eq(out.session, EXEC_SESSION);
+	ck_assert_uint_eq(out.kind, RP_SESSION_EXEC);
 	ck_assert_cbs_eq(out.command, EXEC_CMD);
+	ck_assert_int_eq(out.pty, 1);
+	ck_assert_str_eq(out.term, START_TERM);
+	ck_assert_uint_eq(out.cols, 132);
+	ck_assert_uint_eq(out.rows, 43);
+	ck_assert_uint_eq(out.width_px, 1024);
+	ck_assert_uint_eq(out.height_px, 768);
+	ck_assert_cbs_eq(out.modes, START_MODES);
+	ck_assert_uint_eq(out.nenv, 1);
+	ck_assert_cbs_eq(out.env[0].name, START_ENV_NAME);
+	ck_assert_cbs_eq(out.env[0].value, START_ENV_VALUE);
+	ck_assert_int_eq(out.agent, 1);
+	OPENSSL_free(buf);
+}
+END_TEST
+
+START_TEST(test_session_start_without_pty_has_no_pty_fields)
+{
+	struct rp_ipc_session_start in, out;
+	uint8_t *buf;
+	size_t len;
+	CBS cbs;
+
+	sample_session_start(&in);
+	in.pty = 0;
+	in.kind = RP_SESSION_SHELL;
+	in.command = CBS_LIT("");
+	WRITE(rp_ipc_session_start_write, &in, &buf, &len);
+	/* session, kind, empty command, bool, nenv, the variable, agent */
+	ck_assert_uint_eq(len, 4 + 1 + 4 + 1 + 4 + 4 + sizeof(START_ENV_NAME) - 1 + 4 +
+	    sizeof(START_ENV_VALUE) - 1 + 1);
+	cbs = cbs_of(buf, len);
+	ck_assert(rp_ipc_session_start_read(&cbs, &out));
+	ck_assert_int_eq(out.pty, 0);
+	ck_assert_uint_eq(out.kind, RP_SESSION_SHELL);
+	OPENSSL_free(buf);
+}
+END_TEST
+
+START_TEST(test_session_start_refuses_bad_kinds_names_and_counts)
+{
+	const struct ipc_case *c = find_case("SESSION_START");
+
+	ck_assert_msg(!read_layout(c, 1, NULL, 0, 3), "an unknown session kind must be refused");
+	ck_assert_msg(!read_layout(c, 10, NULL, 0, RP_IPC_MAX_ENV + 1),
+	    "more than RP_IPC_MAX_ENV variables must be refused");
+	ck_assert_msg(!read_layout(c, 11, LIT("A=B"), 0),
+	    "a variable name with '=' must be refused");
+	ck_assert_msg(!read_layout(c, 11, NULL, 0, 0), "an empty variable name must be refused");
+	ck_assert_msg(!read_layout(c, 12, LIT("a\0b"), 0),
+	    "a variable value with NUL must be refused");
+}
+END_TEST
+
+START_TEST(test_session_check_and_control_refuse_what_does_not_fit)
+{
+	const struct ipc_case *chk = find_case("SESSION_CHECK");
+	const struct ipc_case *ctl = find_case("SESSION_CONTROL");
+	struct rp_ipc_session_control rs = { 0 }, out;
+	uint8_t *buf;
+	size_t len;
+	CBS cbs;
+
+	ck_assert_msg(!read_layout(chk, 0, NULL, 0, 0), "check of nothing must be refused");
+	ck_assert_msg(!read_layout(chk, 0, NULL, 0, RP_CHECK_X11 + 1),
+	    "an unknown check must be refused");
+	ck_assert_msg(!read_layout(chk, 0, NULL, 0, RP_CHECK_PTY),
+	    "a pty check with a name must be refused");
+	ck_assert_msg(!read_layout(ctl, 1, NULL, 0, 9), "an unknown control must be refused");
+	rs.session = 1;
+	rs.op = RP_CONTROL_RESIZE;
+	rs.cols = 80;
+	rs.rows = 24;
+	WRITE(rp_ipc_session_control_write, &rs, &buf, &len);
+	ck_assert_uint_eq(len, 4 + 1 + 16);
+	cbs = cbs_of(buf, len);
+	ck_assert(rp_ipc_session_control_read(&cbs, &out));
+	ck_assert_uint_eq(out.cols, 80);
+	ck_assert_uint_eq(out.rows, 24);
 	OPENSSL_free(buf);
 }
 END_TEST
@@ -657,7 +786,10 @@ CASE_FNS(kex_signed)
 CASE_FNS(pubkey_check)
 CASE_FNS(pubkey_verify)
 CASE_FNS(auth_result)
-CASE_FNS(session_exec)
+CASE_FNS(session_start)
+CASE_FNS(session_started)
+CASE_FNS(session_check)
+CASE_FNS(session_control)
 CASE_FNS(session_exited)
 CASE_FNS(denied)
 CASE_FNS(log)
@@ -686,7 +818,8 @@ static const struct ipc_case cases[] = {
 		F_U32(HELLO_KA_COUNT, "keep-alive count"),
 		F_U64(HELLO_REKEY_BYTES, "rekey bytes"),
 		F_U32(HELLO_REKEY_SECONDS, "rekey seconds"),
-		F_STR(FK_BLOB, HELLO_BANNER, RP_IPC_MAX_BANNER, "banner") } },
+		F_STR(FK_BLOB, HELLO_BANNER, RP_IPC_MAX_BANNER, "banner"),
+		F_U32(HELLO_MAX_CHANNELS, "max channels") } },
 	{ "KEX_SIGN", write_kex_sign, read_kex_sign, {
 		F_NAME(KS_KEX, "kex method"),
 		F_NAME(KS_HKALG, "host key algorithm"),
@@ -733,9 +866,31 @@ static const struct ipc_case cases[] = {
 		F_U32(2, "number of answers"),
 		F_STR(FK_BLOB, KA_ANSWER0, RP_IPC_MAX_SECRET, "answer 0"),
 		F_STR(FK_BLOB, KA_ANSWER1, RP_IPC_MAX_SECRET, "answer 1") } },
-	{ "SESSION_EXEC", write_session_exec, read_session_exec, {
+	{ "SESSION_START", write_session_start, read_session_start, {
 		F_U32(EXEC_SESSION, "session"),
-		F_STR(FK_TEXT, EXEC_CMD, RP_IPC_MAX_COMMAND, "command") } },
+		F_U8(RP_SESSION_EXEC, "kind"),
+		F_STR(FK_TEXT, EXEC_CMD, RP_IPC_MAX_COMMAND, "command"),
+		F_U8(1, "pty"),
+		F_STR(FK_NAME0, START_TERM, RP_IPC_MAX_TERM, "TERM"),
+		F_U32(132, "columns"),
+		F_U32(43, "rows"),
+		F_U32(1024, "width px"),
+		F_U32(768, "height px"),
+		F_STR(FK_BLOB, START_MODES, RP_IPC_MAX_MODES, "terminal modes"),
+		F_U32(1, "number of variables"),
+		F_STR(FK_BLOB, START_ENV_NAME, RP_IPC_MAX_ENV_NAME, "variable name"),
+		F_STR(FK_TEXT, START_ENV_VALUE, RP_IPC_MAX_ENV_VALUE, "variable value"),
+		F_U8(1, "agent") } },
+	{ "SESSION_STARTED", write_session_started, read_session_started, {
+		F_U8(1, "pty"),
+		F_U8(RP_IPC_RECORD_INPUT, "recording") } },
+	{ "SESSION_CHECK", write_session_check, read_session_check, {
+		F_U8(RP_CHECK_ENV, "what"),
+		F_STR(FK_BLOB, START_ENV_NAME, RP_IPC_MAX_ENV_NAME, "name") } },
+	{ "SESSION_CONTROL", write_session_control, read_session_control, {
+		F_U32(3, "session"),
+		F_U8(RP_CONTROL_SIGNAL, "operation"),
+		F_STR(FK_NAME, "INT", 31, "signal name") } },
 	{ "SESSION_EXITED", write_session_exited, read_session_exited, {
 		F_U32(EXITED_SESSION, "session"),
 		F_U8(1, "signalled"),
@@ -929,7 +1084,7 @@ START_TEST(test_named_bounds_have_the_documented_values)
 	ck_assert_uint_eq(RP_IPC_MAX_COMMAND, 65536);
 	ck_assert_uint_eq(RP_IPC_MAX_LOG, 1024);
 	ck_assert_uint_eq(RP_IPC_MAX_MSG, 128 * 1024);
-	ck_assert_uint_eq(RP_IPC_MAX_FDS, 3);
+	ck_assert_uint_eq(RP_IPC_MAX_FDS, 4);
 	/* The largest KEX_SIGN (two KEXINITs at their bound and every other
 	 * field at its bound) must still fit one message. */
 	ck_assert_uint_le(RP_IPC_HEADER_LEN + 9 * 4 + 2 * (RP_IPC_MAX_NAME - 1) +
@@ -978,23 +1133,24 @@ START_TEST(test_names_with_space_control_or_nul_are_refused)
 		}
 	}
 	/* kex, host key alg, user, alg, user, service, alg, signal name,
-	 * and the user of AUTH_NONE, AUTH_PASSWORD and AUTH_KBDINT */
-	ck_assert_int_eq(seen, 11);
+	 * the user of AUTH_NONE, AUTH_PASSWORD and AUTH_KBDINT, TERM of
+	 * SESSION_START and the signal of SESSION_CONTROL */
+	ck_assert_int_eq(seen, 13);
 }
 END_TEST
 
-START_TEST(test_session_exec_with_nul_in_command_is_refused)
+START_TEST(test_session_start_with_nul_in_command_is_refused)
 {
-	const struct ipc_case *c = find_case("SESSION_EXEC");
+	const struct ipc_case *c = find_case("SESSION_START");
 
-	ck_assert_msg(!read_layout(c, 1, LIT("ls\0; rm -rf /"), 0),
-	    "SESSION_EXEC: a NUL inside the command must be refused");
-	ck_assert_msg(!read_layout(c, 1, LIT("ls -l\0"), 0),
-	    "SESSION_EXEC: a NUL at the end of the command must be refused");
-	ck_assert_msg(!read_layout(c, 1, LIT("\0"), 0),
-	    "SESSION_EXEC: a command of one NUL must be refused");
-	ck_assert_msg(read_layout(c, 1, NULL, 0, 0),
-	    "SESSION_EXEC: an empty command (a shell request) must be accepted");
+	ck_assert_msg(!read_layout(c, 2, LIT("ls\0; rm -rf /"), 0),
+	    "SESSION_START: a NUL inside the command must be refused");
+	ck_assert_msg(!read_layout(c, 2, LIT("ls -l\0"), 0),
+	    "SESSION_START: a NUL at the end of the command must be refused");
+	ck_assert_msg(!read_layout(c, 2, LIT("\0"), 0),
+	    "SESSION_START: a command of one NUL must be refused");
+	ck_assert_msg(read_layout(c, 2, NULL, 0, 0),
+	    "SESSION_START: an empty command (a shell request) must be accepted");
 }
 END_TEST
 
@@ -1145,9 +1301,11 @@ encode_hello_with_keys(uint32_t count, size_t n, uint8_t **out, size_t *outlen)
 	/* kex, ciphers, MACs, auth methods, public key algorithms */
 	for (int i = 0; i < 5; i++)
 		ck_assert(CBB_add_u32(&cbb, 1) && CBB_add_u8(&cbb, 'x'));
-	/* idle, keep-alive interval and count, rekey bytes and seconds, banner */
+	/* idle, keep-alive interval and count, rekey bytes and seconds, banner,
+	 * max channels */
 	ck_assert(CBB_add_u32(&cbb, 0) && CBB_add_u32(&cbb, 0) && CBB_add_u32(&cbb, 0) &&
-	    CBB_add_u64(&cbb, 0) && CBB_add_u32(&cbb, 0) && CBB_add_u32(&cbb, 0));
+	    CBB_add_u64(&cbb, 0) && CBB_add_u32(&cbb, 0) && CBB_add_u32(&cbb, 0) &&
+	    CBB_add_u32(&cbb, 16));
 	ck_assert(CBB_finish(&cbb, out, outlen));
 }
 
@@ -1771,7 +1929,10 @@ RP_TEST_SUITE(ipc)
 	tcase_add_test(msgs, test_pubkey_verify_round_trips_every_field);
 	tcase_add_test(msgs, test_auth_result_round_trips_each_result);
 	tcase_add_test(msgs, test_auth_requests_round_trip_every_field);
-	tcase_add_test(msgs, test_session_exec_round_trips_every_field);
+	tcase_add_test(msgs, test_session_start_round_trips_every_field);
+	tcase_add_test(msgs, test_session_start_without_pty_has_no_pty_fields);
+	tcase_add_test(msgs, test_session_start_refuses_bad_kinds_names_and_counts);
+	tcase_add_test(msgs, test_session_check_and_control_refuse_what_does_not_fit);
 	tcase_add_test(msgs, test_session_exited_round_trips_exit_and_signal);
 	tcase_add_test(msgs, test_denied_round_trips_every_field);
 	tcase_add_test(msgs, test_log_round_trips_each_level);
@@ -1782,7 +1943,7 @@ RP_TEST_SUITE(ipc)
 	tcase_add_test(msgs, test_every_field_bound_is_enforced);
 	tcase_add_test(msgs, test_named_bounds_have_the_documented_values);
 	tcase_add_test(msgs, test_names_with_space_control_or_nul_are_refused);
-	tcase_add_test(msgs, test_session_exec_with_nul_in_command_is_refused);
+	tcase_add_test(msgs, test_session_start_with_nul_in_command_is_refused);
 	tcase_add_test(msgs, test_auth_result_4_is_refused);
 	tcase_add_test(msgs, test_kbdint_prompt_count_is_1_to_8);
 	tcase_add_test(msgs, test_kbdint_answer_count_is_at_most_8);

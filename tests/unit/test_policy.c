@@ -262,8 +262,9 @@ START_TEST(test_action_names_round_trip)
 	/* What rampart has the mechanism for today. */
 	ck_assert(rp_action_in_effect(RP_ACTION_LOGIN));
 	ck_assert(rp_action_in_effect(RP_ACTION_EXEC));
-	ck_assert(!rp_action_in_effect(RP_ACTION_SHELL));
-	ck_assert(!rp_action_in_effect(RP_ACTION_FORWARD));
+	ck_assert(rp_action_in_effect(RP_ACTION_SHELL));
+	ck_assert(rp_action_in_effect(RP_ACTION_PTY));
+	ck_assert(!rp_action_in_effect(RP_ACTION_X11));
 	ck_assert(!rp_action_in_effect(RP_ACTION_COUNT));
 }
 END_TEST
