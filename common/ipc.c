@@ -203,6 +203,12 @@ rp_ipc_type_name(uint16_t type)
 		return "SESSION_OK";
 	case RP_IPC_SESSION_CONTROL:
 		return "SESSION_CONTROL";
+	case RP_IPC_FORWARD_OPEN:
+		return "FORWARD_OPEN";
+	case RP_IPC_FORWARD_OPENED:
+		return "FORWARD_OPENED";
+	case RP_IPC_FORWARD_FAILED:
+		return "FORWARD_FAILED";
 	case RP_IPC_SESSION_EXITED:
 		return "SESSION_EXITED";
 	case RP_IPC_DENIED:

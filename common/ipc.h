@@ -56,6 +56,7 @@
 #define RP_IPC_MAX_BANNER 16384     /* a banner */
 #define RP_IPC_MAX_TARGET 256       /* a channel's target in STATUS */
 #define RP_IPC_MAX_CHANNELS 256     /* max-channels */
+#define RP_IPC_MAX_HOST 255         /* a forwarding target's host name */
 #define RP_IPC_MAX_TERM 64          /* TERM of a pty-req */
 #define RP_IPC_MAX_MODES 1024       /* encoded terminal modes of a pty-req */
 #define RP_IPC_MAX_ENV 64           /* environment variables of one session */
@@ -251,6 +252,27 @@ enum rp_ipc_type {
 	 *             BREAK:  uint32 milliseconds
 	 */
 	RP_IPC_SESSION_CONTROL = 35,
+
+	/*
+	 * worker -> monitor: connect to a forwarding target for a
+	 * direct-tcpip channel (RFC 4254 7.2). After authentication only. The
+	 * monitor resolves the name, asks the policy about the name and every
+	 * address, and connects, all off its event loop; the reply comes when
+	 * that is done (seconds later at worst, connect-timeout), so the worker
+	 * goes on serving its other channels meanwhile.
+	 *   string  host as the client sent it (1..RP_IPC_MAX_HOST bytes)
+	 *   uint32  port
+	 *   string  originator address, uint32 originator port (for the log)
+	 * reply FORWARD_OPENED with two descriptors attached, both the
+	 * connected socket (one to read, one to write), and
+	 *   string  the address connected to, for the worker's log
+	 * or FORWARD_FAILED:
+	 *   uint32  SSH_OPEN_* reason code for the client
+	 *   string  description
+	 */
+	RP_IPC_FORWARD_OPEN = 36,
+	RP_IPC_FORWARD_OPENED = 37,
+	RP_IPC_FORWARD_FAILED = 38,
 
 	/*
 	 * monitor -> worker: the request was valid but the policy says no.

@@ -425,6 +425,51 @@ rp_ipc_session_control_read(CBS *cbs, struct rp_ipc_session_control *m)
 	}
 }
 
+/* FORWARD_OPEN, FORWARD_OPENED, FORWARD_FAILED */
+
+int
+rp_ipc_forward_open_write(CBB *cbb, const struct rp_ipc_forward_open *m)
+{
+	return ssh_add_cstring(cbb, m->host) && CBB_add_u32(cbb, m->port) &&
+	    ssh_add_cstring(cbb, m->orig_addr) && CBB_add_u32(cbb, m->orig_port);
+}
+
+int
+rp_ipc_forward_open_read(CBS *cbs, struct rp_ipc_forward_open *m)
+{
+	memset(m, 0, sizeof(*m));
+	return ssh_get_name(cbs, m->host, sizeof(m->host), 0) && CBS_get_u32(cbs, &m->port) &&
+	    m->port >= 1 && m->port <= 65535 &&
+	    ssh_get_name(cbs, m->orig_addr, sizeof(m->orig_addr), 1) &&
+	    CBS_get_u32(cbs, &m->orig_port) && done(cbs);
+}
+
+int
+rp_ipc_forward_opened_write(CBB *cbb, const struct rp_ipc_forward_opened *m)
+{
+	return ssh_add_cstring(cbb, m->addr);
+}
+
+int
+rp_ipc_forward_opened_read(CBS *cbs, struct rp_ipc_forward_opened *m)
+{
+	memset(m, 0, sizeof(*m));
+	return ssh_get_name(cbs, m->addr, sizeof(m->addr), 1) && done(cbs);
+}
+
+int
+rp_ipc_forward_failed_write(CBB *cbb, const struct rp_ipc_forward_failed *m)
+{
+	return CBB_add_u32(cbb, m->reason) && add_cbs(cbb, &m->text);
+}
+
+int
+rp_ipc_forward_failed_read(CBS *cbs, struct rp_ipc_forward_failed *m)
+{
+	return CBS_get_u32(cbs, &m->reason) && m->reason >= 1 && m->reason <= 4 &&
+	    get_bounded(cbs, &m->text, RP_IPC_MAX_LOG) && done(cbs);
+}
+
 /* SESSION_EXITED */
 
 int
@@ -602,6 +647,9 @@ BUILDER(session_start, RP_IPC_SESSION_START)
 BUILDER(session_started, RP_IPC_SESSION_STARTED)
 BUILDER(session_check, RP_IPC_SESSION_CHECK)
 BUILDER(session_control, RP_IPC_SESSION_CONTROL)
+BUILDER(forward_open, RP_IPC_FORWARD_OPEN)
+BUILDER(forward_opened, RP_IPC_FORWARD_OPENED)
+BUILDER(forward_failed, RP_IPC_FORWARD_FAILED)
 BUILDER(session_exited, RP_IPC_SESSION_EXITED)
 BUILDER(denied, RP_IPC_DENIED)
 BUILDER(log, RP_IPC_LOG)

@@ -134,6 +134,22 @@ struct rp_ipc_session_exited {
 	int core_dumped;
 };
 
+struct rp_ipc_forward_open {
+	char host[RP_IPC_MAX_HOST + 1]; /* printable, no spaces */
+	uint32_t port;                  /* 1..65535 */
+	char orig_addr[RP_IPC_MAX_HOST + 1]; /* may be empty */
+	uint32_t orig_port;
+};
+
+struct rp_ipc_forward_opened {
+	char addr[RP_IPC_MAX_HOST + 1];
+};
+
+struct rp_ipc_forward_failed {
+	uint32_t reason; /* SSH_OPEN_* */
+	CBS text;
+};
+
 struct rp_ipc_denied {
 	CBS reason;
 };
@@ -188,6 +204,9 @@ int rp_ipc_session_start_build(CBB *cbb, uint32_t id, const struct rp_ipc_sessio
 int rp_ipc_session_started_build(CBB *cbb, uint32_t id, const struct rp_ipc_session_started *m);
 int rp_ipc_session_check_build(CBB *cbb, uint32_t id, const struct rp_ipc_session_check *m);
 int rp_ipc_session_control_build(CBB *cbb, uint32_t id, const struct rp_ipc_session_control *m);
+int rp_ipc_forward_open_build(CBB *cbb, uint32_t id, const struct rp_ipc_forward_open *m);
+int rp_ipc_forward_opened_build(CBB *cbb, uint32_t id, const struct rp_ipc_forward_opened *m);
+int rp_ipc_forward_failed_build(CBB *cbb, uint32_t id, const struct rp_ipc_forward_failed *m);
 int rp_ipc_session_exited_build(CBB *cbb, uint32_t id, const struct rp_ipc_session_exited *m);
 int rp_ipc_denied_build(CBB *cbb, uint32_t id, const struct rp_ipc_denied *m);
 int rp_ipc_log_build(CBB *cbb, uint32_t id, const struct rp_ipc_log *m);
@@ -221,6 +240,12 @@ int rp_ipc_session_check_write(CBB *cbb, const struct rp_ipc_session_check *m);
 int rp_ipc_session_check_read(CBS *cbs, struct rp_ipc_session_check *m);
 int rp_ipc_session_control_write(CBB *cbb, const struct rp_ipc_session_control *m);
 int rp_ipc_session_control_read(CBS *cbs, struct rp_ipc_session_control *m);
+int rp_ipc_forward_open_write(CBB *cbb, const struct rp_ipc_forward_open *m);
+int rp_ipc_forward_open_read(CBS *cbs, struct rp_ipc_forward_open *m);
+int rp_ipc_forward_opened_write(CBB *cbb, const struct rp_ipc_forward_opened *m);
+int rp_ipc_forward_opened_read(CBS *cbs, struct rp_ipc_forward_opened *m);
+int rp_ipc_forward_failed_write(CBB *cbb, const struct rp_ipc_forward_failed *m);
+int rp_ipc_forward_failed_read(CBS *cbs, struct rp_ipc_forward_failed *m);
 int rp_ipc_session_exited_write(CBB *cbb, const struct rp_ipc_session_exited *m);
 int rp_ipc_session_exited_read(CBS *cbs, struct rp_ipc_session_exited *m);
 int rp_ipc_denied_write(CBB *cbb, const struct rp_ipc_denied *m);

@@ -174,6 +174,26 @@ monitor_audit_session_end(struct monitor *m, const struct conn *c, uint32_t sess
 }
 
 void
+monitor_audit_forward(struct monitor *m, const struct conn *c, const char *host, unsigned port,
+    const char *addr, int ok, const char *reason, const char *rule)
+{
+	struct audit_record r;
+
+	audit_begin(&r, &m->audit, ok ? "forward" : "forward-denied", c->id);
+	conn_fields(&r, c);
+	audit_str(&r, "type", "direct-tcpip");
+	audit_str(&r, "host", host);
+	audit_uint(&r, "port", port);
+	if (addr != NULL)
+		audit_str(&r, "address", addr);
+	if (reason != NULL)
+		audit_str(&r, "reason", reason);
+	if (rule != NULL)
+		audit_str(&r, "rule", rule);
+	audit_end(&r);
+}
+
+void
 monitor_audit_violation(struct monitor *m, const struct conn *c, const char *what)
 {
 	struct audit_record r;

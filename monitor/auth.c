@@ -223,6 +223,15 @@ auth_grant_merge(struct auth_grant *into, const struct auth_grant *from)
 		snprintf(into->forced_command, sizeof(into->forced_command), "%s",
 		    from->forced_command);
 	into->deny |= from->deny;
+	/* permitopen lists: one step's is copied; two steps with lists
+	 * (rare) refuse forwarding rather than guess an intersection. */
+	if (into->npermitopen > 0 && from->npermitopen > 0) {
+		into->permitopen_overflow = 1;
+	} else if (from->npermitopen > 0) {
+		memcpy(into->permitopen, from->permitopen, sizeof(into->permitopen));
+		into->npermitopen = from->npermitopen;
+	}
+	into->permitopen_overflow |= from->permitopen_overflow;
 	if (from->cert_key_id[0] != '\0') {
 		snprintf(into->cert_key_id, sizeof(into->cert_key_id), "%s", from->cert_key_id);
 		into->cert_serial = from->cert_serial;

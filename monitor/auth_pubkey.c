@@ -68,6 +68,14 @@ grant_from_options(const struct rp_key_options *o, struct auth_grant *g)
 		g->deny |= AUTH_DENY_X11;
 	if (!(o->permit & RP_PERMIT_USER_RC))
 		g->deny |= AUTH_DENY_USER_RC;
+	if (o->npermitopen > AUTH_MAX_PERMITOPEN)
+		g->permitopen_overflow = 1;
+	for (size_t i = 0; i < o->npermitopen && i < AUTH_MAX_PERMITOPEN; i++) {
+		snprintf(g->permitopen[i].host, sizeof(g->permitopen[i].host), "%s",
+		    o->permitopen[i].host);
+		g->permitopen[i].port = o->permitopen[i].port;
+		g->npermitopen++;
+	}
 }
 
 /* Parse blob as the algorithm names it: a certificate or a plain key. */

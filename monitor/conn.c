@@ -138,6 +138,7 @@ conn_remove(struct monitor *m, struct conn *c)
 		}
 	}
 	conn_close_ipc(c);
+	forwards_drop_conn(m, c->id);
 	rp_pubkey_free(c->auth_pubkey);
 	rp_cert_free(c->auth_cert);
 	policy_ref_put(c->pref);

@@ -37,6 +37,7 @@ static const struct {
 	{ RP_IPC_SESSION_START, CONN_AUTHED, handle_session_start },
 	{ RP_IPC_SESSION_CHECK, CONN_AUTHED, handle_session_check },
 	{ RP_IPC_SESSION_CONTROL, CONN_AUTHED, handle_session_control },
+	{ RP_IPC_FORWARD_OPEN, CONN_AUTHED, handle_forward_open },
 	{ RP_IPC_LOG, ANY_OPEN_STATE | CONN_CLOSING, handle_log },
 	{ RP_IPC_CLOSING, ANY_OPEN_STATE, handle_closing },
 	{ RP_IPC_KEX_DONE, CONN_PREAUTH | CONN_AUTHED, handle_kex_done },

@@ -27,6 +27,7 @@
 #include "common/control.h"
 #include "crypto/pkt_cipher.h"
 #include "monitor/monitor.h"
+#include "monitor/outbound.h"
 
 static volatile sig_atomic_t got_sigchld, got_sigterm, got_sighup;
 
@@ -129,6 +130,8 @@ enum entry_kind {
 	ENTRY_CONTROL,
 	ENTRY_CONTROL_CLIENT,
 	ENTRY_CRYPT, /* password checks finished (monitor/crypt_pool.c) */
+	ENTRY_RESOLVER, /* name lookups finished (monitor/resolver.c) */
+	ENTRY_FORWARD,  /* a forwarding connect in progress (monitor/forward.c) */
 };
 
 struct entry {
@@ -149,7 +152,9 @@ min_timeout(int a, int b)
 static void
 run(struct monitor *m, const sigset_t *during_poll)
 {
-	size_t cap = MAX_LISTENERS + m->max_conns + 64;
+	/* Each connection has at most FORWARD_MAX_PENDING_PER_CONN connects
+	 * in progress; entries beyond cap wait for the next round. */
+	size_t cap = MAX_LISTENERS + 2 * m->max_conns + 64;
 	struct pollfd *pfd = calloc(cap, sizeof(*pfd));
 	struct entry *ent = calloc(cap, sizeof(*ent));
 
@@ -175,6 +180,7 @@ run(struct monitor *m, const sigset_t *during_poll)
 			break;
 		timeout = min_timeout(conns_check_deadlines(m), control_deadlines(m));
 		timeout = min_timeout(timeout, monitor_shutdown_progress(m));
+		timeout = min_timeout(timeout, forward_deadlines(m));
 		if (m->accept_paused_until_ms > now) {
 			timeout = min_timeout(timeout, (int)(m->accept_paused_until_ms - now));
 		} else if (m->listening && m->nconns < m->max_conns) {
@@ -196,6 +202,20 @@ run(struct monitor *m, const sigset_t *during_poll)
 			pfd[n].events = POLLIN;
 			ent[n].kind = ENTRY_CRYPT;
 			ent[n++].ptr = NULL;
+		}
+		if (n < cap) {
+			pfd[n].fd = resolver_fd(&m->resolver);
+			pfd[n].events = POLLIN;
+			ent[n].kind = ENTRY_RESOLVER;
+			ent[n++].ptr = NULL;
+		}
+		for (struct forward_pending *fp = m->forwards; fp != NULL && n < cap; fp = fp->next) {
+			if (fp->oc == NULL || outbound_connect_fd(fp->oc) < 0)
+				continue;
+			pfd[n].fd = outbound_connect_fd(fp->oc);
+			pfd[n].events = POLLOUT;
+			ent[n].kind = ENTRY_FORWARD;
+			ent[n++].ptr = fp;
 		}
 		for (struct ctl_client *cl = m->ctl_clients; cl != NULL && n < cap; cl = cl->next) {
 			pfd[n].fd = cl->fd;
@@ -246,6 +266,15 @@ run(struct monitor *m, const sigset_t *during_poll)
 				break;
 			case ENTRY_CRYPT:
 				auth_password_done(m);
+				break;
+			case ENTRY_RESOLVER:
+				forward_resolver_ready(m);
+				break;
+			case ENTRY_FORWARD:
+				/* It may have been answered (freed) by an entry
+				 * before it in this round. */
+				if (forward_is_pending(m, ent[i].ptr))
+					forward_step(m, ent[i].ptr, monitor_now_ms());
 				break;
 			case ENTRY_CONTROL_CLIENT:
 				for (struct ctl_client *cl = m->ctl_clients; cl != NULL; cl = cl->next) {
@@ -355,6 +384,10 @@ main(int argc, char **argv)
 	/* After setup_signals: the threads start with every signal blocked. */
 	if (!crypt_pool_start(&m.crypt))
 		return 1;
+	if (!resolver_start(&m.resolver, RESOLVER_THREADS)) {
+		rp_error("cannot start the name resolver threads");
+		return 1;
+	}
 	if (!listeners_open(&m))
 		return 1;
 	m.listening = 1;
@@ -373,6 +406,8 @@ main(int argc, char **argv)
 	listeners_close(&m);
 	control_close(&m);
 	conns_terminate_all(&m);
+	forwards_free_all(&m);
+	resolver_stop(&m.resolver);
 	crypt_pool_stop(&m.crypt);
 	auth_kbdint_free(&m);
 	hostkeys_free(&m);

@@ -22,6 +22,7 @@
 #include "monitor/auth_chain.h"
 #include "monitor/crypt_pool.h"
 #include "monitor/penalty.h"
+#include "monitor/resolver.h"
 #include "policy/policy.h"
 
 #define MAX_LISTENERS 16
@@ -70,6 +71,22 @@ struct auth_attempt {
 	uint64_t cert_serial;
 };
 
+/* A direct-tcpip request being resolved or connected (monitor/forward.c). */
+struct forward_pending {
+	struct forward_pending *next;
+	uint64_t conn_id;
+	uint32_t ipc_id;
+	char host[RP_IPC_MAX_HOST + 1];
+	uint16_t port;
+	char orig[RP_IPC_MAX_HOST * 4 + 1]; /* the client's originator, escaped */
+	int resolving;
+	struct outbound_connect *oc;  /* once resolved and allowed */
+	uint64_t deadline_ms;         /* connect-timeout, from the request */
+	char rule[512];               /* the rule that allowed it */
+};
+
+#define AUTH_MAX_PERMITOPEN 16
+
 /* Restrictions a key's options or a certificate put on the session. */
 enum auth_deny {
 	AUTH_DENY_PTY = 1 << 0,
@@ -83,6 +100,14 @@ enum auth_deny {
 struct auth_grant {
 	char forced_command[4096]; /* empty: none */
 	unsigned deny;             /* enum auth_deny bits */
+	/* permitopen= of the key: direct-tcpip only to these (none: no
+	 * restriction). More than AUTH_MAX_PERMITOPEN: forwarding refused. */
+	struct {
+		char host[RP_IPC_MAX_HOST + 1];
+		int port; /* -1: any */
+	} permitopen[AUTH_MAX_PERMITOPEN];
+	size_t npermitopen;
+	int permitopen_overflow;
 	char cert_key_id[RP_CERT_KEY_ID_TEXT]; /* escaped, for the audit log */
 	uint64_t cert_serial;
 };
@@ -238,6 +263,9 @@ struct monitor {
 	struct crypt_pool crypt;
 	char dummy_hash[256];       /* a random password's, crypt(3)'s default scheme */
 	struct totp_replay *totp_seen;
+	/* Port forwarding (monitor/forward.c). */
+	struct resolver resolver;
+	struct forward_pending *forwards;
 };
 
 /* monitor/conn.c */
@@ -259,6 +287,9 @@ void monitor_audit_session_denied(struct monitor *m, const struct conn *c, const
 void monitor_audit_session_end(struct monitor *m, const struct conn *c, uint32_t session,
     int status);
 void monitor_audit_violation(struct monitor *m, const struct conn *c, const char *what);
+/* A direct-tcpip request: connected to addr (ok), or refused for reason. */
+void monitor_audit_forward(struct monitor *m, const struct conn *c, const char *host,
+    unsigned port, const char *addr, int ok, const char *reason, const char *rule);
 void monitor_audit_close(struct monitor *m, const struct conn *c, const char *worker_end,
     uint64_t duration_s);
 void monitor_audit_admin(struct monitor *m, const char *action, uint64_t conn_id,
@@ -513,6 +544,18 @@ int pty_modes_apply(const uint8_t *modes, size_t len, struct termios *tio);
 int recording_open(struct monitor *m, const struct conn *c, uint32_t session,
     const struct rp_ipc_session_start *rq, const char *command, char *path, size_t pathsz,
     char *why, size_t whysz);
+
+/* monitor/forward.c: direct-tcpip. */
+const char *handle_forward_open(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
+/* The resolver's descriptor was readable. */
+void forward_resolver_ready(struct monitor *m);
+/* A pending connect's descriptor had an event, or its deadline passed. */
+void forward_step(struct monitor *m, struct forward_pending *fp, uint64_t now);
+/* Step what is due; milliseconds until the next deadline, or -1. */
+int forward_deadlines(struct monitor *m);
+int forward_is_pending(const struct monitor *m, const struct forward_pending *fp);
+void forwards_drop_conn(struct monitor *m, uint64_t conn_id);
+void forwards_free_all(struct monitor *m);
 
 /* monitor/agent.c: agent forwarding. */
 int agent_available(const struct monitor *m, const struct conn *c, char *why, size_t whysz);

@@ -31,7 +31,8 @@
 static struct channel *
 find_channel(struct worker *w, uint32_t id)
 {
-	if (id >= w->max_channels || !w->ch[id].in_use)
+	/* A channel being opened is not the client's yet (RFC 4254 5.1). */
+	if (id >= w->max_channels || !w->ch[id].in_use || w->ch[id].opening)
 		return NULL;
 	return &w->ch[id];
 }
@@ -219,6 +220,8 @@ channel_open(struct worker *w, CBS *msg)
 	worker_activity(w);
 	if (strcmp(type, "session") == 0)
 		return session_open(w, sender, window, maxpacket, msg);
+	if (strcmp(type, "direct-tcpip") == 0)
+		return forward_open(w, sender, window, maxpacket, msg);
 	rp_info("refused channel type %s", type);
 	return channel_send_open_failure(w, sender, SSH_OPEN_UNKNOWN_CHANNEL_TYPE,
 	    "channel type not supported");

@@ -181,6 +181,10 @@ monitor_events(struct worker *w)
 		case MC_REKEY:
 			rp_transport_rekey(w->t);
 			break;
+		case MC_FORWARD_RESULT:
+			if (!forward_result(w, &ev))
+				return 0;
+			break;
 		case MC_DISCONNECT:
 			rp_info("disconnecting at the monitor's request: %s", ev.message);
 			rp_transport_disconnect(w->t, ev.reason, ev.message);

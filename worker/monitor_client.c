@@ -40,6 +40,46 @@ mc_free(struct monitor_client *mc)
 	mc->msg = NULL;
 }
 
+/* The answer to a request made with mc_forward_open: queued as an event,
+ * descriptors and all. Anything else with an unknown id is refused. */
+static int
+queue_async(struct monitor_client *mc)
+{
+	struct rp_ipc_msg *m = mc->msg;
+	struct rp_ipc_forward_opened opened;
+	struct rp_ipc_forward_failed failed;
+	struct mc_event ev;
+	size_t slot = mc->nasync;
+
+	for (size_t i = 0; i < mc->nasync; i++)
+		if (mc->async_ids[i] == m->id)
+			slot = i;
+	if (slot == mc->nasync)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = MC_FORWARD_RESULT;
+	ev.request = m->id;
+	ev.fds[0] = ev.fds[1] = -1;
+	if (m->type == RP_IPC_FORWARD_OPENED && m->nfds == 2 &&
+	    rp_ipc_forward_opened_read(&m->payload, &opened)) {
+		ev.ok = 1;
+		snprintf(ev.message, sizeof(ev.message), "%s", opened.addr);
+		ev.fds[0] = m->fds[0];
+		ev.fds[1] = m->fds[1];
+		m->nfds = 0; /* the event owns them now */
+	} else if (m->type == RP_IPC_FORWARD_FAILED && m->nfds == 0 &&
+	    rp_ipc_forward_failed_read(&m->payload, &failed)) {
+		ev.reason = failed.reason;
+		rp_log_escape(CBS_data(&failed.text), CBS_len(&failed.text), ev.message,
+		    sizeof(ev.message));
+	} else {
+		return 0;
+	}
+	mc->async_ids[slot] = mc->async_ids[--mc->nasync];
+	mc->queued[mc->nqueued++] = ev;
+	return 1;
+}
+
 /* Queue an unsolicited message, or refuse one the monitor may not send. */
 static int
 queue_unsolicited(struct monitor_client *mc)
@@ -48,7 +88,11 @@ queue_unsolicited(struct monitor_client *mc)
 	struct mc_event ev;
 	struct rp_ipc_disconnect d;
 
-	if (m->id != 0 || m->nfds != 0 || mc->nqueued == MC_MAX_QUEUED)
+	if (mc->nqueued == MC_MAX_QUEUED)
+		return 0;
+	if (m->id != 0)
+		return queue_async(mc);
+	if (m->nfds != 0)
 		return 0;
 	memset(&ev, 0, sizeof(ev));
 	switch (m->type) {
@@ -266,6 +310,23 @@ mc_auth_kbdint_answers(struct monitor_client *mc, const struct rp_ipc_kbdint_ans
 	r->status = -1;
 	if (rp_ipc_kbdint_answers_build(&cbb, id, a) && call(mc, &cbb, id, NULL, 0))
 		auth_reply(mc, r, prompts);
+}
+
+int
+mc_forward_open(struct monitor_client *mc, const struct rp_ipc_forward_open *req,
+    uint32_t *request)
+{
+	CBB cbb;
+	uint32_t id;
+
+	if (mc->nasync == MC_MAX_ASYNC)
+		return 0;
+	id = next_id(mc);
+	if (!rp_ipc_forward_open_build(&cbb, id, req) || !rp_ipc_send(mc->fd, &cbb, NULL, 0, 0))
+		return -1;
+	mc->async_ids[mc->nasync++] = id;
+	*request = id;
+	return 1;
 }
 
 /* A DENIED reply: its reason into reason. */

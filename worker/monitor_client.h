@@ -14,19 +14,26 @@
 #include "common/log.h"
 
 #define MC_MAX_QUEUED 64
+/* Forwarding requests answered later (FORWARD_OPEN) at once, at most. */
+#define MC_MAX_ASYNC 32
 
 /* What the monitor may send unasked. */
 enum mc_event_type {
 	MC_SESSION_EXITED,
 	MC_DISCONNECT, /* end the connection: reason and message */
 	MC_REKEY,
+	MC_FORWARD_RESULT, /* the answer to mc_forward_open */
 };
 
 struct mc_event {
 	enum mc_event_type type;
 	struct rp_ipc_session_exited exited;
-	uint32_t reason;
-	char message[256];
+	uint32_t reason;   /* DISCONNECT; FORWARD_RESULT: SSH_OPEN_* when it failed */
+	char message[256]; /* DISCONNECT; FORWARD_RESULT: why, or the address */
+	/* FORWARD_RESULT */
+	uint32_t request;  /* the id mc_forward_open returned */
+	int ok;
+	int fds[2];        /* the connected socket twice; owned by the event */
 };
 
 struct monitor_client {
@@ -34,6 +41,8 @@ struct monitor_client {
 	uint32_t next_id;
 	struct mc_event queued[MC_MAX_QUEUED];
 	size_t nqueued;
+	uint32_t async_ids[MC_MAX_ASYNC]; /* requests whose answer comes later */
+	size_t nasync;
 	/* Receive buffer: one message at a time. */
 	struct rp_ipc_msg *msg;
 };
@@ -91,6 +100,12 @@ int mc_session_check(struct monitor_client *mc, uint8_t what, CBS name, char *re
     size_t reason_size);
 /* Resize, signal or break a running session (no reply). */
 int mc_session_control(struct monitor_client *mc, const struct rp_ipc_session_control *m);
+
+/* Ask the monitor to connect to a forwarding target; the answer comes
+ * later as an MC_FORWARD_RESULT event with *request as its id. 1 sent, 0
+ * too many pending (MC_MAX_ASYNC), -1 the IPC failed. */
+int mc_forward_open(struct monitor_client *mc, const struct rp_ipc_forward_open *req,
+    uint32_t *request);
 
 /* Tell the monitor why the connection ends. */
 void mc_closing(struct monitor_client *mc, uint32_t reason, int by_peer, const char *text);

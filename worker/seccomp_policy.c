@@ -42,6 +42,11 @@ seccomp_policy_install(void)
 	/* poll: the event loop waits on descriptors it holds. */
 	rc |= ALLOW(ctx, poll);
 	rc |= ALLOW(ctx, ppoll);
+	/* shutdown: a forwarded socket's end of input (the client sent EOF)
+	 * must reach the target as a FIN while its answer still flows back.
+	 * It acts only on sockets the worker already holds (the monitor
+	 * connected them) and cannot create or connect anything. */
+	rc |= ALLOW(ctx, shutdown);
 	/* close: release descriptors of finished channels. */
 	rc |= ALLOW(ctx, close);
 	/* exit/exit_group: ending the worker. */

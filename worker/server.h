@@ -67,6 +67,8 @@ struct channel {
 	int started;      /* descriptors attached */
 	int pty;          /* fd[STDIN] and fd[STDOUT] are the pty master */
 	int socket;       /* fd[STDIN] and fd[STDOUT] are one socket */
+	int opening;      /* direct-tcpip: waiting for the monitor's connect */
+	uint32_t open_request; /* and the id of that request */
 	uint32_t session_no;
 	int fd[SESSION_NFDS]; /* -1 once closed */
 	struct rp_buf stdin_buf;
@@ -176,6 +178,12 @@ int session_open(struct worker *w, uint32_t sender, uint32_t window, uint32_t ma
 int session_request(struct worker *w, struct channel *ch, const char *type, CBS *msg,
     int *ok);
 void session_setup_free(struct session_setup *s);
+
+/* worker/forward.c: direct-tcpip channels. */
+int forward_open(struct worker *w, uint32_t sender, uint32_t window, uint32_t maxpacket,
+    CBS *msg);
+/* The monitor's answer to a forward_open: confirm or refuse the channel. */
+int forward_result(struct worker *w, struct mc_event *ev);
 
 /* worker/record.c: a pty session's asciicast recording. */
 struct recording *recording_start(int fd, int with_input, const struct session_setup *s);
