@@ -700,7 +700,7 @@ START_TEST(test_forward_hosts_cidrs_and_ports)
 	req.addrs = mixed;
 	ck_assert(rp_policy_decide(policy, &pr, &from, &when, &req, &d));
 	ck_assert_uint_eq(d.pos.line, 5);
-	ck_assert(!d.in_effect);
+	ck_assert(d.in_effect);
 	rp_principal_clear(&pr);
 	rp_policy_free(policy);
 }
