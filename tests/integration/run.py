@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import admin_tests  # noqa: E402
 import auth_tests  # noqa: E402
+import forward_tests  # noqa: E402
 import harness  # noqa: E402
 from harness import Daemon, sha256  # noqa: E402
 
@@ -524,9 +525,11 @@ def main():
         loader.testNamePatterns = ["*%s*" % p for p in args.pattern]
     admin_tests.set_build(BUILD)
     auth_tests.set_build(BUILD)
+    forward_tests.set_build(BUILD)
     suite = unittest.TestSuite([loader.loadTestsFromModule(sys.modules[__name__]),
                                 loader.loadTestsFromModule(admin_tests),
-                                loader.loadTestsFromModule(auth_tests)])
+                                loader.loadTestsFromModule(auth_tests),
+                                loader.loadTestsFromModule(forward_tests)])
     print("integration tests against %s (%s mode)" % (
         BUILD, "root: privileged and unprivileged" if harness.is_root() else "unprivileged"))
     result = unittest.TextTestRunner(verbosity=2).run(suite)
