@@ -259,6 +259,14 @@ session_allowed(const struct conn *c, const struct rp_principal *pr,
 	for (size_t i = 0; i < rq->nenv; i++) {
 		char name[RP_IPC_MAX_ENV_NAME + 1], w2[256];
 
+		int later = 0;
+
+		/* A name given twice: the later value only, as with sshd. */
+		for (size_t j = i + 1; j < rq->nenv && !later; j++)
+			later = CBS_mem_equal(&rq->env[j].name, CBS_data(&rq->env[i].name),
+			    CBS_len(&rq->env[i].name));
+		if (later)
+			continue;
 		memcpy(name, CBS_data(&rq->env[i].name), CBS_len(&rq->env[i].name));
 		name[CBS_len(&rq->env[i].name)] = '\0';
 		if (!decide(c, pr, RP_ACTION_ENV, name, w2, sizeof(w2), r2, sizeof(r2))) {

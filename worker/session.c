@@ -122,6 +122,20 @@ request_env(struct worker *w, struct channel *ch, CBS *msg, int *ok)
 		return 1;
 	if ((r = check(w, ch, RP_CHECK_ENV, name, "env")) <= 0)
 		return r == 0;
+	/* A name sent again replaces its value, as with sshd. */
+	for (size_t i = 0; i < s->nenv; i++) {
+		char *v = NULL;
+
+		if (strlen(s->env_name[i]) != CBS_len(&name) ||
+		    memcmp(s->env_name[i], CBS_data(&name), CBS_len(&name)) != 0)
+			continue;
+		if (!CBS_strdup(&value, &v))
+			return 1;
+		OPENSSL_free(s->env_value[i]);
+		s->env_value[i] = v;
+		*ok = 1;
+		return 1;
+	}
 	if (!CBS_strdup(&name, &s->env_name[s->nenv]))
 		return 1;
 	if (!CBS_strdup(&value, &s->env_value[s->nenv])) {
