@@ -215,7 +215,7 @@ worker_ended(struct monitor *m, struct conn *c, int status)
 		monitor_audit_violation(m, c, "worker made a forbidden system call (seccomp)");
 	penalise(m, c, status);
 	monitor_audit_close(m, c, how, secs);
-	sessions_hangup(m, c);
+	sessions_hangup(m, c, 0);
 	conn_remove(m, c);
 }
 
@@ -285,7 +285,7 @@ conns_terminate_all(struct monitor *m)
 	for (struct conn *c = m->conns; c != NULL; c = c->next) {
 		if (c->worker_pid > 0)
 			kill(c->worker_pid, SIGTERM);
-		sessions_hangup(m, c);
+		sessions_hangup(m, c, 1);
 	}
 	while (m->conns != NULL && monitor_now_ms() < until) {
 		struct timespec ts = { 0, 50 * 1000000L };

@@ -488,8 +488,9 @@ const char *handle_session_control(struct monitor *m, struct conn *c, uint32_t i
     CBS *payload);
 /* A session's process ended: tell its worker. */
 void session_reaped(struct monitor *m, struct conn *c, struct session *s, int status);
-/* Hang up every session of c (its worker is gone). */
-void sessions_hangup(struct monitor *m, struct conn *c);
+/* c's worker is gone: hang up its pty sessions (every session when
+ * everything is set, at shutdown) and forget them. */
+void sessions_hangup(struct monitor *m, struct conn *c, int everything);
 
 /* monitor/session_spawn.c: a session's process. */
 struct session_account {

@@ -496,16 +496,22 @@ session_reaped(struct monitor *m, struct conn *c, struct session *s, int status)
 }
 
 void
-sessions_hangup(struct monitor *m, struct conn *c)
+sessions_hangup(struct monitor *m, struct conn *c, int everything)
 {
 	for (size_t i = 0; i < MAX_SESSIONS_PER_CONN; i++) {
 		struct session *s = &c->sessions[i];
 
-		if (s->in_use && s->pid > 0) {
-			/* The session leads its own process group (setsid). */
+		if (!s->in_use || s->pid <= 0)
+			continue;
+		/* The connection is gone. A pty session is hung up, as a
+		 * terminal is when its line drops (the session leads its own
+		 * process group). A session on pipes is left to see its pipes
+		 * close, as with sshd, so it ends at its next read or write
+		 * instead of being killed halfway through, say, its shell's
+		 * start-up files. At shutdown every session is hung up. */
+		if (everything || s->tty[0] != '\0')
 			kill(-s->pid, SIGHUP);
-			session_pty_release(m, s);
-			s->in_use = 0;
-		}
+		session_pty_release(m, s);
+		s->in_use = 0;
 	}
 }
