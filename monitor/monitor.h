@@ -538,6 +538,10 @@ void session_pty_release(const struct monitor *m, struct session *s);
  * (the ones before it are applied). */
 struct termios;
 int pty_modes_apply(const uint8_t *modes, size_t len, struct termios *tio);
+/* Set the terminal size of pty master from a pty-req or window-change
+ * (fields beyond 65535 are clamped). 0 with errno set on failure. */
+int pty_set_size(int master, uint32_t cols, uint32_t rows, uint32_t width_px,
+    uint32_t height_px);
 
 /* monitor/recording.c: create the asciicast recording of session number
  * for c (header written), open for appending; its path in path. -1 with

@@ -7,9 +7,14 @@
  * first one ends parsing (RFC 4254 8: "parsing stops"). Opcodes this
  * system does not have (VDSUSP, VSTATUS, ...) are skipped: a client sends
  * what its own system has.
+ *
+ * Also the terminal's size (pty-req, window-change): the wire's uint32
+ * fields clamped to what struct winsize holds.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -145,4 +150,24 @@ pty_modes_apply(const uint8_t *modes, size_t len, struct termios *tio)
 		applied += apply_one(tio, op, arg);
 	}
 	return applied;
+}
+
+/* A wire size field as struct winsize holds it. */
+static unsigned short
+size_field(uint32_t v)
+{
+	return (unsigned short)(v > 0xffff ? 0xffff : v);
+}
+
+int
+pty_set_size(int master, uint32_t cols, uint32_t rows, uint32_t width_px, uint32_t height_px)
+{
+	struct winsize ws;
+
+	memset(&ws, 0, sizeof(ws));
+	ws.ws_col = size_field(cols);
+	ws.ws_row = size_field(rows);
+	ws.ws_xpixel = size_field(width_px);
+	ws.ws_ypixel = size_field(height_px);
+	return ioctl(master, TIOCSWINSZ, &ws) == 0;
 }

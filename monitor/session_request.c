@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -433,17 +432,9 @@ handle_session_control(struct monitor *m, struct conn *c, uint32_t id, CBS *payl
 		return NULL;
 	switch (rq.op) {
 	case RP_CONTROL_RESIZE:
-		if (s->pty_master >= 0) {
-			struct winsize ws;
-
-			memset(&ws, 0, sizeof(ws));
-			ws.ws_col = (unsigned short)(rq.cols > 0xffff ? 0xffff : rq.cols);
-			ws.ws_row = (unsigned short)(rq.rows > 0xffff ? 0xffff : rq.rows);
-			ws.ws_xpixel = (unsigned short)(rq.width_px > 0xffff ? 0xffff : rq.width_px);
-			ws.ws_ypixel = (unsigned short)(rq.height_px > 0xffff ? 0xffff :
+		if (s->pty_master >= 0)
+			(void)pty_set_size(s->pty_master, rq.cols, rq.rows, rq.width_px,
 			    rq.height_px);
-			(void)ioctl(s->pty_master, TIOCSWINSZ, &ws);
-		}
 		break;
 	case RP_CONTROL_SIGNAL: {
 		int sig = signal_number(rq.signame);

@@ -211,7 +211,6 @@ open_pty(const struct monitor *m, const struct session_account *a,
     char *why, size_t whysz)
 {
 	struct termios tio;
-	struct winsize ws;
 	struct group gr, *res = NULL;
 	char buf[1024];
 
@@ -238,12 +237,7 @@ open_pty(const struct monitor *m, const struct session_account *a,
 			rp_debug("pty modes malformed; the rest ignored");
 		(void)tcsetattr(*slave, TCSANOW, &tio);
 	}
-	memset(&ws, 0, sizeof(ws));
-	ws.ws_col = (unsigned short)(rq->cols > 0xffff ? 0xffff : rq->cols);
-	ws.ws_row = (unsigned short)(rq->rows > 0xffff ? 0xffff : rq->rows);
-	ws.ws_xpixel = (unsigned short)(rq->width_px > 0xffff ? 0xffff : rq->width_px);
-	ws.ws_ypixel = (unsigned short)(rq->height_px > 0xffff ? 0xffff : rq->height_px);
-	(void)ioctl(*master, TIOCSWINSZ, &ws);
+	(void)pty_set_size(*master, rq->cols, rq->rows, rq->width_px, rq->height_px);
 	return 1;
 fail:
 	if (*slave >= 0)
