@@ -283,20 +283,19 @@ rp_ipc_kbdint_answers_read(CBS *cbs, struct rp_ipc_kbdint_answers *m)
 
 /* SESSION_START */
 
-/* A TERM value: printable ASCII without spaces (it ends up in the
- * session's environment). Empty is allowed: "no TERM". */
-static int
-valid_term(const char *t)
+int
+rp_ipc_valid_term(const CBS *term)
 {
-	for (; *t != '\0'; t++)
-		if (*t <= ' ' || *t > '~')
+	if (CBS_len(term) > RP_IPC_MAX_TERM)
+		return 0;
+	for (size_t i = 0; i < CBS_len(term); i++)
+		if (CBS_data(term)[i] <= ' ' || CBS_data(term)[i] > '~')
 			return 0;
 	return 1;
 }
 
-/* An environment variable name: no NUL, no '=', not empty. */
-static int
-valid_env_name(const CBS *name)
+int
+rp_ipc_valid_env_name(const CBS *name)
 {
 	return CBS_len(name) > 0 && CBS_len(name) <= RP_IPC_MAX_ENV_NAME &&
 	    !CBS_contains_zero_byte(name) &&
@@ -326,6 +325,7 @@ rp_ipc_session_start_write(CBB *cbb, const struct rp_ipc_session_start *m)
 int
 rp_ipc_session_start_read(CBS *cbs, struct rp_ipc_session_start *m)
 {
+	CBS term;
 	uint32_t n;
 
 	memset(m, 0, sizeof(*m));
@@ -334,17 +334,21 @@ rp_ipc_session_start_read(CBS *cbs, struct rp_ipc_session_start *m)
 	    !get_bounded(cbs, &m->command, RP_IPC_MAX_COMMAND) ||
 	    CBS_contains_zero_byte(&m->command) || !ssh_get_bool(cbs, &m->pty))
 		return 0;
-	if (m->pty && (!ssh_get_name(cbs, m->term, sizeof(m->term), 1) || !valid_term(m->term) ||
+	if (m->pty && (!ssh_get_string(cbs, &term) || !rp_ipc_valid_term(&term) ||
 	    !CBS_get_u32(cbs, &m->cols) || !CBS_get_u32(cbs, &m->rows) ||
 	    !CBS_get_u32(cbs, &m->width_px) || !CBS_get_u32(cbs, &m->height_px) ||
 	    !get_bounded(cbs, &m->modes, RP_IPC_MAX_MODES)))
 		return 0;
+	if (m->pty) {
+		memcpy(m->term, CBS_data(&term), CBS_len(&term));
+		m->term[CBS_len(&term)] = '\0';
+	}
 	if (!CBS_get_u32(cbs, &n) || n > RP_IPC_MAX_ENV)
 		return 0;
 	m->nenv = n;
 	for (size_t i = 0; i < n; i++)
 		if (!get_bounded(cbs, &m->env[i].name, RP_IPC_MAX_ENV_NAME) ||
-		    !valid_env_name(&m->env[i].name) ||
+		    !rp_ipc_valid_env_name(&m->env[i].name) ||
 		    !get_bounded(cbs, &m->env[i].value, RP_IPC_MAX_ENV_VALUE) ||
 		    CBS_contains_zero_byte(&m->env[i].value))
 			return 0;
@@ -382,7 +386,7 @@ rp_ipc_session_check_read(CBS *cbs, struct rp_ipc_session_check *m)
 	if (!CBS_get_u8(cbs, &m->what) || m->what < RP_CHECK_PTY || m->what > RP_CHECK_X11 ||
 	    !get_bounded(cbs, &m->name, RP_IPC_MAX_ENV_NAME) || !done(cbs))
 		return 0;
-	return m->what == RP_CHECK_ENV ? valid_env_name(&m->name) : CBS_len(&m->name) == 0;
+	return m->what == RP_CHECK_ENV ? rp_ipc_valid_env_name(&m->name) : CBS_len(&m->name) == 0;
 }
 
 /* SESSION_CONTROL */

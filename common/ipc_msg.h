@@ -108,6 +108,13 @@ struct rp_ipc_session_start {
 	int agent;
 };
 
+/* A TERM value: at most RP_IPC_MAX_TERM bytes of printable ASCII without
+ * spaces (it ends up in the session's environment); empty is allowed. */
+int rp_ipc_valid_term(const CBS *term);
+/* An environment variable name: 1..RP_IPC_MAX_ENV_NAME bytes, no NUL, no
+ * '='. The worker checks both before asking; the readers check again. */
+int rp_ipc_valid_env_name(const CBS *name);
+
 struct rp_ipc_session_started {
 	int pty;
 	uint8_t record; /* enum rp_ipc_record */

@@ -83,12 +83,9 @@ request_pty(struct worker *w, struct channel *ch, CBS *msg, int *ok)
 	    !ssh_get_string(msg, &modes) || CBS_len(msg) != 0)
 		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
 		    "malformed pty-req");
-	if (s == NULL || s->pty || CBS_len(&term) > RP_IPC_MAX_TERM ||
+	if (s == NULL || s->pty || !rp_ipc_valid_term(&term) ||
 	    CBS_len(&modes) > RP_IPC_MAX_MODES)
 		return 1;
-	for (size_t i = 0; i < CBS_len(&term); i++)
-		if (CBS_data(&term)[i] <= ' ' || CBS_data(&term)[i] > '~')
-			return 1;
 	CBS_init(&none, NULL, 0);
 	if ((r = check(w, ch, RP_CHECK_PTY, none, "pty")) <= 0)
 		return r == 0;
@@ -115,10 +112,8 @@ request_env(struct worker *w, struct channel *ch, CBS *msg, int *ok)
 	if (!ssh_get_string(msg, &name) || !ssh_get_string(msg, &value) || CBS_len(msg) != 0)
 		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
 		    "malformed env request");
-	if (s == NULL || s->nenv == RP_IPC_MAX_ENV || CBS_len(&name) == 0 ||
-	    CBS_len(&name) > RP_IPC_MAX_ENV_NAME || CBS_len(&value) > RP_IPC_MAX_ENV_VALUE ||
-	    CBS_contains_zero_byte(&name) || CBS_contains_zero_byte(&value) ||
-	    memchr(CBS_data(&name), '=', CBS_len(&name)) != NULL)
+	if (s == NULL || s->nenv == RP_IPC_MAX_ENV || !rp_ipc_valid_env_name(&name) ||
+	    CBS_len(&value) > RP_IPC_MAX_ENV_VALUE || CBS_contains_zero_byte(&value))
 		return 1;
 	if ((r = check(w, ch, RP_CHECK_ENV, name, "env")) <= 0)
 		return r == 0;
