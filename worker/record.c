@@ -27,13 +27,12 @@ struct recording {
 };
 
 struct recording *
-recording_start(int fd, int with_input, const struct session_setup *s)
+recording_start(int fd, int with_input)
 {
-	size_t bufsz = RP_ASCIICAST_EVENT_MAX(CHANNEL_WINDOW > CHANNEL_MAXPACKET ?
-	    CHANNEL_MAXPACKET : CHANNEL_WINDOW);
+	/* record_data() encodes at most CHANNEL_MAXPACKET bytes at a time. */
+	size_t bufsz = RP_ASCIICAST_EVENT_MAX(CHANNEL_MAXPACKET);
 	struct recording *r = malloc(sizeof(*r) + bufsz);
 
-	(void)s;
 	if (r == NULL)
 		return NULL;
 	memset(r, 0, sizeof(*r));

@@ -186,7 +186,7 @@ int forward_open(struct worker *w, uint32_t sender, uint32_t window, uint32_t ma
 int forward_result(struct worker *w, struct mc_event *ev);
 
 /* worker/record.c: a pty session's asciicast recording. */
-struct recording *recording_start(int fd, int with_input, const struct session_setup *s);
+struct recording *recording_start(int fd, int with_input);
 void recording_output(struct recording *r, const uint8_t *data, size_t len);
 void recording_input(struct recording *r, const uint8_t *data, size_t len);
 void recording_resize(struct recording *r, uint32_t cols, uint32_t rows);

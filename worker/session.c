@@ -201,8 +201,8 @@ request_start(struct worker *w, struct channel *ch, uint8_t kind, CBS *msg, int 
 	if (fds.record != RP_IPC_RECORD_NONE) {
 		int rec_fd = fds.fds[fds.pty ? 2 : 3];
 
-		if ((ch->rec = recording_start(rec_fd, fds.record == RP_IPC_RECORD_INPUT, s)) ==
-		    NULL) {
+		ch->rec = recording_start(rec_fd, fds.record == RP_IPC_RECORD_INPUT);
+		if (ch->rec == NULL) {
 			close(rec_fd);
 			return server_protocol_error(w, SSH_DISCONNECT_BY_APPLICATION,
 			    "cannot record the session");
