@@ -146,7 +146,6 @@ handle_forward_open(struct monitor *m, struct conn *c, uint32_t id, CBS *payload
 		free(fp);
 		return NULL;
 	}
-	fp->resolving = 1;
 	fp->deadline_ms = monitor_now_ms() +
 	    (uint64_t)c->pref->policy->connect_timeout_s * 1000;
 	fp->next = m->forwards;
@@ -167,7 +166,6 @@ resolved(struct monitor *m, struct forward_pending *fp, const struct resolve_res
 	size_t n = 0;
 	int allowed;
 
-	fp->resolving = 0;
 	if (c == NULL || c->ipc_fd < 0) {
 		pending_free(m, fp);
 		return;
@@ -222,7 +220,8 @@ forward_resolver_ready(struct monitor *m)
 	for (struct resolve_result *res = list; res != NULL; res = res->next) {
 		struct forward_pending *fp = pending_find(m, res->cookie1, res->cookie2);
 
-		if (fp != NULL && fp->resolving)
+		/* oc is set once a request is past its lookup. */
+		if (fp != NULL && fp->oc == NULL)
 			resolved(m, fp, res);
 	}
 	resolve_result_free(list);

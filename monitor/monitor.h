@@ -79,8 +79,8 @@ struct forward_pending {
 	char host[RP_IPC_MAX_HOST + 1];
 	uint16_t port;
 	char orig[RP_IPC_MAX_HOST * 4 + 1]; /* the client's originator, escaped */
-	int resolving;
-	struct outbound_connect *oc;  /* once resolved and allowed */
+	struct outbound_connect *oc;  /* once resolved and allowed; NULL while
+	                               * the name is being looked up */
 	uint64_t deadline_ms;         /* connect-timeout, from the request */
 	char rule[512];               /* the rule that allowed it */
 };
