@@ -9,6 +9,7 @@
  * ssh-keygen; they are valid from 2024-01-01 to 2034-01-01 UTC.
  */
 #include "tests/unit/unit.h"
+#include "tests/unit/policy_load.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -106,19 +107,7 @@ krl_path(void)
 
 /* --- policies ------------------------------------------------------------------- */
 
-static struct rp_policy *
-load_ok(const char *text, int line)
-{
-	struct rp_policy *policy = NULL;
-	struct rp_policy_diag diag;
-
-	memset(&diag, 0, sizeof(diag));
-	ck_assert_msg(rp_policy_load_text("t.conf", text, strlen(text), &policy, &diag),
-	    "line %d: expected the policy to load, got: %s", line, diag.error);
-	return policy;
-}
-
-#define LOAD_OK(text) load_ok((text), __LINE__)
+#define LOAD_OK(text) rp_test_policy_load((text), NULL, NULL, __LINE__)
 
 /* Replace every `token` in text (at most textsz bytes) with `value`. */
 static void
@@ -153,7 +142,7 @@ load_with_cas(const char *fmt, int line)
 		key_text(cas[i][1], key, sizeof(key));
 		replace_all(text, sizeof(text), cas[i][0], key);
 	}
-	return load_ok(text, line);
+	return rp_test_policy_load(text, NULL, NULL, line);
 }
 
 /* Decide certificate NAME for user from `from` (NULL: unknown) at now. */

@@ -7,6 +7,7 @@
  * each matching line in turn.
  */
 #include "tests/unit/unit.h"
+#include "tests/unit/policy_load.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -434,37 +435,16 @@ temp_clean(struct tempdir *t)
 		rmdir(t->path);
 }
 
+/* Warnings, if w is given, are collected into it. */
 static struct rp_policy *
 load_ok(const char *text, struct warnings *w, int line)
 {
-	struct rp_policy *policy = NULL;
-	struct rp_policy_diag diag;
-
-	memset(&diag, 0, sizeof(diag));
-	if (w != NULL) {
+	if (w != NULL)
 		memset(w, 0, sizeof(*w));
-		diag.warn = collect;
-		diag.warn_ctx = w;
-	}
-	ck_assert_msg(rp_policy_load_text("t.conf", text, strlen(text), &policy, &diag),
-	    "line %d: expected the policy to load, got: %s", line, diag.error);
-	return policy;
+	return rp_test_policy_load(text, w != NULL ? collect : NULL, w, line);
 }
 
-static void
-expect_error(const char *text, const char *want, int line)
-{
-	struct rp_policy *policy = NULL;
-	struct rp_policy_diag diag;
-
-	memset(&diag, 0, sizeof(diag));
-	ck_assert_msg(!rp_policy_load_text("t.conf", text, strlen(text), &policy, &diag),
-	    "line %d: expected error '%s', but the policy loaded", line, want);
-	ck_assert_msg(strcmp(diag.error, want) == 0, "line %d: error\n  '%s'\nexpected\n  '%s'",
-	    line, diag.error, want);
-}
-
-#define EXPECT_ERROR(text, want) expect_error((text), (want), __LINE__)
+#define EXPECT_ERROR(text, want) rp_test_policy_error((text), (want), 0, __LINE__)
 
 START_TEST(test_bad_lines_in_files_warn_with_file_and_line)
 {

@@ -5,6 +5,7 @@
  * message, and OpenSSH's +, -, ^ edits of the algorithm defaults.
  */
 #include "tests/unit/unit.h"
+#include "tests/unit/policy_load.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -39,36 +40,10 @@
 	"ecdsa-sha2-nistp521-cert-v01@openssh.com,rsa-sha2-512-cert-v01@openssh.com," \
 	"rsa-sha2-256-cert-v01@openssh.com,ssh-rsa-cert-v01@openssh.com"
 
-static struct rp_policy *
-load_ok(const char *text, int line)
-{
-	struct rp_policy *policy = NULL;
-	struct rp_policy_diag diag;
+#define LOAD_OK(text) rp_test_policy_load((text), NULL, NULL, __LINE__)
 
-	memset(&diag, 0, sizeof(diag));
-	ck_assert_msg(rp_policy_load_text("t.conf", text, strlen(text), &policy, &diag),
-	    "line %d: expected the policy to load, got: %s", line, diag.error);
-	return policy;
-}
-
-#define LOAD_OK(text) load_ok((text), __LINE__)
-
-static void
-expect_error(const char *text, const char *want, int prefix, int line)
-{
-	struct rp_policy *policy = NULL;
-	struct rp_policy_diag diag;
-
-	memset(&diag, 0, sizeof(diag));
-	ck_assert_msg(!rp_policy_load_text("t.conf", text, strlen(text), &policy, &diag),
-	    "line %d: expected error '%s', but the policy loaded", line, want);
-	ck_assert_msg(prefix ? strncmp(diag.error, want, strlen(want)) == 0 :
-	    strcmp(diag.error, want) == 0, "line %d: error\n  '%s'\nexpected%s\n  '%s'", line,
-	    diag.error, prefix ? " to start with" : "", want);
-}
-
-#define EXPECT_ERROR(text, want) expect_error((text), (want), 0, __LINE__)
-#define EXPECT_PREFIX(text, want) expect_error((text), (want), 1, __LINE__)
+#define EXPECT_ERROR(text, want) rp_test_policy_error((text), (want), 0, __LINE__)
+#define EXPECT_PREFIX(text, want) rp_test_policy_error((text), (want), 1, __LINE__)
 
 /* --- every setting ------------------------------------------------------- */
 
