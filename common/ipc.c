@@ -209,6 +209,14 @@ rp_ipc_type_name(uint16_t type)
 		return "FORWARD_OPENED";
 	case RP_IPC_FORWARD_FAILED:
 		return "FORWARD_FAILED";
+	case RP_IPC_LISTEN_OPEN:
+		return "LISTEN_OPEN";
+	case RP_IPC_LISTEN_OPENED:
+		return "LISTEN_OPENED";
+	case RP_IPC_LISTEN_CLOSE:
+		return "LISTEN_CLOSE";
+	case RP_IPC_LISTEN_ACCEPTED:
+		return "LISTEN_ACCEPTED";
 	case RP_IPC_SESSION_EXITED:
 		return "SESSION_EXITED";
 	case RP_IPC_DENIED:

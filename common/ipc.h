@@ -275,6 +275,39 @@ enum rp_ipc_type {
 	RP_IPC_FORWARD_FAILED = 38,
 
 	/*
+	 * worker -> monitor: listen for a tcpip-forward (RFC 4254 7.1, ssh
+	 * -R). After authentication only. The monitor asks the key's options
+	 * and the policy, binds (as root where it runs as root: the policy,
+	 * not the worker, decides which ports) and hands the listening
+	 * sockets over; the worker accepts on them.
+	 *   string  bind address as the client sent it ("", "localhost", "*",
+	 *           or a numeric address; at most RP_IPC_MAX_HOST bytes)
+	 *   uint32  port (0: the monitor chooses)
+	 * reply LISTEN_OPENED with 1 or 2 listening sockets attached
+	 * (non-blocking; two for "localhost": IPv4 and IPv6):
+	 *   uint32  the port bound (the chosen one when 0 was asked)
+	 * or DENIED.
+	 */
+	RP_IPC_LISTEN_OPEN = 41,
+	RP_IPC_LISTEN_OPENED = 42,
+	/*
+	 * worker -> monitor, no reply: a listener of LISTEN_OPEN was closed
+	 * (cancel-tcpip-forward), for the audit log and the per-connection
+	 * count.
+	 *   string  bind address, uint32 port (as LISTEN_OPENED answered)
+	 */
+	RP_IPC_LISTEN_CLOSE = 43,
+	/*
+	 * worker -> monitor, no reply: a listener accepted a connection and
+	 * the worker offered it to the client as a forwarded-tcpip channel.
+	 * For the audit log (shares the budget of LOG and STATUS; reported by
+	 * the worker, and recorded as such).
+	 *   string  bind address, uint32 port
+	 *   string  originator address, uint32 originator port
+	 */
+	RP_IPC_LISTEN_ACCEPTED = 44,
+
+	/*
 	 * monitor -> worker: the request was valid but the policy says no.
 	 *   string  reason, for the worker's log
 	 */

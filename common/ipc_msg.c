@@ -474,6 +474,67 @@ rp_ipc_forward_failed_read(CBS *cbs, struct rp_ipc_forward_failed *m)
 	    get_bounded(cbs, &m->text, RP_IPC_MAX_LOG) && done(cbs);
 }
 
+/* LISTEN_OPEN, LISTEN_OPENED, LISTEN_CLOSE, LISTEN_ACCEPTED */
+
+int
+rp_ipc_listen_open_write(CBB *cbb, const struct rp_ipc_listen *m)
+{
+	return ssh_add_cstring(cbb, m->bind) && CBB_add_u32(cbb, m->port);
+}
+
+static int
+listen_read(CBS *cbs, struct rp_ipc_listen *m, uint32_t min_port)
+{
+	memset(m, 0, sizeof(*m));
+	return ssh_get_name(cbs, m->bind, sizeof(m->bind), 1) && CBS_get_u32(cbs, &m->port) &&
+	    m->port >= min_port && m->port <= 65535;
+}
+
+int
+rp_ipc_listen_open_read(CBS *cbs, struct rp_ipc_listen *m)
+{
+	return listen_read(cbs, m, 0) && done(cbs);
+}
+
+int
+rp_ipc_listen_opened_write(CBB *cbb, const struct rp_ipc_listen_opened *m)
+{
+	return CBB_add_u32(cbb, m->port);
+}
+
+int
+rp_ipc_listen_opened_read(CBS *cbs, struct rp_ipc_listen_opened *m)
+{
+	return CBS_get_u32(cbs, &m->port) && m->port >= 1 && m->port <= 65535 && done(cbs);
+}
+
+int
+rp_ipc_listen_close_write(CBB *cbb, const struct rp_ipc_listen *m)
+{
+	return rp_ipc_listen_open_write(cbb, m);
+}
+
+int
+rp_ipc_listen_close_read(CBS *cbs, struct rp_ipc_listen *m)
+{
+	return listen_read(cbs, m, 1) && done(cbs);
+}
+
+int
+rp_ipc_listen_accepted_write(CBB *cbb, const struct rp_ipc_listen *m)
+{
+	return rp_ipc_listen_open_write(cbb, m) && ssh_add_cstring(cbb, m->orig_addr) &&
+	    CBB_add_u32(cbb, m->orig_port);
+}
+
+int
+rp_ipc_listen_accepted_read(CBS *cbs, struct rp_ipc_listen *m)
+{
+	return listen_read(cbs, m, 1) &&
+	    ssh_get_name(cbs, m->orig_addr, sizeof(m->orig_addr), 1) &&
+	    CBS_get_u32(cbs, &m->orig_port) && m->orig_port <= 65535 && done(cbs);
+}
+
 /* SESSION_EXITED */
 
 int
@@ -628,9 +689,10 @@ rp_ipc_disconnect_read(CBS *cbs, struct rp_ipc_disconnect *m)
 }
 
 /* The builders: header of the message's own type, then its payload. */
-#define BUILDER(name, type)                                                   \
+/* Messages that share one struct (the LISTEN_* ones) name it. */
+#define BUILDER_OF(name, st, type)                                            \
 	int                                                                   \
-	rp_ipc_##name##_build(CBB *cbb, uint32_t id, const struct rp_ipc_##name *m) \
+	rp_ipc_##name##_build(CBB *cbb, uint32_t id, const struct rp_ipc_##st *m) \
 	{                                                                     \
 		if (!rp_ipc_begin(cbb, type, id))                             \
 			return 0;                                             \
@@ -640,6 +702,7 @@ rp_ipc_disconnect_read(CBS *cbs, struct rp_ipc_disconnect *m)
 		}                                                             \
 		return 1;                                                     \
 	}
+#define BUILDER(name, type) BUILDER_OF(name, name, type)
 
 BUILDER(hello, RP_IPC_HELLO)
 BUILDER(kex_sign, RP_IPC_KEX_SIGN)
@@ -654,6 +717,10 @@ BUILDER(session_control, RP_IPC_SESSION_CONTROL)
 BUILDER(forward_open, RP_IPC_FORWARD_OPEN)
 BUILDER(forward_opened, RP_IPC_FORWARD_OPENED)
 BUILDER(forward_failed, RP_IPC_FORWARD_FAILED)
+BUILDER_OF(listen_open, listen, RP_IPC_LISTEN_OPEN)
+BUILDER(listen_opened, RP_IPC_LISTEN_OPENED)
+BUILDER_OF(listen_close, listen, RP_IPC_LISTEN_CLOSE)
+BUILDER_OF(listen_accepted, listen, RP_IPC_LISTEN_ACCEPTED)
 BUILDER(session_exited, RP_IPC_SESSION_EXITED)
 BUILDER(denied, RP_IPC_DENIED)
 BUILDER(log, RP_IPC_LOG)

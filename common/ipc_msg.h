@@ -157,6 +157,18 @@ struct rp_ipc_forward_failed {
 	CBS text;
 };
 
+/* LISTEN_OPEN, LISTEN_CLOSE (port 1..65535 there) and LISTEN_ACCEPTED. */
+struct rp_ipc_listen {
+	char bind[RP_IPC_MAX_HOST + 1];      /* printable, no spaces; may be empty */
+	uint32_t port;                       /* 0..65535 */
+	char orig_addr[RP_IPC_MAX_HOST + 1]; /* LISTEN_ACCEPTED only */
+	uint32_t orig_port;
+};
+
+struct rp_ipc_listen_opened {
+	uint32_t port; /* 1..65535 */
+};
+
 struct rp_ipc_denied {
 	CBS reason;
 };
@@ -214,6 +226,10 @@ int rp_ipc_session_control_build(CBB *cbb, uint32_t id, const struct rp_ipc_sess
 int rp_ipc_forward_open_build(CBB *cbb, uint32_t id, const struct rp_ipc_forward_open *m);
 int rp_ipc_forward_opened_build(CBB *cbb, uint32_t id, const struct rp_ipc_forward_opened *m);
 int rp_ipc_forward_failed_build(CBB *cbb, uint32_t id, const struct rp_ipc_forward_failed *m);
+int rp_ipc_listen_open_build(CBB *cbb, uint32_t id, const struct rp_ipc_listen *m);
+int rp_ipc_listen_opened_build(CBB *cbb, uint32_t id, const struct rp_ipc_listen_opened *m);
+int rp_ipc_listen_close_build(CBB *cbb, uint32_t id, const struct rp_ipc_listen *m);
+int rp_ipc_listen_accepted_build(CBB *cbb, uint32_t id, const struct rp_ipc_listen *m);
 int rp_ipc_session_exited_build(CBB *cbb, uint32_t id, const struct rp_ipc_session_exited *m);
 int rp_ipc_denied_build(CBB *cbb, uint32_t id, const struct rp_ipc_denied *m);
 int rp_ipc_log_build(CBB *cbb, uint32_t id, const struct rp_ipc_log *m);
@@ -253,6 +269,14 @@ int rp_ipc_forward_opened_write(CBB *cbb, const struct rp_ipc_forward_opened *m)
 int rp_ipc_forward_opened_read(CBS *cbs, struct rp_ipc_forward_opened *m);
 int rp_ipc_forward_failed_write(CBB *cbb, const struct rp_ipc_forward_failed *m);
 int rp_ipc_forward_failed_read(CBS *cbs, struct rp_ipc_forward_failed *m);
+int rp_ipc_listen_open_write(CBB *cbb, const struct rp_ipc_listen *m);
+int rp_ipc_listen_open_read(CBS *cbs, struct rp_ipc_listen *m);
+int rp_ipc_listen_opened_write(CBB *cbb, const struct rp_ipc_listen_opened *m);
+int rp_ipc_listen_opened_read(CBS *cbs, struct rp_ipc_listen_opened *m);
+int rp_ipc_listen_close_write(CBB *cbb, const struct rp_ipc_listen *m);
+int rp_ipc_listen_close_read(CBS *cbs, struct rp_ipc_listen *m);
+int rp_ipc_listen_accepted_write(CBB *cbb, const struct rp_ipc_listen *m);
+int rp_ipc_listen_accepted_read(CBS *cbs, struct rp_ipc_listen *m);
 int rp_ipc_session_exited_write(CBB *cbb, const struct rp_ipc_session_exited *m);
 int rp_ipc_session_exited_read(CBS *cbs, struct rp_ipc_session_exited *m);
 int rp_ipc_denied_write(CBB *cbb, const struct rp_ipc_denied *m);

@@ -183,11 +183,30 @@ monitor_audit_forward(struct monitor *m, const struct conn *c, const char *host,
 	conn_fields(&r, c);
 	audit_str(&r, "type", "direct-tcpip");
 	audit_str(&r, "host", host);
-	audit_uint(&r, "port", port);
+	/* "port" is the client's own (conn_fields). */
+	audit_uint(&r, "host_port", port);
 	if (addr != NULL)
 		audit_str(&r, "address", addr);
 	if (reason != NULL)
 		audit_str(&r, "reason", reason);
+	if (rule != NULL)
+		audit_str(&r, "rule", rule);
+	audit_end(&r);
+}
+
+void
+monitor_audit_listen(struct monitor *m, const struct conn *c, const char *event,
+    const char *bind, unsigned port, const char *key, const char *value, const char *rule)
+{
+	struct audit_record r;
+
+	audit_begin(&r, &m->audit, event, c->id);
+	conn_fields(&r, c);
+	audit_str(&r, "type", "tcpip-forward");
+	audit_str(&r, "bind", bind);
+	audit_uint(&r, "bind_port", port);
+	if (key != NULL && value != NULL)
+		audit_str(&r, key, value);
 	if (rule != NULL)
 		audit_str(&r, "rule", rule);
 	audit_end(&r);

@@ -216,6 +216,20 @@ auth_passed(struct monitor *m, struct conn *c, uint32_t id, const struct rp_prin
 	return 1;
 }
 
+/* One step's list is copied; two steps with lists (rare) refuse that
+ * forwarding rather than guess an intersection. */
+static void
+grant_targets_merge(struct grant_targets *into, const struct grant_targets *from)
+{
+	if (into->n > 0 && from->n > 0) {
+		into->overflow = 1;
+	} else if (from->n > 0) {
+		memcpy(into->t, from->t, sizeof(into->t));
+		into->n = from->n;
+	}
+	into->overflow |= from->overflow;
+}
+
 void
 auth_grant_merge(struct auth_grant *into, const struct auth_grant *from)
 {
@@ -223,15 +237,8 @@ auth_grant_merge(struct auth_grant *into, const struct auth_grant *from)
 		snprintf(into->forced_command, sizeof(into->forced_command), "%s",
 		    from->forced_command);
 	into->deny |= from->deny;
-	/* permitopen lists: one step's is copied; two steps with lists
-	 * (rare) refuse forwarding rather than guess an intersection. */
-	if (into->npermitopen > 0 && from->npermitopen > 0) {
-		into->permitopen_overflow = 1;
-	} else if (from->npermitopen > 0) {
-		memcpy(into->permitopen, from->permitopen, sizeof(into->permitopen));
-		into->npermitopen = from->npermitopen;
-	}
-	into->permitopen_overflow |= from->permitopen_overflow;
+	grant_targets_merge(&into->permitopen, &from->permitopen);
+	grant_targets_merge(&into->permitlisten, &from->permitlisten);
 	if (from->cert_key_id[0] != '\0') {
 		snprintf(into->cert_key_id, sizeof(into->cert_key_id), "%s", from->cert_key_id);
 		into->cert_serial = from->cert_serial;

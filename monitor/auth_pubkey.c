@@ -52,6 +52,18 @@ key_file_warning(void *ctx, const char *message)
 	rp_warn("policy: %s", message);
 }
 
+static void
+grant_targets_from(struct grant_targets *g, const struct rp_permit_target *t, size_t n)
+{
+	if (n > AUTH_MAX_PERMITOPEN)
+		g->overflow = 1;
+	for (size_t i = 0; i < n && i < AUTH_MAX_PERMITOPEN; i++) {
+		snprintf(g->t[i].host, sizeof(g->t[i].host), "%s", t[i].host);
+		g->t[i].port = t[i].port;
+		g->n++;
+	}
+}
+
 /* What a key line's or certificate's options impose on the session. */
 static void
 grant_from_options(const struct rp_key_options *o, struct auth_grant *g)
@@ -68,14 +80,8 @@ grant_from_options(const struct rp_key_options *o, struct auth_grant *g)
 		g->deny |= AUTH_DENY_X11;
 	if (!(o->permit & RP_PERMIT_USER_RC))
 		g->deny |= AUTH_DENY_USER_RC;
-	if (o->npermitopen > AUTH_MAX_PERMITOPEN)
-		g->permitopen_overflow = 1;
-	for (size_t i = 0; i < o->npermitopen && i < AUTH_MAX_PERMITOPEN; i++) {
-		snprintf(g->permitopen[i].host, sizeof(g->permitopen[i].host), "%s",
-		    o->permitopen[i].host);
-		g->permitopen[i].port = o->permitopen[i].port;
-		g->npermitopen++;
-	}
+	grant_targets_from(&g->permitopen, o->permitopen, o->npermitopen);
+	grant_targets_from(&g->permitlisten, o->permitlisten, o->npermitlisten);
 }
 
 /* Parse blob as the algorithm names it: a certificate or a plain key. */

@@ -83,15 +83,15 @@ pending_count(const struct monitor *m, uint64_t conn_id)
 
 /* permitopen= of the key or certificate the user authenticated with. */
 static int
-grant_allows_open(const struct auth_grant *g, const char *host, unsigned port)
+grant_allows_open(const struct grant_targets *g, const char *host, unsigned port)
 {
-	if (g->npermitopen == 0)
-		return !g->permitopen_overflow;
-	for (size_t i = 0; i < g->npermitopen; i++) {
-		const char *h = g->permitopen[i].host;
+	if (g->n == 0)
+		return !g->overflow;
+	for (size_t i = 0; i < g->n; i++) {
+		const char *h = g->t[i].host;
 
 		if ((strcmp(h, "*") == 0 || strcasecmp(h, host) == 0) &&
-		    (g->permitopen[i].port < 0 || (unsigned)g->permitopen[i].port == port))
+		    (g->t[i].port < 0 || (unsigned)g->t[i].port == port))
 			return 1;
 	}
 	return 0;
@@ -126,7 +126,7 @@ handle_forward_open(struct monitor *m, struct conn *c, uint32_t id, CBS *payload
 		free(fp);
 		return NULL;
 	}
-	if (!grant_allows_open(&c->grant, fp->host, fp->port)) {
+	if (!grant_allows_open(&c->grant.permitopen, fp->host, fp->port)) {
 		refuse(m, c, fp, SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
 		    "not in the key's permitopen list", NULL);
 		free(fp);

@@ -38,6 +38,9 @@ static const struct {
 	{ RP_IPC_SESSION_CHECK, CONN_AUTHED, handle_session_check },
 	{ RP_IPC_SESSION_CONTROL, CONN_AUTHED, handle_session_control },
 	{ RP_IPC_FORWARD_OPEN, CONN_AUTHED, handle_forward_open },
+	{ RP_IPC_LISTEN_OPEN, CONN_AUTHED, handle_listen_open },
+	{ RP_IPC_LISTEN_CLOSE, CONN_AUTHED | CONN_CLOSING, handle_listen_close },
+	{ RP_IPC_LISTEN_ACCEPTED, CONN_AUTHED, handle_listen_accepted },
 	{ RP_IPC_LOG, ANY_OPEN_STATE | CONN_CLOSING, handle_log },
 	{ RP_IPC_CLOSING, ANY_OPEN_STATE, handle_closing },
 	{ RP_IPC_KEX_DONE, CONN_PREAUTH | CONN_AUTHED, handle_kex_done },
@@ -125,11 +128,8 @@ ipc_reply(struct monitor *m, struct conn *c, CBB *cbb, const int *fds, size_t nf
 	return 0;
 }
 
-/* Reports a worker sends unasked (LOG, STATUS) share one budget, so a
- * worker cannot make the monitor do unbounded work. 1 when one more may
- * be processed now. */
-static int
-report_allowed(struct conn *c)
+int
+ipc_report_allowed(struct conn *c)
 {
 	uint64_t now = monitor_now_ms();
 
@@ -159,7 +159,7 @@ handle_log(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 	(void)id;
 	if (!rp_ipc_log_read(payload, &msg))
 		return "malformed";
-	if (!report_allowed(c))
+	if (!ipc_report_allowed(c))
 		return NULL;
 	rp_log_escape(CBS_data(&msg.text), CBS_len(&msg.text), text, sizeof(text));
 	rp_log((enum rp_log_level)msg.level, "conn=%llu worker: %s", (unsigned long long)c->id,
@@ -219,7 +219,7 @@ handle_status(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 	(void)id;
 	if (!rp_ipc_status_read(payload, &msg))
 		return "malformed";
-	if (!report_allowed(c))
+	if (!ipc_report_allowed(c))
 		return NULL;
 	st->bytes_in = msg.bytes_in;
 	st->bytes_out = msg.bytes_out;

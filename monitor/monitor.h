@@ -28,6 +28,8 @@
 #define MAX_LISTENERS 16
 #define MAX_HOSTKEYS 8
 #define MAX_SESSIONS_PER_CONN 16
+/* tcpip-forward listeners one connection may hold at once. */
+#define CONN_MAX_LISTENERS 16
 /* Connections served at once; more wait in the listen backlog. */
 #define DEFAULT_MAX_CONNECTIONS 1000
 /* Log lines a worker may send per second before they are dropped. */
@@ -97,17 +99,23 @@ enum auth_deny {
 };
 
 /* What the passed authentication steps impose on the connection. */
+/* permitopen= or permitlisten= of the key the user authenticated with
+ * (none: no restriction). More than AUTH_MAX_PERMITOPEN entries, or lists
+ * from two steps of a chain: that kind of forwarding is refused. */
+struct grant_targets {
+	struct {
+		char host[RP_IPC_MAX_HOST + 1]; /* permitopen: a name or "*"; permitlisten: a glob */
+		int port; /* -1: any */
+	} t[AUTH_MAX_PERMITOPEN];
+	size_t n;
+	int overflow;
+};
+
 struct auth_grant {
 	char forced_command[4096]; /* empty: none */
 	unsigned deny;             /* enum auth_deny bits */
-	/* permitopen= of the key: direct-tcpip only to these (none: no
-	 * restriction). More than AUTH_MAX_PERMITOPEN: forwarding refused. */
-	struct {
-		char host[RP_IPC_MAX_HOST + 1];
-		int port; /* -1: any */
-	} permitopen[AUTH_MAX_PERMITOPEN];
-	size_t npermitopen;
-	int permitopen_overflow;
+	struct grant_targets permitopen;   /* direct-tcpip */
+	struct grant_targets permitlisten; /* tcpip-forward */
 	char cert_key_id[RP_CERT_KEY_ID_TEXT]; /* escaped, for the audit log */
 	uint64_t cert_serial;
 };
@@ -124,6 +132,12 @@ struct conn_status {
 		char target[RP_IPC_MAX_TARGET];
 		uint64_t bytes_in, bytes_out;
 	} channels[RP_IPC_MAX_STATUS_CHANNELS];
+};
+
+/* A tcpip-forward the monitor bound for a connection's worker. */
+struct conn_listener {
+	char bind[RP_IPC_MAX_HOST + 1]; /* as the client sent it */
+	uint32_t port;                  /* as bound */
 };
 
 struct conn {
@@ -170,6 +184,8 @@ struct conn {
 	uint64_t kill_at_ms;      /* asked to disconnect: kill if still here */
 	struct conn_status status;
 	struct session sessions[MAX_SESSIONS_PER_CONN];
+	struct conn_listener listeners[CONN_MAX_LISTENERS];
+	size_t nlisteners;
 	unsigned log_tokens;
 	uint64_t log_refill_ms;
 	int log_dropped;
@@ -286,6 +302,10 @@ void monitor_audit_session_denied(struct monitor *m, const struct conn *c, const
     const void *command, size_t command_len, const char *reason, const char *rule);
 void monitor_audit_session_end(struct monitor *m, const struct conn *c, uint32_t session,
     int status);
+/* A tcpip-forward event: event names it; key/value (may be NULL) add
+ * the reason or the origin; rule the deciding rule (may be NULL). */
+void monitor_audit_listen(struct monitor *m, const struct conn *c, const char *event,
+    const char *bind, unsigned port, const char *key, const char *value, const char *rule);
 void monitor_audit_violation(struct monitor *m, const struct conn *c, const char *what);
 /* A direct-tcpip request: connected to addr (ok), or refused for reason. */
 void monitor_audit_forward(struct monitor *m, const struct conn *c, const char *host,
@@ -397,6 +417,10 @@ int spawn_worker(struct monitor *m, struct conn *c, int client_fd);
 void ipc_dispatch(struct monitor *m, struct conn *c);
 /* Send a message built with rp_ipc_begin(); aborts c on failure. */
 int ipc_reply(struct monitor *m, struct conn *c, CBB *cbb, const int *fds, size_t nfds);
+/* Reports a worker sends unasked (LOG, STATUS, LISTEN_ACCEPTED) share one
+ * budget, so a worker cannot make the monitor do unbounded work. 1 when
+ * one more may be processed now. */
+int ipc_report_allowed(struct conn *c);
 
 /* Request handlers (one per IPC message type, in the table of
  * monitor/ipc_dispatch.c). Each parses its payload, decides, replies, and
@@ -561,6 +585,12 @@ int forward_deadlines(struct monitor *m);
 int forward_is_pending(const struct monitor *m, const struct forward_pending *fp);
 void forwards_drop_conn(struct monitor *m, uint64_t conn_id);
 void forwards_free_all(struct monitor *m);
+
+/* monitor/remote_forward.c: tcpip-forward (ssh -R). */
+const char *handle_listen_open(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
+const char *handle_listen_close(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
+const char *handle_listen_accepted(struct monitor *m, struct conn *c, uint32_t id,
+    CBS *payload);
 
 /* monitor/agent.c: agent forwarding. */
 int agent_available(const struct monitor *m, const struct conn *c, char *why, size_t whysz);

@@ -53,13 +53,20 @@ recipient(struct worker *w, CBS *msg)
 	return ch;
 }
 
+/* A socket may sit in two slots (stdin and stdout): it is closed when the
+ * last one lets go. */
 static void
 close_fd(struct channel *ch, enum session_fd which)
 {
-	if (ch->fd[which] >= 0) {
-		close(ch->fd[which]);
-		ch->fd[which] = -1;
-	}
+	int fd = ch->fd[which];
+
+	if (fd < 0)
+		return;
+	ch->fd[which] = -1;
+	for (int i = 0; i < SESSION_NFDS; i++)
+		if (ch->fd[i] == fd)
+			return;
+	close(fd);
 }
 
 /* Nobody will read the session's stdin any more: drop what is buffered and
@@ -175,10 +182,17 @@ channel_global_request(struct worker *w, CBS *msg)
 	if (!ssh_get_name(msg, name, sizeof(name), 0) || !ssh_get_bool(msg, &want_reply))
 		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
 		    "malformed GLOBAL_REQUEST");
+	worker_activity(w);
+	if (strcmp(name, "tcpip-forward") == 0)
+		return listen_tcpip_forward(w, msg, want_reply);
+	if (strcmp(name, "cancel-tcpip-forward") == 0)
+		return listen_cancel_tcpip_forward(w, msg, want_reply);
 	/* OpenSSH's promise that no further sessions will be opened: hold it
 	 * to that (PROTOCOL 2.2). */
 	if (strcmp(name, "no-more-sessions@openssh.com") == 0)
 		w->no_more_sessions = 1;
+	else
+		rp_debug("global request %s refused", name);
 	if (!want_reply)
 		return 1;
 	return rp_transport_begin(w->t, &cbb, SSH_MSG_REQUEST_FAILURE) &&
@@ -205,6 +219,60 @@ channel_send_open_confirmation(struct worker *w, struct channel *ch)
 	    CBB_add_u32(&cbb, ch->remote_id) && CBB_add_u32(&cbb, ch->local_id) &&
 	    CBB_add_u32(&cbb, CHANNEL_WINDOW) && CBB_add_u32(&cbb, CHANNEL_MAXPACKET) &&
 	    rp_transport_send_cbb(w->t, &cbb);
+}
+
+/* A channel we opened and the client has not answered yet. */
+static struct channel *
+opened_by_us(struct worker *w, CBS *msg)
+{
+	uint32_t id;
+
+	if (!CBS_get_u32(msg, &id) || id >= w->max_channels || !w->ch[id].in_use ||
+	    !w->ch[id].opening || !w->ch[id].open_sent) {
+		server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
+		    "answer to a channel open that was not sent");
+		return NULL;
+	}
+	return &w->ch[id];
+}
+
+int
+channel_open_confirmation(struct worker *w, CBS *msg)
+{
+	struct channel *ch;
+	uint32_t sender, window, maxpacket;
+
+	if ((ch = opened_by_us(w, msg)) == NULL)
+		return 0;
+	/* Channel types we open carry nothing more in the confirmation. */
+	if (!CBS_get_u32(msg, &sender) || !CBS_get_u32(msg, &window) ||
+	    !CBS_get_u32(msg, &maxpacket) || CBS_len(msg) != 0 || maxpacket == 0)
+		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
+		    "malformed CHANNEL_OPEN_CONFIRMATION");
+	ch->remote_id = sender;
+	rp_window_init(&ch->win, CHANNEL_WINDOW, window, maxpacket);
+	ch->opening = 0;
+	ch->started = 1;
+	worker_activity(w);
+	return 1;
+}
+
+int
+channel_open_failure(struct worker *w, CBS *msg)
+{
+	struct channel *ch;
+	uint32_t code;
+	char text[256];
+
+	if ((ch = opened_by_us(w, msg)) == NULL)
+		return 0;
+	if (!CBS_get_u32(msg, &code) || !ssh_get_text(msg, text, sizeof(text)))
+		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
+		    "malformed CHANNEL_OPEN_FAILURE");
+	rp_info("channel %u: %s refused by the client (%u): %s", ch->local_id, ch->target, code,
+	    text);
+	channel_release(w, ch);
+	return 1;
 }
 
 int
@@ -342,8 +410,14 @@ channel_close(struct worker *w, CBS *msg)
 		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
 		    "malformed CHANNEL_CLOSE");
 	ch->close_rcvd = 1;
+	ch->eof_rcvd = 1;
 	if (!ch->close_sent && !send_close(w, ch))
 		return 0;
+	/* Data the client sent just before its CLOSE (often in the same
+	 * read) is still delivered: the channel is released once it is
+	 * written (channels_progress). */
+	if (rp_buf_len(&ch->stdin_buf) > 0 && ch->fd[SESSION_STDIN] >= 0)
+		return 1;
 	/* Both sides closed: the channel number may be reused. The process,
 	 * if still running, sees its pipes close (or its terminal hang up);
 	 * a forwarded socket is closed. */
@@ -406,10 +480,10 @@ channels_poll_fds(struct worker *w, struct pollfd *pfd, size_t max, int *owner)
 	for (size_t i = 0; i < w->max_channels && n + SESSION_NFDS <= max; i++) {
 		struct channel *ch = &w->ch[i];
 
-		if (!ch->in_use || !ch->started || ch->close_sent)
+		if (!ch->in_use || !ch->started)
 			continue;
 		for (int f = SESSION_STDOUT; f <= SESSION_STDERR; f++) {
-			if (ch->fd[f] >= 0 && can_send && ch->win.remote > 0) {
+			if (ch->fd[f] >= 0 && can_send && ch->win.remote > 0 && !ch->close_sent) {
 				pfd[n].fd = ch->fd[f];
 				pfd[n].events = POLLIN;
 				owner[n++] = (int)i * SESSION_NFDS + f;
@@ -611,8 +685,16 @@ channels_progress(struct worker *w)
 		uint32_t grant;
 		CBB cbb;
 
-		if (!ch->in_use || ch->close_sent)
+		if (!ch->in_use)
 			continue;
+		if (ch->close_sent) {
+			/* Closed both ways: released once the client's last
+			 * data is written (or cannot be). */
+			if (ch->close_rcvd && (rp_buf_len(&ch->stdin_buf) == 0 ||
+			    ch->fd[SESSION_STDIN] < 0))
+				channel_release(w, ch);
+			continue;
+		}
 		if ((grant = rp_window_adjust_due(&ch->win)) > 0 &&
 		    (!rp_transport_begin(w->t, &cbb, SSH_MSG_CHANNEL_WINDOW_ADJUST) ||
 		    !CBB_add_u32(&cbb, ch->remote_id) || !CBB_add_u32(&cbb, grant) ||
@@ -621,8 +703,6 @@ channels_progress(struct worker *w)
 		if (!(ch->kind == CHANNEL_SESSION ? session_finish(w, ch, now) :
 		    socket_finish(w, ch)))
 			return 0;
-		if (ch->close_sent && ch->close_rcvd)
-			channel_release(w, ch);
 	}
 	return 1;
 }

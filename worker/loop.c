@@ -14,7 +14,7 @@
 #include "common/ssh_msg.h"
 #include "common/wire.h"
 
-#define MAX_POLL (2 + MAX_CHANNELS * SESSION_NFDS)
+#define MAX_POLL (2 + MAX_CHANNELS * SESSION_NFDS + MAX_LISTENERS * 2)
 /* How long a closing connection may take to deliver its DISCONNECT. */
 #define CLOSE_FLUSH_MS 1000
 
@@ -248,7 +248,7 @@ worker_run(struct worker *w, int client_fd)
 	}
 	w->last_activity_ms = w->last_kex_ms = worker_now_ms();
 	for (;;) {
-		size_t n;
+		size_t n, nch;
 		int r;
 		uint64_t now;
 
@@ -274,7 +274,9 @@ worker_run(struct worker *w, int client_fd)
 		    (rp_transport_want_write(w->t) ? POLLOUT : 0));
 		pfd[1].fd = w->mc.fd;
 		pfd[1].events = POLLIN;
-		n = 2 + channels_poll_fds(w, pfd + 2, MAX_POLL - 2, owner);
+		nch = channels_poll_fds(w, pfd + 2, MAX_POLL - 2, owner);
+		n = 2 + nch;
+		n += listeners_poll_fds(w, pfd + n, MAX_POLL - n, owner + nch);
 		for (size_t i = 0; i < n; i++)
 			pfd[i].revents = 0;
 		if ((r = poll(pfd, n, wait)) < 0) {
@@ -311,7 +313,8 @@ worker_run(struct worker *w, int client_fd)
 			if (!process_input(w, &saw_version))
 				break;
 		}
-		if (!channels_handle_poll(w, pfd + 2, n - 2, owner))
+		if (!channels_handle_poll(w, pfd + 2, nch, owner) ||
+		    !listeners_handle_poll(w, pfd + 2 + nch, n - 2 - nch, owner + nch))
 			break;
 	}
 	rp_transport_error(w->t, &reason, &by_peer, &desc);

@@ -203,6 +203,7 @@ main(int argc, char **argv)
 	status = worker_run(&w, RP_WORKER_FD_CLIENT);
 
 	channels_free_all(&w);
+	listeners_free_all(&w);
 	rp_transport_free(w.t);
 	mc_free(&w.mc);
 	free(version);

@@ -445,6 +445,43 @@ mc_receive(struct monitor_client *mc)
 	return queue_unsolicited(mc) ? 1 : -1;
 }
 
+int
+mc_listen_open(struct monitor_client *mc, const struct rp_ipc_listen *req,
+    struct mc_listen_reply *out, char *reason, size_t reason_size)
+{
+	struct rp_ipc_listen_opened opened;
+	CBB cbb;
+	uint32_t id;
+
+	memset(out, 0, sizeof(*out));
+	out->fds[0] = out->fds[1] = -1;
+	id = next_id(mc);
+	if (!rp_ipc_listen_open_build(&cbb, id, req) || !call(mc, &cbb, id, NULL, 0))
+		return -1;
+	if (denied_reason(mc, reason, reason_size))
+		return 0;
+	if (mc->msg->type != RP_IPC_LISTEN_OPENED || mc->msg->nfds < 1 || mc->msg->nfds > 2 ||
+	    !rp_ipc_listen_opened_read(&mc->msg->payload, &opened))
+		return -1;
+	out->port = opened.port;
+	out->nfds = mc->msg->nfds;
+	for (size_t i = 0; i < out->nfds; i++)
+		out->fds[i] = mc->msg->fds[i];
+	mc->msg->nfds = 0; /* ownership moves to the caller */
+	return 1;
+}
+
+void
+mc_listen_report(struct monitor_client *mc, uint16_t type, const struct rp_ipc_listen *m)
+{
+	CBB cbb;
+	int ok = type == RP_IPC_LISTEN_CLOSE ? rp_ipc_listen_close_build(&cbb, 0, m) :
+	    rp_ipc_listen_accepted_build(&cbb, 0, m);
+
+	if (ok)
+		(void)rp_ipc_send(mc->fd, &cbb, NULL, 0, 0);
+}
+
 void
 mc_kex_done(struct monitor_client *mc, const struct rp_ipc_kex_done *m)
 {

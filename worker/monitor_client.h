@@ -107,6 +107,21 @@ int mc_session_control(struct monitor_client *mc, const struct rp_ipc_session_co
 int mc_forward_open(struct monitor_client *mc, const struct rp_ipc_forward_open *req,
     uint32_t *request);
 
+/* What LISTEN_OPENED handed over. */
+struct mc_listen_reply {
+	uint32_t port;  /* as bound */
+	int fds[2];     /* listening sockets; -1 for none */
+	size_t nfds;
+};
+
+/* Ask the monitor to listen for a tcpip-forward. 1 with the sockets, 0
+ * denied (reason filled), -1 the IPC failed. */
+int mc_listen_open(struct monitor_client *mc, const struct rp_ipc_listen *req,
+    struct mc_listen_reply *out, char *reason, size_t reason_size);
+/* Report a listener closed (RP_IPC_LISTEN_CLOSE) or a connection it
+ * accepted (RP_IPC_LISTEN_ACCEPTED); no reply. */
+void mc_listen_report(struct monitor_client *mc, uint16_t type, const struct rp_ipc_listen *m);
+
 /* Tell the monitor why the connection ends. */
 void mc_closing(struct monitor_client *mc, uint32_t reason, int by_peer, const char *text);
 /* Log sink for common/log.h. Uses the process-wide client set by mc_init. */

@@ -16,6 +16,7 @@
 #include <linux/futex.h>
 #include <seccomp.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 
 #define ALLOW(ctx, name) seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(name), 0)
 
@@ -36,7 +37,7 @@ seccomp_policy_install(void)
 	rc |= ALLOW(ctx, write);
 	/* recvmsg/sendmsg: the IPC socket to the monitor; recvmsg is how
 	 * session descriptors arrive (SCM_RIGHTS). No new sockets can be made
-	 * (socket, connect, accept are not allowed). */
+	 * (socket, connect, bind are not allowed). */
 	rc |= ALLOW(ctx, recvmsg);
 	rc |= ALLOW(ctx, sendmsg);
 	/* poll: the event loop waits on descriptors it holds. */
@@ -47,6 +48,13 @@ seccomp_policy_install(void)
 	 * It acts only on sockets the worker already holds (the monitor
 	 * connected them) and cannot create or connect anything. */
 	rc |= ALLOW(ctx, shutdown);
+	/* accept4: connections to a tcpip-forward (ssh -R) arrive on
+	 * listening sockets the monitor bound under policy and handed over;
+	 * accept4 takes a connection from a socket the worker already holds
+	 * and cannot create, bind or connect one. Only with exactly
+	 * SOCK_NONBLOCK | SOCK_CLOEXEC, the flags worker/listen.c uses. */
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(accept4), 1,
+	    SCMP_A3(SCMP_CMP_EQ, SOCK_NONBLOCK | SOCK_CLOEXEC));
 	/* close: release descriptors of finished channels. */
 	rc |= ALLOW(ctx, close);
 	/* exit/exit_group: ending the worker. */

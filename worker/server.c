@@ -42,6 +42,8 @@ static const struct handler handlers[] = {
 	{ SSH_MSG_REQUEST_SUCCESS, PHASE_CONNECTION, channel_global_reply },
 	{ SSH_MSG_REQUEST_FAILURE, PHASE_CONNECTION, channel_global_reply },
 	{ SSH_MSG_CHANNEL_OPEN, PHASE_CONNECTION, channel_open },
+	{ SSH_MSG_CHANNEL_OPEN_CONFIRMATION, PHASE_CONNECTION, channel_open_confirmation },
+	{ SSH_MSG_CHANNEL_OPEN_FAILURE, PHASE_CONNECTION, channel_open_failure },
 	{ SSH_MSG_CHANNEL_WINDOW_ADJUST, PHASE_CONNECTION, channel_window_adjust },
 	{ SSH_MSG_CHANNEL_DATA, PHASE_CONNECTION, data_plain },
 	{ SSH_MSG_CHANNEL_EXTENDED_DATA, PHASE_CONNECTION, data_extended },

@@ -36,6 +36,10 @@
  * authoritative count and must be reachable before this. */
 #define MAX_AUTH_FAILURES 128
 
+/* Listening sockets (tcpip-forward) one connection holds at most; the
+ * monitor's limit is lower. */
+#define MAX_LISTENERS 32
+
 enum session_fd { SESSION_STDIN, SESSION_STDOUT, SESSION_STDERR, SESSION_NFDS };
 
 enum channel_kind {
@@ -67,7 +71,10 @@ struct channel {
 	int started;      /* descriptors attached */
 	int pty;          /* fd[STDIN] and fd[STDOUT] are the pty master */
 	int socket;       /* fd[STDIN] and fd[STDOUT] are one socket */
-	int opening;      /* direct-tcpip: waiting for the monitor's connect */
+	int opening;      /* not the client's yet: waiting for the monitor's
+	                   * connect (direct-tcpip) or, open_sent, for the
+	                   * client's answer to our CHANNEL_OPEN */
+	int open_sent;    /* we opened it (forwarded-tcpip) */
 	uint32_t open_request; /* and the id of that request */
 	uint32_t session_no;
 	int fd[SESSION_NFDS]; /* -1 once closed */
@@ -81,6 +88,15 @@ struct channel {
 	/* For STATUS: channel bytes each way and what it runs. */
 	uint64_t bytes_in, bytes_out;
 	char target[RP_IPC_MAX_TARGET];
+};
+
+/* A listening socket the monitor bound (worker/listen.c). */
+struct listener {
+	int in_use;
+	char bind[RP_IPC_MAX_HOST + 1]; /* as the client asked */
+	uint32_t port;                  /* as bound */
+	int fd[2];
+	size_t nfds;
 };
 
 struct worker {
@@ -97,6 +113,7 @@ struct worker {
 	int banner_sent;
 	struct channel ch[MAX_CHANNELS];
 	size_t max_channels;    /* the policy's max-channels, <= MAX_CHANNELS */
+	struct listener listeners[MAX_LISTENERS];
 	uint32_t next_session;
 	int no_more_sessions;
 
@@ -140,6 +157,9 @@ int channel_eof(struct worker *w, CBS *msg);
 int channel_close(struct worker *w, CBS *msg);
 int channel_window_adjust(struct worker *w, CBS *msg);
 int channel_reply_ignored(struct worker *w, CBS *msg);
+/* The client's answer to a CHANNEL_OPEN we sent. */
+int channel_open_confirmation(struct worker *w, CBS *msg);
+int channel_open_failure(struct worker *w, CBS *msg);
 /* REQUEST_SUCCESS or REQUEST_FAILURE: the answer to a keep-alive probe. */
 int channel_global_reply(struct worker *w, CBS *msg);
 /* Fill a STATUS message with the channels. */
@@ -184,6 +204,24 @@ int forward_open(struct worker *w, uint32_t sender, uint32_t window, uint32_t ma
     CBS *msg);
 /* The monitor's answer to a forward_open: confirm or refuse the channel. */
 int forward_result(struct worker *w, struct mc_event *ev);
+
+/* worker/listen.c: tcpip-forward listeners and forwarded-tcpip channels. */
+int listen_tcpip_forward(struct worker *w, CBS *msg, int want_reply);
+int listen_cancel_tcpip_forward(struct worker *w, CBS *msg, int want_reply);
+/* Event loop glue, like channels_poll_fds / channels_handle_poll. */
+size_t listeners_poll_fds(struct worker *w, struct pollfd *pfd, size_t max, int *owner);
+int listeners_handle_poll(struct worker *w, const struct pollfd *pfd, size_t n,
+    const int *owner);
+void listeners_free_all(struct worker *w);
+
+/* worker/listen.c: tcpip-forward listeners and forwarded-tcpip channels. */
+int listen_tcpip_forward(struct worker *w, CBS *msg, int want_reply);
+int listen_cancel_tcpip_forward(struct worker *w, CBS *msg, int want_reply);
+/* Event loop glue, like channels_poll_fds / channels_handle_poll. */
+size_t listeners_poll_fds(struct worker *w, struct pollfd *pfd, size_t max, int *owner);
+int listeners_handle_poll(struct worker *w, const struct pollfd *pfd, size_t n,
+    const int *owner);
+void listeners_free_all(struct worker *w);
 
 /* worker/record.c: a pty session's asciicast recording. */
 struct recording *recording_start(int fd, int with_input);

@@ -188,6 +188,38 @@ make_seeds(void)
 			add(state, &cbb);
 		}
 
+		{
+			struct rp_ipc_forward_open fo;
+			struct rp_ipc_listen li;
+
+			memset(&fo, 0, sizeof(fo));
+			strcpy(fo.host, "127.0.0.1");
+			fo.port = 1;
+			strcpy(fo.orig_addr, "127.0.0.1");
+			fo.orig_port = 4242;
+			rp_ipc_begin(&cbb, RP_IPC_FORWARD_OPEN, 9);
+			rp_ipc_forward_open_write(&cbb, &fo);
+			add(state, &cbb);
+
+			memset(&li, 0, sizeof(li));
+			strcpy(li.bind, "localhost");
+			li.port = 0;
+			rp_ipc_begin(&cbb, RP_IPC_LISTEN_OPEN, 10);
+			rp_ipc_listen_open_write(&cbb, &li);
+			add(state, &cbb);
+
+			li.port = 8080;
+			rp_ipc_begin(&cbb, RP_IPC_LISTEN_CLOSE, 0);
+			rp_ipc_listen_close_write(&cbb, &li);
+			add(state, &cbb);
+
+			strcpy(li.orig_addr, "::1");
+			li.orig_port = 41000;
+			rp_ipc_begin(&cbb, RP_IPC_LISTEN_ACCEPTED, 0);
+			rp_ipc_listen_accepted_write(&cbb, &li);
+			add(state, &cbb);
+		}
+
 		cl.reason = 11;
 		cl.by_peer = 1;
 		CBS_init(&cl.text, (const uint8_t *)"bye", 3);

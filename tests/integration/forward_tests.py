@@ -164,7 +164,7 @@ class TestForwarding(ForwardTest):
         rec = self.records("forward", before)
         self.assertEqual(len(rec), 1, rec)
         self.assertEqual(rec[0]["host"], "127.0.0.1")
-        self.assertEqual(rec[0]["port"], self.sink.port)
+        self.assertEqual(rec[0]["host_port"], self.sink.port)
         self.assertEqual(rec[0]["address"], "127.0.0.1")
 
     def test_ssh_L_carries_100_MB_and_names_resolve(self):
@@ -259,7 +259,7 @@ class TestForwarding(ForwardTest):
             c.close()
         rec = self.records("forward-denied", before)
         self.assertEqual(len(rec), 1, rec)
-        self.assertEqual(rec[0]["port"], 22)
+        self.assertEqual(rec[0]["host_port"], 22)
         self.assertIn("no rule allows forwarding", rec[0]["reason"])
         r = subprocess.run(self.d.ssh_cmd(options=["-W", "127.0.0.1:22"]), input=b"",
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)

@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import admin_tests  # noqa: E402
 import auth_tests  # noqa: E402
 import forward_tests  # noqa: E402
+import remote_forward_tests  # noqa: E402
 import session_tests  # noqa: E402
 import harness  # noqa: E402
 from harness import Daemon, sha256  # noqa: E402
@@ -532,6 +533,7 @@ def main():
                                 loader.loadTestsFromModule(admin_tests),
                                 loader.loadTestsFromModule(auth_tests),
                                 loader.loadTestsFromModule(forward_tests),
+                                loader.loadTestsFromModule(remote_forward_tests),
                                 loader.loadTestsFromModule(session_tests)])
     print("integration tests against %s (%s mode)" % (
         BUILD, "root: privileged and unprivileged" if harness.is_root() else "unprivileged"))

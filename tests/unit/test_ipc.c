@@ -331,6 +331,37 @@ sample_closing(struct rp_ipc_closing *m)
 	m->text = CBS_LIT(CLOSING_TEXT);
 }
 
+#define FWD_HOST "db01.corp.example"
+#define FWD_ORIG "10.0.0.9"
+#define LISTEN_BIND "localhost"
+#define LISTEN_ORIG "::1"
+
+static void
+sample_forward_open(struct rp_ipc_forward_open *m)
+{
+	memset(m, 0, sizeof(*m));
+	snprintf(m->host, sizeof(m->host), "%s", FWD_HOST);
+	m->port = 5432;
+	snprintf(m->orig_addr, sizeof(m->orig_addr), "%s", FWD_ORIG);
+	m->orig_port = 51000;
+}
+
+static void
+sample_listen(struct rp_ipc_listen *m)
+{
+	memset(m, 0, sizeof(*m));
+	snprintf(m->bind, sizeof(m->bind), "%s", LISTEN_BIND);
+	m->port = 8080;
+	snprintf(m->orig_addr, sizeof(m->orig_addr), "%s", LISTEN_ORIG);
+	m->orig_port = 41000;
+}
+
+static void
+sample_listen_opened(struct rp_ipc_listen_opened *m)
+{
+	m->port = 40123;
+}
+
 /* ------------------------------------------------------------------------
  * Round trips: write the sample, read it back, every field compared.
  */
@@ -799,6 +830,25 @@ CASE_FNS(auth_password)
 CASE_FNS(auth_kbdint)
 CASE_FNS(kbdint_prompts)
 CASE_FNS(kbdint_answers)
+CASE_FNS(forward_open)
+CASE_FNS(listen_opened)
+
+/* The LISTEN_* requests share struct rp_ipc_listen. */
+#define LISTEN_CASE_FNS(msg)                                                     \
+	static int write_##msg(CBB *cbb)                                         \
+	{                                                                        \
+		struct rp_ipc_listen m;                                          \
+		sample_listen(&m);                                               \
+		return rp_ipc_##msg##_write(cbb, &m);                            \
+	}                                                                        \
+	static int read_##msg(CBS *cbs)                                          \
+	{                                                                        \
+		struct rp_ipc_listen m;                                          \
+		return rp_ipc_##msg##_read(cbs, &m);                             \
+	}
+LISTEN_CASE_FNS(listen_open)
+LISTEN_CASE_FNS(listen_close)
+LISTEN_CASE_FNS(listen_accepted)
 
 static const struct ipc_case cases[] = {
 	{ "HELLO", write_hello, read_hello, {
@@ -903,6 +953,24 @@ static const struct ipc_case cases[] = {
 	{ "LOG", write_log, read_log, {
 		F_U8(LOG_LEVEL, "level"),
 		F_STR(FK_BLOB, LOG_TEXT, RP_IPC_MAX_LOG, "text") } },
+	{ "FORWARD_OPEN", write_forward_open, read_forward_open, {
+		F_STR(FK_NAME, FWD_HOST, RP_IPC_MAX_HOST, "host"),
+		F_U32(5432, "port"),
+		F_STR(FK_NAME0, FWD_ORIG, RP_IPC_MAX_HOST, "originator address"),
+		F_U32(51000, "originator port") } },
+	{ "LISTEN_OPEN", write_listen_open, read_listen_open, {
+		F_STR(FK_NAME0, LISTEN_BIND, RP_IPC_MAX_HOST, "bind address"),
+		F_U32(8080, "port") } },
+	{ "LISTEN_OPENED", write_listen_opened, read_listen_opened, {
+		F_U32(40123, "port") } },
+	{ "LISTEN_CLOSE", write_listen_close, read_listen_close, {
+		F_STR(FK_NAME0, LISTEN_BIND, RP_IPC_MAX_HOST, "bind address"),
+		F_U32(8080, "port") } },
+	{ "LISTEN_ACCEPTED", write_listen_accepted, read_listen_accepted, {
+		F_STR(FK_NAME0, LISTEN_BIND, RP_IPC_MAX_HOST, "bind address"),
+		F_U32(8080, "port"),
+		F_STR(FK_NAME0, LISTEN_ORIG, RP_IPC_MAX_HOST, "originator address"),
+		F_U32(41000, "originator port") } },
 	{ "CLOSING", write_closing, read_closing, {
 		F_U32(CLOSING_REASON, "reason"),
 		F_U8(1, "by peer"),
@@ -973,6 +1041,31 @@ read_layout(const struct ipc_case *c, int subst, const uint8_t *data, size_t len
 	OPENSSL_free(buf);
 	return ok;
 }
+
+START_TEST(test_listen_ports_are_checked_by_the_readers)
+{
+	/* LISTEN_OPEN may ask for port 0 (the monitor chooses); what was bound
+	 * (OPENED, CLOSE, ACCEPTED) is a real port; nothing beyond 65535. */
+	static const struct {
+		const char *msg;
+		int field;
+		uint32_t port;
+		int ok;
+	} checks[] = {
+		{ "LISTEN_OPEN", 1, 0, 1 },       { "LISTEN_OPEN", 1, 65535, 1 },
+		{ "LISTEN_OPEN", 1, 65536, 0 },   { "LISTEN_OPENED", 0, 0, 0 },
+		{ "LISTEN_OPENED", 0, 65536, 0 }, { "LISTEN_OPENED", 0, 1, 1 },
+		{ "LISTEN_CLOSE", 1, 0, 0 },      { "LISTEN_ACCEPTED", 1, 0, 0 },
+		{ "LISTEN_ACCEPTED", 3, 65536, 0 }, { "FORWARD_OPEN", 1, 0, 0 },
+		{ "FORWARD_OPEN", 1, 65536, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+		ck_assert_msg(read_layout(find_case(checks[i].msg), checks[i].field, NULL, 0,
+		    checks[i].port) == checks[i].ok, "%s port %u", checks[i].msg,
+		    checks[i].port);
+}
+END_TEST
 
 START_TEST(test_writers_follow_the_layout_in_ipc_h)
 {
@@ -1938,6 +2031,7 @@ RP_TEST_SUITE(ipc)
 	tcase_add_test(msgs, test_log_round_trips_each_level);
 	tcase_add_test(msgs, test_closing_round_trips_every_field);
 	tcase_add_test(msgs, test_writers_follow_the_layout_in_ipc_h);
+	tcase_add_test(msgs, test_listen_ports_are_checked_by_the_readers);
 	tcase_add_test(msgs, test_every_truncation_is_refused);
 	tcase_add_test(msgs, test_one_trailing_byte_is_refused);
 	tcase_add_test(msgs, test_every_field_bound_is_enforced);
