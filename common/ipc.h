@@ -235,7 +235,8 @@ enum rp_ipc_type {
 	 * decision itself is taken again at SESSION_START). After
 	 * authentication only.
 	 *   byte    RP_CHECK_* what
-	 *   string  env: the variable name; otherwise empty
+	 *   string  env: the variable name; streamlocal: the socket path (1..
+ *           RP_IPC_MAX_ENV_NAME bytes, no NUL); otherwise empty
 	 * reply SESSION_OK or DENIED.
 	 */
 	RP_IPC_SESSION_CHECK = 33,
@@ -385,6 +386,12 @@ enum rp_session_check {
 	RP_CHECK_ENV = 2,
 	RP_CHECK_AGENT = 3,
 	RP_CHECK_X11 = 4,
+	/* Unix-domain socket forwarding (OpenSSH's PROTOCOL 2.4): a
+	 * direct-streamlocal@openssh.com channel, a
+	 * streamlocal-forward@openssh.com listener. The name is the socket
+	 * path. */
+	RP_CHECK_STREAMLOCAL = 5,
+	RP_CHECK_STREAMLOCAL_LISTEN = 6,
 };
 
 /* SESSION_CONTROL operations. */

@@ -383,10 +383,16 @@ int
 rp_ipc_session_check_read(CBS *cbs, struct rp_ipc_session_check *m)
 {
 	memset(m, 0, sizeof(*m));
-	if (!CBS_get_u8(cbs, &m->what) || m->what < RP_CHECK_PTY || m->what > RP_CHECK_X11 ||
+	if (!CBS_get_u8(cbs, &m->what) || m->what < RP_CHECK_PTY ||
+	    m->what > RP_CHECK_STREAMLOCAL_LISTEN ||
 	    !get_bounded(cbs, &m->name, RP_IPC_MAX_ENV_NAME) || !done(cbs))
 		return 0;
-	return m->what == RP_CHECK_ENV ? rp_ipc_valid_env_name(&m->name) : CBS_len(&m->name) == 0;
+	if (m->what == RP_CHECK_ENV)
+		return rp_ipc_valid_env_name(&m->name);
+	if (m->what == RP_CHECK_STREAMLOCAL || m->what == RP_CHECK_STREAMLOCAL_LISTEN)
+		return CBS_len(&m->name) > 0 &&
+		    memchr(CBS_data(&m->name), 0, CBS_len(&m->name)) == NULL;
+	return CBS_len(&m->name) == 0;
 }
 
 /* SESSION_CONTROL */

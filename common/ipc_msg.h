@@ -122,7 +122,7 @@ struct rp_ipc_session_started {
 
 struct rp_ipc_session_check {
 	uint8_t what;   /* enum rp_session_check */
-	CBS name;       /* env: 1..RP_IPC_MAX_ENV_NAME bytes; else empty */
+	CBS name;       /* env, streamlocal: 1..RP_IPC_MAX_ENV_NAME bytes; else empty */
 };
 
 struct rp_ipc_session_control {

@@ -93,7 +93,7 @@ handle_session_check(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 	if (!rp_ipc_session_check_read(payload, &req))
 		return "malformed";
 	rule[0] = '\0';
-	if (req.what == RP_CHECK_ENV)
+	if (CBS_len(&req.name) > 0)
 		rp_log_escape(CBS_data(&req.name), CBS_len(&req.name), name, sizeof(name));
 	if (!auth_resolve(c, &pr)) {
 		snprintf(why, sizeof(why), "user not in policy");
@@ -119,6 +119,14 @@ handle_session_check(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 		case RP_CHECK_X11:
 			type = "x11";
 			snprintf(why, sizeof(why), "X11 forwarding is not supported");
+			break;
+		case RP_CHECK_STREAMLOCAL:
+		case RP_CHECK_STREAMLOCAL_LISTEN:
+			/* No policy rule can allow Unix socket forwarding: a
+			 * bastion's forwarding is to network targets. */
+			type = req.what == RP_CHECK_STREAMLOCAL ? "direct-streamlocal" :
+			    "streamlocal-forward";
+			snprintf(why, sizeof(why), "Unix socket forwarding is not supported");
 			break;
 		}
 		rp_principal_clear(&pr);

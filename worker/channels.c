@@ -187,6 +187,9 @@ channel_global_request(struct worker *w, CBS *msg)
 		return listen_tcpip_forward(w, msg, want_reply);
 	if (strcmp(name, "cancel-tcpip-forward") == 0)
 		return listen_cancel_tcpip_forward(w, msg, want_reply);
+	if (strcmp(name, "streamlocal-forward@openssh.com") == 0 &&
+	    !streamlocal_listen_refuse(w, msg))
+		return 0;
 	/* OpenSSH's promise that no further sessions will be opened: hold it
 	 * to that (PROTOCOL 2.2). */
 	if (strcmp(name, "no-more-sessions@openssh.com") == 0)
@@ -290,6 +293,8 @@ channel_open(struct worker *w, CBS *msg)
 		return session_open(w, sender, window, maxpacket, msg);
 	if (strcmp(type, "direct-tcpip") == 0)
 		return forward_open(w, sender, window, maxpacket, msg);
+	if (strcmp(type, "direct-streamlocal@openssh.com") == 0)
+		return streamlocal_refuse(w, sender, msg);
 	rp_info("refused channel type %s", type);
 	return channel_send_open_failure(w, sender, SSH_OPEN_UNKNOWN_CHANNEL_TYPE,
 	    "channel type not supported");

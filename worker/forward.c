@@ -4,6 +4,10 @@
  * without waiting (the answer can take up to the policy's connect-timeout)
  * and confirms or refuses the channel when the answer comes, serving its
  * other channels meanwhile.
+ *
+ * Unix-socket forwarding (OpenSSH's direct-streamlocal and
+ * streamlocal-forward) is refused, by the monitor, so that the refusal is
+ * audited.
  */
 #include <stdio.h>
 #include <string.h>
@@ -89,4 +93,54 @@ forward_result(struct worker *w, struct mc_event *ev)
 	channel_attach(ch, ev->fds[1], ev->fds[0], -1);
 	rp_debug("channel %u: direct-tcpip to %s (%s)", ch->local_id, ch->target, ev->message);
 	return channel_send_open_confirmation(w, ch);
+}
+
+/* Ask the monitor (which audits the refusal) about a streamlocal path. 0:
+ * the connection must end; otherwise *why says why not. */
+static int
+streamlocal_check(struct worker *w, uint8_t what, const char *path, char *why, size_t whysz)
+{
+	CBS name;
+	int r;
+
+	CBS_init(&name, (const uint8_t *)path, strlen(path));
+	r = mc_session_check(&w->mc, what, name, why, whysz);
+	if (r < 0)
+		return server_protocol_error(w, SSH_DISCONNECT_BY_APPLICATION,
+		    "monitor unavailable");
+	if (r > 0) /* the monitor never allows it; refuse anyway */
+		snprintf(why, whysz, "Unix socket forwarding is not supported");
+	return 1;
+}
+
+int
+streamlocal_refuse(struct worker *w, uint32_t sender, CBS *msg)
+{
+	char path[RP_IPC_MAX_ENV_NAME + 1], why[256];
+	CBS reserved;
+	uint32_t reserved_port;
+
+	/* PROTOCOL 2.4: socket path, reserved string, reserved uint32. */
+	if (!ssh_get_text(msg, path, sizeof(path)) || path[0] == '\0' ||
+	    !ssh_get_string(msg, &reserved) || !CBS_get_u32(msg, &reserved_port) ||
+	    CBS_len(msg) != 0)
+		return channel_send_open_failure(w, sender, SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+		    "Unix socket forwarding is not supported");
+	if (!streamlocal_check(w, RP_CHECK_STREAMLOCAL, path, why, sizeof(why)))
+		return 0;
+	rp_info("direct-streamlocal to %s refused: %s", path, why);
+	return channel_send_open_failure(w, sender, SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, why);
+}
+
+int
+streamlocal_listen_refuse(struct worker *w, CBS *msg)
+{
+	char path[RP_IPC_MAX_ENV_NAME + 1], why[256];
+
+	if (!ssh_get_text(msg, path, sizeof(path)) || path[0] == '\0')
+		return 1; /* refused below without asking */
+	if (!streamlocal_check(w, RP_CHECK_STREAMLOCAL_LISTEN, path, why, sizeof(why)))
+		return 0;
+	rp_info("streamlocal-forward on %s refused: %s", path, why);
+	return 1;
 }

@@ -204,6 +204,12 @@ int forward_open(struct worker *w, uint32_t sender, uint32_t window, uint32_t ma
     CBS *msg);
 /* The monitor's answer to a forward_open: confirm or refuse the channel. */
 int forward_result(struct worker *w, struct mc_event *ev);
+/* direct-streamlocal@openssh.com: refused (ADMINISTRATIVELY_PROHIBITED),
+ * and audited by the monitor. */
+int streamlocal_refuse(struct worker *w, uint32_t sender, CBS *msg);
+/* streamlocal-forward@openssh.com: audited by the monitor; the caller
+ * answers REQUEST_FAILURE. 0: the connection must end. */
+int streamlocal_listen_refuse(struct worker *w, CBS *msg);
 
 /* worker/listen.c: tcpip-forward listeners and forwarded-tcpip channels. */
 int listen_tcpip_forward(struct worker *w, CBS *msg, int want_reply);

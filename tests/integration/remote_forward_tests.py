@@ -275,3 +275,43 @@ class TestPermitListen(TestKeyForbidsRemoteForwarding):
         self.d.wait_log(r"remote-forward 127\.0\.0\.1:0 denied user=root reason=\"not in the "
                         r"key's permitlisten list")
 
+
+
+class TestStreamlocalRefused(RemoteForwardTest):
+    """Unix-socket forwarding has no policy rule that allows it: refused
+    (ADMINISTRATIVELY_PROHIBITED for the channel), logged and audited."""
+    rules = ("allow forward *:*", "allow remote-forward *:*")
+
+    def test_direct_streamlocal_is_administratively_prohibited(self):
+        lport = free_port()
+        before = len(self.d.audit_records())
+        cmd = self.d.ssh_cmd(options=["-N", "-L", "127.0.0.1:%d:/run/rampart-test.sock" % lport])
+        cmd = ["LogLevel=INFO" if a == "LogLevel=ERROR" else a for a in cmd]
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        try:
+            self.assertTrue(wait_listening(lport), "ssh -L did not listen")
+            with socket.create_connection(("127.0.0.1", lport), timeout=20) as s:
+                s.settimeout(20)
+                self.assertEqual(s.recv(10), b"")
+        finally:
+            self.stop(p)
+        self.assertIn(b"administratively prohibited", p.stderr.read())
+        rec = self.records("session-denied", before)
+        # wait_listening's probe, then the test's own connection.
+        self.assertEqual([r["type"] for r in rec], ["direct-streamlocal"] * 2, rec)
+        self.assertEqual(rec[0]["command"], "/run/rampart-test.sock")
+        self.assertIn("Unix socket forwarding is not supported", rec[0]["reason"])
+
+    def test_streamlocal_forward_is_refused(self):
+        before = len(self.d.audit_records())
+        p = self.ssh_R("/tmp/rampart-test-%d.sock:127.0.0.1:%d" % (os.getpid(), self.sink.port))
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            self.stop(p)
+            self.fail("ssh -R to a Unix socket kept running")
+        self.assertNotEqual(p.returncode, 0)
+        self.assertFalse(os.path.exists("/tmp/rampart-test-%d.sock" % os.getpid()))
+        rec = self.records("session-denied", before)
+        self.assertEqual([r["type"] for r in rec], ["streamlocal-forward"], rec)

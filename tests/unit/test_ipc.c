@@ -642,8 +642,29 @@ START_TEST(test_session_check_and_control_refuse_what_does_not_fit)
 	CBS cbs;
 
 	ck_assert_msg(!read_layout(chk, 0, NULL, 0, 0), "check of nothing must be refused");
-	ck_assert_msg(!read_layout(chk, 0, NULL, 0, RP_CHECK_X11 + 1),
+	ck_assert_msg(!read_layout(chk, 0, NULL, 0, RP_CHECK_STREAMLOCAL_LISTEN + 1),
 	    "an unknown check must be refused");
+	ck_assert_msg(read_layout(chk, 0, NULL, 0, RP_CHECK_STREAMLOCAL),
+	    "a streamlocal check names its socket path");
+	{
+		static const struct {
+			const char *path;
+			size_t len;
+			int ok;
+		} paths[] = { { "/run/x.sock", 11, 1 }, { "", 0, 0 }, { "/a\0b", 4, 0 } };
+
+		for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+			struct rp_ipc_session_check sc = { 0 }, got;
+
+			sc.what = RP_CHECK_STREAMLOCAL_LISTEN;
+			CBS_init(&sc.name, (const uint8_t *)paths[i].path, paths[i].len);
+			WRITE(rp_ipc_session_check_write, &sc, &buf, &len);
+			cbs = cbs_of(buf, len);
+			ck_assert_msg(rp_ipc_session_check_read(&cbs, &got) == paths[i].ok,
+			    "streamlocal path %zu", i);
+			OPENSSL_free(buf);
+		}
+	}
 	ck_assert_msg(!read_layout(chk, 0, NULL, 0, RP_CHECK_PTY),
 	    "a pty check with a name must be refused");
 	ck_assert_msg(!read_layout(ctl, 1, NULL, 0, 9), "an unknown control must be refused");
