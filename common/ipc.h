@@ -36,7 +36,8 @@
 #define RP_IPC_HEADER_LEN 6
 /* Largest message either side accepts: a KEX_SIGN carries both KEXINITs. */
 #define RP_IPC_MAX_MSG (128 * 1024)
-#define RP_IPC_MAX_FDS 4
+/* SESSION_STARTED: three pipes, a recording and an agent socket. */
+#define RP_IPC_MAX_FDS 5
 
 /* Field bounds, checked by the decoders. */
 /* User, algorithm and service names: a buffer size, so names of up to 64
@@ -216,6 +217,8 @@ enum rp_ipc_type {
 	 *   byte    RP_RECORD_* recording mode; when not none, one more
 	 *           descriptor: the recording file, open for appending, its
 	 *           asciicast header already written
+	 *   bool    agent: one more descriptor, last: the listening socket of
+	 *           the session's SSH_AUTH_SOCK (agent forwarding)
 	 */
 	RP_IPC_SESSION_STARTED = 31,
 

@@ -360,7 +360,8 @@ rp_ipc_session_start_read(CBS *cbs, struct rp_ipc_session_start *m)
 int
 rp_ipc_session_started_write(CBB *cbb, const struct rp_ipc_session_started *m)
 {
-	return ssh_add_bool(cbb, m->pty) && CBB_add_u8(cbb, m->record);
+	return ssh_add_bool(cbb, m->pty) && CBB_add_u8(cbb, m->record) &&
+	    ssh_add_bool(cbb, m->agent);
 }
 
 int
@@ -368,7 +369,7 @@ rp_ipc_session_started_read(CBS *cbs, struct rp_ipc_session_started *m)
 {
 	memset(m, 0, sizeof(*m));
 	return ssh_get_bool(cbs, &m->pty) && CBS_get_u8(cbs, &m->record) &&
-	    m->record <= RP_IPC_RECORD_INPUT && done(cbs);
+	    m->record <= RP_IPC_RECORD_INPUT && ssh_get_bool(cbs, &m->agent) && done(cbs);
 }
 
 /* SESSION_CHECK */

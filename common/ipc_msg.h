@@ -118,6 +118,7 @@ int rp_ipc_valid_env_name(const CBS *name);
 struct rp_ipc_session_started {
 	int pty;
 	uint8_t record; /* enum rp_ipc_record */
+	int agent;      /* an agent socket follows */
 };
 
 struct rp_ipc_session_check {

@@ -61,6 +61,7 @@ struct session {
 	uint32_t number;
 	int pty_master;   /* the monitor's copy (resizes, breaks), or -1 */
 	char tty[64];     /* the pty's slave path, "" without one */
+	char agent_path[108]; /* its SSH_AUTH_SOCK, "" without one */
 };
 
 /* One authentication attempt, for the daemon log and the audit log. */
@@ -594,7 +595,11 @@ const char *handle_listen_accepted(struct monitor *m, struct conn *c, uint32_t i
 
 /* monitor/agent.c: agent forwarding. */
 int agent_available(const struct monitor *m, const struct conn *c, char *why, size_t whysz);
-/* The socket path a session's SSH_AUTH_SOCK names, or NULL. */
-const char *agent_socket_path(const struct conn *c);
+/* The listening socket of session number's SSH_AUTH_SOCK for c's user
+ * (its path in path, at most 108 bytes), or -1 with why set. */
+int agent_socket_create(const struct monitor *m, const struct conn *c, uint32_t session,
+    char *path, size_t pathsz, char *why, size_t whysz);
+/* Remove an agent socket and its directory; path becomes "". */
+void agent_socket_remove(char *path);
 
 #endif

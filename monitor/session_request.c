@@ -305,7 +305,8 @@ handle_session_start(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 	size_t nenv = 0;
 	const char *violation = NULL;
 	enum rp_record_mode record = RP_RECORD_OFF;
-	int rec_fd = -1, fds[RP_IPC_MAX_FDS], ok = 0, have_pr = 0;
+	char agent_path[sizeof(slot->agent_path)] = "";
+	int rec_fd = -1, agent_fd = -1, fds[RP_IPC_MAX_FDS], ok = 0, have_pr = 0;
 	size_t nfds;
 	CBB cbb;
 
@@ -334,6 +335,9 @@ handle_session_start(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 		    sizeof(rec_path), why, sizeof(why))) < 0)
 			goto out;
 	}
+	if (rq.agent && (agent_fd = agent_socket_create(m, c, rq.session, agent_path,
+	    sizeof(agent_path), why, sizeof(why))) < 0)
+		goto out;
 	memset(&sr, 0, sizeof(sr));
 	sr.command = pl.command;
 	sr.original_command = pl.original;
@@ -348,7 +352,7 @@ handle_session_start(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 	sr.env = env;
 	sr.nenv = nenv;
 	sr.umask = c->pref->policy->session_umask;
-	sr.auth_sock = rq.agent ? agent_socket_path(c) : NULL;
+	sr.auth_sock = agent_fd >= 0 ? agent_path : NULL;
 	if (!session_spawn(m, c, &sr, &sp, why, sizeof(why)))
 		goto out;
 	ok = 1;
@@ -357,6 +361,7 @@ handle_session_start(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 	slot->number = rq.session;
 	slot->pty_master = sp.master;
 	snprintf(slot->tty, sizeof(slot->tty), "%s", sp.tty);
+	snprintf(slot->agent_path, sizeof(slot->agent_path), "%s", agent_path);
 	rp_info("conn=%llu session %u started user=%s as=%s pid=%ld %s%s%s%s%s%s",
 	    (unsigned long long)c->id, rq.session, c->user, sp.as, (long)sp.pid,
 	    kind_names[rq.kind], pl.shown[0] ? " command=\"" : "", pl.shown,
@@ -375,6 +380,9 @@ handle_session_start(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 		fds[nfds++] = sp.fds[i];
 	if (rec_fd >= 0)
 		fds[nfds++] = rec_fd;
+	reply.agent = agent_fd >= 0;
+	if (agent_fd >= 0)
+		fds[nfds++] = agent_fd;
 	if (rp_ipc_session_started_build(&cbb, id, &reply))
 		(void)ipc_reply(m, c, &cbb, fds, nfds);
 	for (size_t i = 0; i < sp.nfds; i++)
@@ -383,9 +391,12 @@ handle_session_start(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 out:
 	if (rec_fd >= 0)
 		close(rec_fd);
+	if (agent_fd >= 0)
+		close(agent_fd);
 	if (!ok) {
 		if (rec_path[0] != '\0')
 			(void)unlink(rec_path);
+		agent_socket_remove(agent_path);
 		rp_info("conn=%llu %s denied user=%s%s%s%s reason=\"%s\"", (unsigned long long)c->id,
 		    kind_names[rq.kind], c->user, pl.shown[0] ? " command=\"" : "", pl.shown,
 		    pl.shown[0] ? "\"" : "", why);
@@ -486,6 +497,7 @@ session_reaped(struct monitor *m, struct conn *c, struct session *s, int status)
 		    s->number, (long)s->pid, ev.status);
 	}
 	session_pty_release(m, s);
+	agent_socket_remove(s->agent_path);
 	s->in_use = 0;
 	monitor_audit_session_end(m, c, s->number, status);
 	if (c->ipc_fd < 0)
@@ -511,6 +523,7 @@ sessions_hangup(struct monitor *m, struct conn *c, int everything)
 		if (everything || s->tty[0] != '\0')
 			kill(-s->pid, SIGHUP);
 		session_pty_release(m, s);
+		agent_socket_remove(s->agent_path);
 		s->in_use = 0;
 	}
 }

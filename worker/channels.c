@@ -96,6 +96,8 @@ release(struct channel *ch)
 void
 channel_release(struct worker *w, struct channel *ch)
 {
+	if (ch->kind == CHANNEL_SESSION)
+		listeners_channel_gone(w, ch->local_id);
 	release(ch);
 	w->status_dirty = 1;
 }

@@ -2,7 +2,10 @@
  * worker/listen.c: listening sockets the monitor bound and handed over,
  * and the channels their connections become. tcpip-forward (RFC 4254 7.1,
  * ssh -R): each connection is offered to the client as a forwarded-tcpip
- * channel (RFC 4254 7.2) naming the listener and the originator.
+ * channel (RFC 4254 7.2) naming the listener and the originator. A
+ * session's agent socket (SSH_AUTH_SOCK, OpenSSH's PROTOCOL 1.8): each
+ * connection becomes an auth-agent@openssh.com channel to the client's
+ * agent; the socket closes with its session channel.
  *
  * The worker cannot bind or connect anything itself: it asks the monitor
  * (LISTEN_OPEN), which decides and binds; the worker only accepts on what
@@ -52,6 +55,34 @@ global_reply(struct worker *w, int ok, int with_port, uint32_t port)
 	return rp_transport_begin(w->t, &cbb, ok ? SSH_MSG_REQUEST_SUCCESS :
 	    SSH_MSG_REQUEST_FAILURE) && (!with_port || CBB_add_u32(&cbb, port)) &&
 	    rp_transport_send_cbb(w->t, &cbb);
+}
+
+int
+listen_agent_add(struct worker *w, const struct channel *session, int fd)
+{
+	for (size_t i = 0; i < MAX_LISTENERS; i++) {
+		struct listener *l = &w->listeners[i];
+
+		if (l->in_use)
+			continue;
+		memset(l, 0, sizeof(*l));
+		l->in_use = 1;
+		l->agent = 1;
+		l->session_channel = session->local_id;
+		l->fd[0] = fd;
+		l->nfds = 1;
+		return 1;
+	}
+	return 0;
+}
+
+void
+listeners_channel_gone(struct worker *w, uint32_t local_id)
+{
+	for (size_t i = 0; i < MAX_LISTENERS; i++)
+		if (w->listeners[i].in_use && w->listeners[i].agent &&
+		    w->listeners[i].session_channel == local_id)
+			listener_close(&w->listeners[i]);
 }
 
 int
@@ -109,7 +140,8 @@ listen_cancel_tcpip_forward(struct worker *w, CBS *msg, int want_reply)
 	for (size_t i = 0; i < MAX_LISTENERS; i++) {
 		struct listener *l = &w->listeners[i];
 
-		if (!l->in_use || l->port != req.port || strcmp(l->bind, req.bind) != 0)
+		if (!l->in_use || l->agent || l->port != req.port ||
+		    strcmp(l->bind, req.bind) != 0)
 			continue;
 		/* Channels it already opened stay open, as with sshd. */
 		listener_close(l);
@@ -147,6 +179,30 @@ listeners_poll_fds(struct worker *w, struct pollfd *pfd, size_t max, int *owner)
 		}
 	}
 	return n;
+}
+
+/* A process asked the session's agent socket: open a channel to the
+ * client's agent (no payload beyond the channel's own fields). */
+static int
+offer_agent(struct worker *w, struct listener *l, int fd)
+{
+	struct channel *ch;
+	CBB cbb;
+
+	if ((ch = channel_alloc(w, CHANNEL_AGENT)) == NULL) {
+		close(fd);
+		return 1;
+	}
+	ch->fd[SESSION_STDIN] = ch->fd[SESSION_STDOUT] = fd;
+	ch->socket = 1;
+	ch->opening = 1;
+	ch->open_sent = 1;
+	snprintf(ch->target, sizeof(ch->target), "agent of channel %u", l->session_channel);
+	worker_activity(w);
+	return rp_transport_begin(w->t, &cbb, SSH_MSG_CHANNEL_OPEN) &&
+	    ssh_add_cstring(&cbb, "auth-agent@openssh.com") && CBB_add_u32(&cbb, ch->local_id) &&
+	    CBB_add_u32(&cbb, CHANNEL_WINDOW) && CBB_add_u32(&cbb, CHANNEL_MAXPACKET) &&
+	    rp_transport_send_cbb(w->t, &cbb);
 }
 
 /* Offer one accepted connection to the client. */
@@ -222,11 +278,11 @@ listeners_handle_poll(struct worker *w, const struct pollfd *pfd, size_t n, cons
 			if (fd < 0) {
 				if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
 				    errno != ECONNABORTED)
-					rp_warn("tcpip-forward %s:%u: accept: %s", l->bind, l->port,
-					    strerror(errno));
+					rp_warn("listener %s:%u: accept: %s", l->agent ? "agent" :
+					    l->bind, l->port, strerror(errno));
 				break;
 			}
-			if (!offer(w, l, fd, &ss, sslen))
+			if (!(l->agent ? offer_agent(w, l, fd) : offer(w, l, fd, &ss, sslen)))
 				return 0;
 		}
 	}

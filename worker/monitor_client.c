@@ -354,6 +354,7 @@ mc_session_start(struct monitor_client *mc, const struct rp_ipc_session_start *r
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < RP_IPC_MAX_FDS; i++)
 		out->fds[i] = -1;
+	out->agent = -1;
 	id = next_id(mc);
 	if (!rp_ipc_session_start_build(&cbb, id, req) || !call(mc, &cbb, id, NULL, 0))
 		return -1;
@@ -362,13 +363,18 @@ mc_session_start(struct monitor_client *mc, const struct rp_ipc_session_start *r
 	if (mc->msg->type != RP_IPC_SESSION_STARTED ||
 	    !rp_ipc_session_started_read(&mc->msg->payload, &st) || st.pty != req->pty)
 		return -1;
-	want = (st.pty ? 2 : 3) + (st.record != RP_IPC_RECORD_NONE ? 1 : 0);
-	if (mc->msg->nfds != want)
+	want = (st.pty ? 2 : 3) + (st.record != RP_IPC_RECORD_NONE ? 1 : 0) +
+	    (st.agent ? 1 : 0);
+	if (mc->msg->nfds != want || (st.agent && !req->agent))
 		return -1;
 	out->pty = st.pty;
 	out->record = st.record;
 	for (size_t i = 0; i < want; i++)
 		out->fds[i] = mc->msg->fds[i];
+	if (st.agent) {
+		out->agent = out->fds[want - 1];
+		out->fds[want - 1] = -1;
+	}
 	mc->msg->nfds = 0; /* ownership moves to the caller */
 	return 1;
 }

@@ -88,6 +88,7 @@ struct mc_session_fds {
 	/* pty: master to read, master to write[, recording]; otherwise
 	 * stdin, stdout, stderr[, recording]. -1 for none. */
 	int fds[RP_IPC_MAX_FDS];
+	int agent;        /* SSH_AUTH_SOCK's listening socket, or -1 */
 };
 
 /* Start a session. Returns 1 with the descriptors, 0 when the monitor

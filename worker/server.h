@@ -90,10 +90,13 @@ struct channel {
 	char target[RP_IPC_MAX_TARGET];
 };
 
-/* A listening socket the monitor bound (worker/listen.c). */
+/* A listening socket the monitor bound (worker/listen.c): a
+ * tcpip-forward's, or a session's agent socket. */
 struct listener {
 	int in_use;
-	char bind[RP_IPC_MAX_HOST + 1]; /* as the client asked */
+	int agent;                      /* SSH_AUTH_SOCK of session channel */
+	uint32_t session_channel;       /* (its local id) */
+	char bind[RP_IPC_MAX_HOST + 1]; /* tcpip-forward: as the client asked */
 	uint32_t port;                  /* as bound */
 	int fd[2];
 	size_t nfds;
@@ -219,6 +222,11 @@ size_t listeners_poll_fds(struct worker *w, struct pollfd *pfd, size_t max, int 
 int listeners_handle_poll(struct worker *w, const struct pollfd *pfd, size_t n,
     const int *owner);
 void listeners_free_all(struct worker *w);
+/* A session's agent socket (from SESSION_STARTED); 0 when no slot is
+ * free. */
+int listen_agent_add(struct worker *w, const struct channel *session, int fd);
+/* A channel went away: close the agent socket of it, if any. */
+void listeners_channel_gone(struct worker *w, uint32_t local_id);
 
 /* worker/listen.c: tcpip-forward listeners and forwarded-tcpip channels. */
 int listen_tcpip_forward(struct worker *w, CBS *msg, int want_reply);

@@ -208,6 +208,10 @@ request_start(struct worker *w, struct channel *ch, uint8_t kind, CBS *msg, int 
 			    "cannot record the session");
 		}
 	}
+	if (fds.agent >= 0 && !listen_agent_add(w, ch, fds.agent)) {
+		close(fds.agent);
+		rp_warn("channel %u: too many listeners; no agent forwarding", ch->local_id);
+	}
 	if (kind == RP_SESSION_SHELL)
 		snprintf(ch->target, sizeof(ch->target), "%s", s->pty ? "shell (pty)" : "shell");
 	else

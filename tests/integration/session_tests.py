@@ -1254,3 +1254,112 @@ class TestUnprivilegedSessions(SessionTest):
                 self.assertEqual(fh.read(), data)
             sftp.close()
         self.assertEqual(os.stat(remote).st_uid, self.pw.pw_uid)
+
+
+# ---------------------------------------------------------------------------
+# agent forwarding
+
+
+class AgentRunning:
+    """An ssh-agent the test starts (by PID) holding one key."""
+
+    def __init__(self, key):
+        self.dir = tempfile.mkdtemp(prefix="rampart-agent-test-")
+        self.sock = os.path.join(self.dir, "agent.sock")
+        self.proc = subprocess.Popen(["ssh-agent", "-D", "-a", self.sock],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(self.sock) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        env = dict(os.environ, SSH_AUTH_SOCK=self.sock)
+        subprocess.run(["ssh-add", "-q", key], env=env, check=True, timeout=20,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        self.env = env
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class TestAgentForwarding(SessionTest):
+    """ssh -A: the monitor makes a socket for the session, the user's own,
+    in a directory of its own; processes reach the client's agent through
+    it; both go away with the session."""
+
+    user_name = harness.TEST_USER
+    lines = ("allow exec", "allow agent")
+
+    def setUp(self):
+        self.agent = AgentRunning(self.d.client_key)
+
+    def tearDown(self):
+        self.agent.close()
+
+    def ssh_A(self, command):
+        cmd = self.d.ssh_cmd(user=self.user, options=["-A"]) + [command]
+        return subprocess.run(cmd, env=self.agent.env, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+
+    def test_ssh_A_reaches_the_clients_agent(self):
+        fp = subprocess.run(["ssh-keygen", "-l", "-f", self.d.client_key + ".pub"],
+                            stdout=subprocess.PIPE, check=True, timeout=20).stdout.split()[1]
+        r = self.ssh_A('echo "sock=$SSH_AUTH_SOCK"; stat -c "%a %U" "$SSH_AUTH_SOCK" '
+                       '"$(dirname "$SSH_AUTH_SOCK")"; ssh-add -l; ssh-add -l')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout.decode()
+        sock = re.search(r"sock=(\S+)", out).group(1)
+        self.assertTrue(sock.startswith("/tmp/rampart-agent-"), out)
+        lines = out.splitlines()
+        self.assertEqual(lines[1], "600 %s" % self.user)
+        self.assertEqual(lines[2], "700 %s" % self.user)
+        # Two agent connections in one session, each its own channel.
+        self.assertEqual(out.count(fp.decode()), 2, out)
+        # Gone with the session.
+        deadline = time.monotonic() + 10
+        while os.path.exists(os.path.dirname(sock)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertFalse(os.path.exists(os.path.dirname(sock)))
+
+    def test_a_signature_through_the_forwarded_agent(self):
+        # The agent signs for a process on the bastion: ssh-keygen -Y sign
+        # asks it through SSH_AUTH_SOCK with only the public key on disk.
+        pub = os.path.join(self.tmp, "agent-key.pub")
+        shutil.copy(self.d.client_key + ".pub", pub)
+        os.chmod(pub, 0o644)
+        r = self.ssh_A("echo payload > %s/msg && ssh-keygen -q -Y sign -n test -f %s %s/msg "
+                       "&& head -1 %s/msg.sig" % (self.tmp, pub, self.tmp, self.tmp))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(b"BEGIN SSH SIGNATURE", r.stdout)
+
+    def test_without_A_there_is_no_socket(self):
+        cmd = self.d.ssh_cmd(user=self.user) + ['echo "sock=$SSH_AUTH_SOCK"']
+        r = subprocess.run(cmd, env=self.agent.env, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.strip(), b"sock=")
+
+
+class TestAgentNotAllowed(SessionTest):
+    """Without `allow agent` the request is refused (the session still
+    runs, without SSH_AUTH_SOCK), and the refusal is audited."""
+
+    user_name = harness.TEST_USER
+    lines = ("allow exec",)
+
+    def test_refused_and_audited(self):
+        agent = AgentRunning(self.d.client_key)
+        try:
+            before = len(self.d.audit_records())
+            cmd = self.d.ssh_cmd(user=self.user, options=["-A"]) + ['echo "sock=$SSH_AUTH_SOCK"']
+            r = subprocess.run(cmd, env=agent.env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        finally:
+            agent.close()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.strip(), b"sock=")
+        recs = self.wait_audit(lambda x: x["event"] == "session-denied" and x["type"] == "agent",
+                               after=before)
+        self.assertIn("no rule allows agent", recs[0]["reason"])

@@ -269,6 +269,7 @@ sample_session_started(struct rp_ipc_session_started *m)
 {
 	m->pty = 1;
 	m->record = RP_IPC_RECORD_INPUT;
+	m->agent = 1;
 }
 
 static void
@@ -954,7 +955,8 @@ static const struct ipc_case cases[] = {
 		F_U8(1, "agent") } },
 	{ "SESSION_STARTED", write_session_started, read_session_started, {
 		F_U8(1, "pty"),
-		F_U8(RP_IPC_RECORD_INPUT, "recording") } },
+		F_U8(RP_IPC_RECORD_INPUT, "recording"),
+		F_U8(1, "agent") } },
 	{ "SESSION_CHECK", write_session_check, read_session_check, {
 		F_U8(RP_CHECK_ENV, "what"),
 		F_STR(FK_BLOB, START_ENV_NAME, RP_IPC_MAX_ENV_NAME, "name") } },
@@ -1198,7 +1200,7 @@ START_TEST(test_named_bounds_have_the_documented_values)
 	ck_assert_uint_eq(RP_IPC_MAX_COMMAND, 65536);
 	ck_assert_uint_eq(RP_IPC_MAX_LOG, 1024);
 	ck_assert_uint_eq(RP_IPC_MAX_MSG, 128 * 1024);
-	ck_assert_uint_eq(RP_IPC_MAX_FDS, 4);
+	ck_assert_uint_eq(RP_IPC_MAX_FDS, 5);
 	/* The largest KEX_SIGN (two KEXINITs at their bound and every other
 	 * field at its bound) must still fit one message. */
 	ck_assert_uint_le(RP_IPC_HEADER_LEN + 9 * 4 + 2 * (RP_IPC_MAX_NAME - 1) +
@@ -1682,7 +1684,7 @@ too_many_descriptors(size_t n)
 	free(m);
 }
 
-START_TEST(test_four_descriptors_are_refused_and_closed)
+START_TEST(test_one_over_max_descriptors_are_refused_and_closed)
 {
 	too_many_descriptors(RP_IPC_MAX_FDS + 1);
 }
@@ -2074,7 +2076,7 @@ RP_TEST_SUITE(ipc)
 	tcase_add_test(framing, test_send_then_recv_gives_type_id_and_payload);
 	tcase_add_test(framing, test_one_descriptor_passes_close_on_exec);
 	tcase_add_test(framing, test_three_descriptors_pass_close_on_exec);
-	tcase_add_test(framing, test_four_descriptors_are_refused_and_closed);
+	tcase_add_test(framing, test_one_over_max_descriptors_are_refused_and_closed);
 	tcase_add_test(framing, test_twenty_descriptors_are_refused_and_closed);
 	tcase_add_test(framing, test_short_datagram_with_a_descriptor_closes_it);
 	tcase_add_test(framing, test_datagram_over_max_msg_is_refused);
