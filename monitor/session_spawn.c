@@ -238,6 +238,19 @@ open_pty(const struct monitor *m, const struct session_account *a,
 		(void)tcsetattr(*slave, TCSANOW, &tio);
 	}
 	(void)pty_set_size(*master, rq->cols, rq->rows, rq->width_px, rq->height_px);
+	{
+		/* Packet mode: every read of the master starts with a status
+		 * byte, and a status alone tells when the terminal's own
+		 * ^S/^Q flow control is switched on or off, which the worker
+		 * passes on as xon-xoff (RFC 4254 6.8). */
+		int one = 1;
+
+		if (ioctl(*master, TIOCPKT, &one) != 0) {
+			snprintf(why, whysz, "cannot set the pty to packet mode: %s",
+			    strerror(errno));
+			goto fail;
+		}
+	}
 	return 1;
 fail:
 	if (*slave >= 0)

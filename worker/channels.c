@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -520,6 +521,23 @@ output_done(struct channel *ch, enum session_fd which)
 	}
 }
 
+/* A pty in packet mode reported its flow control switched on or off
+ * (the process set or cleared IXON, with ^S/^Q as the characters): tell
+ * the client it may, or may no longer, handle ^S/^Q itself (RFC 4254 6.8,
+ * as rlogind did). */
+static int
+pty_status(struct worker *w, struct channel *ch, uint8_t status)
+{
+	CBB cbb;
+
+	if (!(status & (TIOCPKT_DOSTOP | TIOCPKT_NOSTOP)))
+		return 1;
+	return rp_transport_begin(w->t, &cbb, SSH_MSG_CHANNEL_REQUEST) &&
+	    CBB_add_u32(&cbb, ch->remote_id) && ssh_add_cstring(&cbb, "xon-xoff") &&
+	    ssh_add_bool(&cbb, 0) && ssh_add_bool(&cbb, (status & TIOCPKT_DOSTOP) != 0) &&
+	    rp_transport_send_cbb(w->t, &cbb);
+}
+
 /* Move a descriptor's output into CHANNEL_DATA (stderr: EXTENDED_DATA)
  * packets, read straight into the output queue. */
 static int
@@ -527,6 +545,10 @@ pump_output(struct worker *w, struct channel *ch, enum session_fd which)
 {
 	int ext = which == SESSION_STDERR;
 	size_t hdr = 1 + 4 + (ext ? 4 : 0) + 4;
+	/* A pty master is in packet mode (monitor/session_spawn.c): each
+	 * read starts with a status byte, read into the header's last byte,
+	 * which is written after the read. */
+	size_t lead = ch->pty ? 1 : 0;
 
 	for (int round = 0; round < PUMP_ROUNDS && ch->fd[which] >= 0; round++) {
 		size_t want;
@@ -543,7 +565,7 @@ pump_output(struct worker *w, struct channel *ch, enum session_fd which)
 			return server_protocol_error(w, SSH_DISCONNECT_BY_APPLICATION,
 			    "output queue full");
 		do {
-			r = read(ch->fd[which], p + hdr, want);
+			r = read(ch->fd[which], p + hdr - lead, want + lead);
 		} while (r < 0 && errno == EINTR);
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
@@ -554,6 +576,19 @@ pump_output(struct worker *w, struct channel *ch, enum session_fd which)
 				rp_debug("channel %u: read: %s", ch->local_id, strerror(errno));
 			output_done(ch, which);
 			break;
+		}
+		if (lead) {
+			uint8_t status = p[hdr - 1];
+
+			r--;
+			if (status != TIOCPKT_DATA) {
+				/* A status alone, without data. */
+				if (!pty_status(w, ch, status))
+					return 0;
+				continue;
+			}
+			if (r == 0)
+				continue;
 		}
 		if (!CBB_init_fixed(&cbb, p, hdr) ||
 		    !CBB_add_u8(&cbb, ext ? SSH_MSG_CHANNEL_EXTENDED_DATA : SSH_MSG_CHANNEL_DATA) ||

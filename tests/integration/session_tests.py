@@ -347,6 +347,29 @@ class TestPty(SessionTest):
         self.assertRegex(out, r"(^|\s)-echo(\s|$)")
         self.assertRegex(out, r"(^|\s)-icrnl(\s|$)")
 
+    def test_xon_xoff_follows_the_terminals_flow_control(self):
+        """RFC 4254 6.8: when a program switches the terminal's ^S/^Q flow
+        control off (raw mode, stty -ixon) and on again, the client hears
+        xon-xoff false, then true."""
+        import asyncssh
+
+        seen = []
+
+        class Session(asyncssh.SSHClientSession):
+            def xon_xoff_requested(self, client_can_do):
+                seen.append(client_can_do)
+
+        async def go():
+            async with asyncssh_connect(self.d, self.user) as conn:
+                chan, _ = await conn.create_session(
+                    Session, "stty -ixon; sleep 0.3; stty ixon; sleep 0.3; stty stop ^X; "
+                    "sleep 0.3", term_type="xterm", term_size=(80, 24))
+                await chan.wait_closed()
+                return chan.get_exit_status()
+        self.assertEqual(run_async(go), 0)
+        # A STOP character other than ^S turns the client's part off too.
+        self.assertEqual(seen, [False, True, False])
+
     def test_break_succeeds_on_a_pty_only(self):
         with self.paramiko() as c:
             ch = c.session()
