@@ -294,18 +294,19 @@ handle_listen_open(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 		return NULL;
 	}
 	if (rq.port != 0 && listener_find(c, rq.bind, rq.port) != NULL) {
-		deny(m, c, id, &rq, "already forwarded", rule);
+		deny(m, c, id, &rq, "already forwarded", rule[0] ? rule : NULL);
 		return NULL;
 	}
 	if ((naddrs = bind_addresses(rq.bind, addrs)) == 0) {
 		deny(m, c, id, &rq,
-		    "the bind address must be localhost, *, or a numeric address", rule);
+		    "the bind address must be localhost, *, or a numeric address",
+		    rule[0] ? rule : NULL);
 		return NULL;
 	}
 	if ((nfds = open_listeners(addrs, naddrs, (uint16_t)rq.port, fds, &port)) == 0) {
 		snprintf(why, sizeof(why), "cannot listen on %s:%u: %s",
 		    rq.bind[0] ? rq.bind : "*", rq.port, strerror(errno));
-		deny(m, c, id, &rq, why, rule);
+		deny(m, c, id, &rq, why, rule[0] ? rule : NULL);
 		return NULL;
 	}
 	opened.port = port;

@@ -202,6 +202,8 @@ plan_session(const struct conn *c, const struct rp_ipc_session_start *rq,
 		    sizeof(pl->what));
 		if (CBS_len(&rq->command) >= sizeof(pl->what) ||
 		    (cmd = rp_policy_subsystem_command(c->pref->policy, pl->what)) == NULL) {
+			/* Named in the log and the audit record all the same. */
+			snprintf(pl->shown, sizeof(pl->shown), "%s", pl->what);
 			snprintf(why, whysz, "subsystem %s is not defined", pl->what);
 			return 0;
 		}
@@ -218,6 +220,7 @@ plan_session(const struct conn *c, const struct rp_ipc_session_start *rq,
 	return 1;
 oom:
 	plan_free(pl);
+	pl->command = pl->original = NULL;
 	snprintf(why, whysz, "out of memory");
 	return 0;
 }
@@ -314,10 +317,8 @@ handle_session_start(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 		return "malformed";
 	if ((slot = free_slot(c, rq.session, &violation)) == NULL && violation != NULL)
 		return violation;
-	if (!plan_session(c, &rq, &pl, why, sizeof(why))) {
-		memset(&pl, 0, sizeof(pl));
-		goto out;
-	}
+	if (!plan_session(c, &rq, &pl, why, sizeof(why)))
+		goto out; /* pl holds nothing to free, and what to log */
 	if (!(have_pr = auth_resolve(c, &pr))) {
 		snprintf(why, sizeof(why), "user not in policy");
 		goto out;

@@ -918,11 +918,14 @@ class TestSftp(SessionTest):
 
     def test_undefined_subsystem_is_refused(self):
         mark = self.d.mark()
+        before = len(self.d.audit_records())
         with self.paramiko() as c:
             ch = c.session()
             self.assertFalse(channel_request(ch, "subsystem", "nonesuch"))
-        self.assertLogged(r"subsystem denied user=%s .*reason=\"subsystem nonesuch is not "
-                          r"defined\"" % self.user, after=mark)
+        self.assertLogged(r"subsystem denied user=%s command=\"nonesuch\" reason=\"subsystem "
+                          r"nonesuch is not defined\"" % self.user, after=mark)
+        recs = self.wait_audit(lambda r: r["event"] == "session-denied", after=before)
+        self.assertEqual(recs[0]["command"], "nonesuch")
 
     def test_shell_needs_its_own_rule(self):
         r = self.ssh(None, options=[("-T",)])

@@ -1250,8 +1250,10 @@ START_TEST(test_names_with_space_control_or_nul_are_refused)
 	}
 	/* kex, host key alg, user, alg, user, service, alg, signal name,
 	 * the user of AUTH_NONE, AUTH_PASSWORD and AUTH_KBDINT, TERM of
-	 * SESSION_START and the signal of SESSION_CONTROL */
-	ck_assert_int_eq(seen, 13);
+	 * SESSION_START and the signal of SESSION_CONTROL; host and
+	 * originator of FORWARD_OPEN, the bind of LISTEN_OPEN, LISTEN_CLOSE
+	 * and LISTEN_ACCEPTED and the latter's originator */
+	ck_assert_int_eq(seen, 19);
 }
 END_TEST
 
