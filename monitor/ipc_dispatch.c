@@ -128,6 +128,17 @@ ipc_reply(struct monitor *m, struct conn *c, CBB *cbb, const int *fds, size_t nf
 	return 0;
 }
 
+void
+ipc_reply_denied(struct monitor *m, struct conn *c, uint32_t id, const char *reason)
+{
+	struct rp_ipc_denied d;
+	CBB cbb;
+
+	CBS_init(&d.reason, (const uint8_t *)reason, strlen(reason));
+	if (rp_ipc_denied_build(&cbb, id, &d))
+		(void)ipc_reply(m, c, &cbb, NULL, 0);
+}
+
 int
 ipc_report_allowed(struct conn *c)
 {

@@ -418,6 +418,8 @@ int spawn_worker(struct monitor *m, struct conn *c, int client_fd);
 void ipc_dispatch(struct monitor *m, struct conn *c);
 /* Send a message built with rp_ipc_begin(); aborts c on failure. */
 int ipc_reply(struct monitor *m, struct conn *c, CBB *cbb, const int *fds, size_t nfds);
+/* Answer request id with DENIED and reason. */
+void ipc_reply_denied(struct monitor *m, struct conn *c, uint32_t id, const char *reason);
 /* Reports a worker sends unasked (LOG, STATUS, LISTEN_ACCEPTED) share one
  * budget, so a worker cannot make the monitor do unbounded work. 1 when
  * one more may be processed now. */

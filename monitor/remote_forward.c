@@ -43,16 +43,11 @@ static void
 deny(struct monitor *m, struct conn *c, uint32_t id, const struct rp_ipc_listen *rq,
     const char *why, const char *rule)
 {
-	struct rp_ipc_denied d;
-	CBB cbb;
-
 	rp_info("conn=%llu remote-forward %s:%u denied user=%s reason=\"%s\"",
 	    (unsigned long long)c->id, rq->bind, rq->port, c->user, why);
 	monitor_audit_listen(m, c, "remote-forward-denied", rq->bind, rq->port, "reason", why,
 	    rule);
-	CBS_init(&d.reason, (const uint8_t *)why, strlen(why));
-	if (rp_ipc_denied_build(&cbb, id, &d))
-		(void)ipc_reply(m, c, &cbb, NULL, 0);
+	ipc_reply_denied(m, c, id, why);
 }
 
 /* permitlisten= of the key or certificate. */
@@ -316,7 +311,6 @@ handle_listen_open(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 		l->port = port;
 		rp_info("conn=%llu remote-forward %s:%u listening user=%s sockets=%zu",
 		    (unsigned long long)c->id, rq.bind[0] ? rq.bind : "*", port, c->user, nfds);
-		rq.port = port;
 		monitor_audit_listen(m, c, "remote-forward", rq.bind, port, NULL, NULL, rule);
 	}
 	for (size_t i = 0; i < nfds; i++)

@@ -24,17 +24,6 @@
 
 static const char *const kind_names[] = { "shell", "exec", "subsystem" };
 
-static void
-deny(struct monitor *m, struct conn *c, uint32_t id, const char *reason)
-{
-	struct rp_ipc_denied d;
-	CBB cbb;
-
-	CBS_init(&d.reason, (const uint8_t *)reason, strlen(reason));
-	if (rp_ipc_denied_build(&cbb, id, &d))
-		(void)ipc_reply(m, c, &cbb, NULL, 0);
-}
-
 /* The policy's answer for one request of c's user; why and rule say why
  * not. */
 static int
@@ -136,7 +125,7 @@ handle_session_check(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 		    type, name[0] ? " " : "", name, c->user, why);
 		monitor_audit_session_denied(m, c, type, name[0] ? name : NULL, strlen(name), why,
 		    rule[0] ? rule : NULL);
-		deny(m, c, id, why);
+		ipc_reply_denied(m, c, id, why);
 		return NULL;
 	}
 	if (rp_ipc_begin(&cbb, RP_IPC_SESSION_OK, id))
@@ -404,7 +393,7 @@ out:
 		monitor_audit_session_denied(m, c, kind_names[rq.kind],
 		    pl.shown[0] ? CBS_data(&rq.command) : NULL, CBS_len(&rq.command), why,
 		    rule[0] ? rule : NULL);
-		deny(m, c, id, why);
+		ipc_reply_denied(m, c, id, why);
 	}
 	for (size_t i = 0; i < nenv; i++)
 		free(env[i]);

@@ -181,6 +181,35 @@ listeners_poll_fds(struct worker *w, struct pollfd *pfd, size_t max, int *owner)
 	return n;
 }
 
+/* The channel for an accepted connection: one socket both ways (the
+ * channel closes it when both directions are done), not the client's
+ * until it confirms. NULL (the socket closed) when no slot is free. */
+static struct channel *
+accepted_channel(struct worker *w, enum channel_kind kind, int fd)
+{
+	struct channel *ch;
+
+	if ((ch = channel_alloc(w, kind)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	ch->fd[SESSION_STDIN] = ch->fd[SESSION_STDOUT] = fd;
+	ch->socket = 1;
+	ch->opening = 1;
+	ch->open_sent = 1;
+	worker_activity(w);
+	return ch;
+}
+
+/* CHANNEL_OPEN of type for ch, up to its type-specific fields. */
+static int
+open_begin(struct worker *w, CBB *cbb, const char *type, const struct channel *ch)
+{
+	return rp_transport_begin(w->t, cbb, SSH_MSG_CHANNEL_OPEN) &&
+	    ssh_add_cstring(cbb, type) && CBB_add_u32(cbb, ch->local_id) &&
+	    CBB_add_u32(cbb, CHANNEL_WINDOW) && CBB_add_u32(cbb, CHANNEL_MAXPACKET);
+}
+
 /* A process asked the session's agent socket: open a channel to the
  * client's agent (no payload beyond the channel's own fields). */
 static int
@@ -189,26 +218,16 @@ offer_agent(struct worker *w, struct listener *l, int fd)
 	struct channel *ch;
 	CBB cbb;
 
-	if ((ch = channel_alloc(w, CHANNEL_AGENT)) == NULL) {
-		close(fd);
+	if ((ch = accepted_channel(w, CHANNEL_AGENT, fd)) == NULL)
 		return 1;
-	}
-	ch->fd[SESSION_STDIN] = ch->fd[SESSION_STDOUT] = fd;
-	ch->socket = 1;
-	ch->opening = 1;
-	ch->open_sent = 1;
 	snprintf(ch->target, sizeof(ch->target), "agent of channel %u", l->session_channel);
-	worker_activity(w);
-	return rp_transport_begin(w->t, &cbb, SSH_MSG_CHANNEL_OPEN) &&
-	    ssh_add_cstring(&cbb, "auth-agent@openssh.com") && CBB_add_u32(&cbb, ch->local_id) &&
-	    CBB_add_u32(&cbb, CHANNEL_WINDOW) && CBB_add_u32(&cbb, CHANNEL_MAXPACKET) &&
+	return open_begin(w, &cbb, "auth-agent@openssh.com", ch) &&
 	    rp_transport_send_cbb(w->t, &cbb);
 }
 
-/* Offer one accepted connection to the client. */
+/* Offer one connection accepted on a tcpip-forward listener. */
 static int
-offer(struct worker *w, struct listener *l, int fd, const struct sockaddr_storage *ss,
-    socklen_t sslen)
+offer(struct worker *w, struct listener *l, int fd, const struct sockaddr_storage *ss)
 {
 	struct rp_ipc_listen report;
 	struct channel *ch;
@@ -216,7 +235,6 @@ offer(struct worker *w, struct listener *l, int fd, const struct sockaddr_storag
 	uint16_t port = 0;
 	CBB cbb;
 
-	(void)sslen;
 	if (ss->ss_family == AF_INET) {
 		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
 
@@ -228,15 +246,8 @@ offer(struct worker *w, struct listener *l, int fd, const struct sockaddr_storag
 		inet_ntop(AF_INET6, &sin6->sin6_addr, addr, sizeof(addr));
 		port = ntohs(sin6->sin6_port);
 	}
-	if ((ch = channel_alloc(w, CHANNEL_FORWARDED_TCPIP)) == NULL) {
-		close(fd);
+	if ((ch = accepted_channel(w, CHANNEL_FORWARDED_TCPIP, fd)) == NULL)
 		return 1;
-	}
-	/* One socket both ways: the channel closes it when both are done. */
-	ch->fd[SESSION_STDIN] = ch->fd[SESSION_STDOUT] = fd;
-	ch->socket = 1;
-	ch->opening = 1;
-	ch->open_sent = 1;
 	if (snprintf(ch->target, sizeof(ch->target), "%.100s:%u <- %s:%u",
 	    l->bind[0] ? l->bind : "*", l->port, addr, port) < 0)
 		ch->target[0] = '\0';
@@ -247,15 +258,11 @@ offer(struct worker *w, struct listener *l, int fd, const struct sockaddr_storag
 	snprintf(report.orig_addr, sizeof(report.orig_addr), "%s", addr);
 	report.orig_port = port;
 	mc_listen_report(&w->mc, RP_IPC_LISTEN_ACCEPTED, &report);
-	worker_activity(w);
 	/* RFC 4254 7.2: the address and port that were connected (as the
 	 * client asked for them), then the originator. */
-	return rp_transport_begin(w->t, &cbb, SSH_MSG_CHANNEL_OPEN) &&
-	    ssh_add_cstring(&cbb, "forwarded-tcpip") && CBB_add_u32(&cbb, ch->local_id) &&
-	    CBB_add_u32(&cbb, CHANNEL_WINDOW) && CBB_add_u32(&cbb, CHANNEL_MAXPACKET) &&
-	    ssh_add_cstring(&cbb, l->bind) && CBB_add_u32(&cbb, l->port) &&
-	    ssh_add_cstring(&cbb, addr) && CBB_add_u32(&cbb, port) &&
-	    rp_transport_send_cbb(w->t, &cbb);
+	return open_begin(w, &cbb, "forwarded-tcpip", ch) && ssh_add_cstring(&cbb, l->bind) &&
+	    CBB_add_u32(&cbb, l->port) && ssh_add_cstring(&cbb, addr) &&
+	    CBB_add_u32(&cbb, port) && rp_transport_send_cbb(w->t, &cbb);
 }
 
 int
@@ -282,7 +289,7 @@ listeners_handle_poll(struct worker *w, const struct pollfd *pfd, size_t n, cons
 					    l->bind, l->port, strerror(errno));
 				break;
 			}
-			if (!(l->agent ? offer_agent(w, l, fd) : offer(w, l, fd, &ss, sslen)))
+			if (!(l->agent ? offer_agent(w, l, fd) : offer(w, l, fd, &ss)))
 				return 0;
 		}
 	}

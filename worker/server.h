@@ -214,7 +214,8 @@ int streamlocal_refuse(struct worker *w, uint32_t sender, CBS *msg);
  * answers REQUEST_FAILURE. 0: the connection must end. */
 int streamlocal_listen_refuse(struct worker *w, CBS *msg);
 
-/* worker/listen.c: tcpip-forward listeners and forwarded-tcpip channels. */
+/* worker/listen.c: tcpip-forward listeners and forwarded-tcpip channels,
+ * agent sockets and auth-agent@openssh.com channels. */
 int listen_tcpip_forward(struct worker *w, CBS *msg, int want_reply);
 int listen_cancel_tcpip_forward(struct worker *w, CBS *msg, int want_reply);
 /* Event loop glue, like channels_poll_fds / channels_handle_poll. */
@@ -227,15 +228,6 @@ void listeners_free_all(struct worker *w);
 int listen_agent_add(struct worker *w, const struct channel *session, int fd);
 /* A channel went away: close the agent socket of it, if any. */
 void listeners_channel_gone(struct worker *w, uint32_t local_id);
-
-/* worker/listen.c: tcpip-forward listeners and forwarded-tcpip channels. */
-int listen_tcpip_forward(struct worker *w, CBS *msg, int want_reply);
-int listen_cancel_tcpip_forward(struct worker *w, CBS *msg, int want_reply);
-/* Event loop glue, like channels_poll_fds / channels_handle_poll. */
-size_t listeners_poll_fds(struct worker *w, struct pollfd *pfd, size_t max, int *owner);
-int listeners_handle_poll(struct worker *w, const struct pollfd *pfd, size_t n,
-    const int *owner);
-void listeners_free_all(struct worker *w);
 
 /* worker/record.c: a pty session's asciicast recording. */
 struct recording *recording_start(int fd, int with_input);
