@@ -36,8 +36,9 @@
 #define RP_IPC_HEADER_LEN 6
 /* Largest message either side accepts: a KEX_SIGN carries both KEXINITs. */
 #define RP_IPC_MAX_MSG (128 * 1024)
-/* SESSION_STARTED: three pipes, a recording and an agent socket. */
-#define RP_IPC_MAX_FDS 5
+/* SESSION_STARTED: three pipes, a recording, an agent socket and two X11
+ * display sockets. */
+#define RP_IPC_MAX_FDS 7
 
 /* Field bounds, checked by the decoders. */
 /* User, algorithm and service names: a buffer size, so names of up to 64
@@ -63,6 +64,9 @@
 #define RP_IPC_MAX_ENV 64           /* environment variables of one session */
 #define RP_IPC_MAX_ENV_NAME 128     /* an environment variable's name */
 #define RP_IPC_MAX_ENV_VALUE 4096   /* and its value */
+#define RP_IPC_MAX_X11_PROTO 64     /* an x11-req's authentication protocol */
+#define RP_IPC_MAX_X11_COOKIE 256   /* and its cookie, in hex digits */
+#define RP_IPC_MAX_X11_SCREEN 65535 /* and its screen number */
 
 enum rp_ipc_type {
 	/*
@@ -206,6 +210,13 @@ enum rp_ipc_type {
 	 *   uint32  number of environment variables n (at most RP_IPC_MAX_ENV),
 	 *           then n x (string name, string value)
 	 *   bool    agent forwarding asked for (auth-agent-req@openssh.com)
+	 *   bool    X11 forwarding asked for (x11-req, RFC 4254 6.3.1); then:
+	 *             bool    single connection
+	 *             string  authentication protocol, e.g. MIT-MAGIC-COOKIE-1
+	 *                     (rp_ipc_valid_x11_proto)
+	 *             string  authentication cookie in hexadecimal
+	 *                     (rp_ipc_valid_x11_cookie)
+	 *             uint32  screen number (at most RP_IPC_MAX_X11_SCREEN)
 	 * reply SESSION_STARTED or DENIED.
 	 */
 	RP_IPC_SESSION_START = 30,
@@ -217,8 +228,12 @@ enum rp_ipc_type {
 	 *   byte    RP_RECORD_* recording mode; when not none, one more
 	 *           descriptor: the recording file, open for appending, its
 	 *           asciicast header already written
-	 *   bool    agent: one more descriptor, last: the listening socket of
-	 *           the session's SSH_AUTH_SOCK (agent forwarding)
+	 *   bool    agent: one more descriptor: the listening socket of the
+	 *           session's SSH_AUTH_SOCK (agent forwarding)
+	 *   byte    X11 display sockets n (0..2), last: the listening sockets
+	 *           of the session's X11 display (127.0.0.1 and ::1); when n
+	 *           is not 0:
+	 *             uint32  the display number
 	 */
 	RP_IPC_SESSION_STARTED = 31,
 

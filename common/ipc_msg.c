@@ -302,6 +302,43 @@ rp_ipc_valid_env_name(const CBS *name)
 	    memchr(CBS_data(name), '=', CBS_len(name)) == NULL;
 }
 
+static int
+all_bytes_in(const CBS *s, const char *allowed)
+{
+	for (size_t i = 0; i < CBS_len(s); i++)
+		if (CBS_data(s)[i] == '\0' || strchr(allowed, CBS_data(s)[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+int
+rp_ipc_valid_x11_proto(const CBS *proto)
+{
+	return CBS_len(proto) > 0 && CBS_len(proto) <= RP_IPC_MAX_X11_PROTO &&
+	    all_bytes_in(proto, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-._");
+}
+
+int
+rp_ipc_valid_x11_cookie(const CBS *cookie)
+{
+	return CBS_len(cookie) >= 2 && CBS_len(cookie) <= RP_IPC_MAX_X11_COOKIE &&
+	    CBS_len(cookie) % 2 == 0 && all_bytes_in(cookie, "0123456789abcdefABCDEF");
+}
+
+/* An x11-req field as a C string, when valid(). */
+static int
+get_x11_field(CBS *cbs, int (*valid)(const CBS *), char *out, size_t outsz)
+{
+	CBS s;
+
+	if (!ssh_get_string(cbs, &s) || !valid(&s) || CBS_len(&s) >= outsz)
+		return 0;
+	memcpy(out, CBS_data(&s), CBS_len(&s));
+	out[CBS_len(&s)] = '\0';
+	return 1;
+}
+
 int
 rp_ipc_session_start_write(CBB *cbb, const struct rp_ipc_session_start *m)
 {
@@ -319,7 +356,11 @@ rp_ipc_session_start_write(CBB *cbb, const struct rp_ipc_session_start *m)
 	for (size_t i = 0; i < m->nenv; i++)
 		if (!add_cbs(cbb, &m->env[i].name) || !add_cbs(cbb, &m->env[i].value))
 			return 0;
-	return ssh_add_bool(cbb, m->agent);
+	if (!ssh_add_bool(cbb, m->agent) || !ssh_add_bool(cbb, m->x11))
+		return 0;
+	return !m->x11 || (ssh_add_bool(cbb, m->x11_single) &&
+	    ssh_add_cstring(cbb, m->x11_proto) && ssh_add_cstring(cbb, m->x11_cookie) &&
+	    CBB_add_u32(cbb, m->x11_screen));
 }
 
 int
@@ -352,7 +393,15 @@ rp_ipc_session_start_read(CBS *cbs, struct rp_ipc_session_start *m)
 		    !get_bounded(cbs, &m->env[i].value, RP_IPC_MAX_ENV_VALUE) ||
 		    CBS_contains_zero_byte(&m->env[i].value))
 			return 0;
-	return ssh_get_bool(cbs, &m->agent) && done(cbs);
+	if (!ssh_get_bool(cbs, &m->agent) || !ssh_get_bool(cbs, &m->x11))
+		return 0;
+	if (m->x11 && (!ssh_get_bool(cbs, &m->x11_single) ||
+	    !get_x11_field(cbs, rp_ipc_valid_x11_proto, m->x11_proto, sizeof(m->x11_proto)) ||
+	    !get_x11_field(cbs, rp_ipc_valid_x11_cookie, m->x11_cookie,
+	    sizeof(m->x11_cookie)) || !CBS_get_u32(cbs, &m->x11_screen) ||
+	    m->x11_screen > RP_IPC_MAX_X11_SCREEN))
+		return 0;
+	return done(cbs);
 }
 
 /* SESSION_STARTED */
@@ -361,7 +410,8 @@ int
 rp_ipc_session_started_write(CBB *cbb, const struct rp_ipc_session_started *m)
 {
 	return ssh_add_bool(cbb, m->pty) && CBB_add_u8(cbb, m->record) &&
-	    ssh_add_bool(cbb, m->agent);
+	    ssh_add_bool(cbb, m->agent) && m->x11_fds <= 2 && CBB_add_u8(cbb, m->x11_fds) &&
+	    (m->x11_fds == 0 || CBB_add_u32(cbb, m->x11_display));
 }
 
 int
@@ -369,7 +419,9 @@ rp_ipc_session_started_read(CBS *cbs, struct rp_ipc_session_started *m)
 {
 	memset(m, 0, sizeof(*m));
 	return ssh_get_bool(cbs, &m->pty) && CBS_get_u8(cbs, &m->record) &&
-	    m->record <= RP_IPC_RECORD_INPUT && ssh_get_bool(cbs, &m->agent) && done(cbs);
+	    m->record <= RP_IPC_RECORD_INPUT && ssh_get_bool(cbs, &m->agent) &&
+	    CBS_get_u8(cbs, &m->x11_fds) && m->x11_fds <= 2 &&
+	    (m->x11_fds == 0 || CBS_get_u32(cbs, &m->x11_display)) && done(cbs);
 }
 
 /* SESSION_CHECK */

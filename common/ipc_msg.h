@@ -106,6 +106,11 @@ struct rp_ipc_session_start {
 	size_t nenv;
 	struct rp_ipc_env_var env[RP_IPC_MAX_ENV];
 	int agent;
+	int x11;        /* x11-req; then the four fields below */
+	int x11_single; /* single connection */
+	char x11_proto[RP_IPC_MAX_X11_PROTO + 1];
+	char x11_cookie[RP_IPC_MAX_X11_COOKIE + 1];
+	uint32_t x11_screen;
 };
 
 /* A TERM value: at most RP_IPC_MAX_TERM bytes of printable ASCII without
@@ -114,11 +119,19 @@ int rp_ipc_valid_term(const CBS *term);
 /* An environment variable name: 1..RP_IPC_MAX_ENV_NAME bytes, no NUL, no
  * '='. The worker checks both before asking; the readers check again. */
 int rp_ipc_valid_env_name(const CBS *name);
+/* x11-req's authentication protocol: 1..RP_IPC_MAX_X11_PROTO bytes of
+ * letters, digits, '-', '.' and '_'; its cookie: 2..RP_IPC_MAX_X11_COOKIE
+ * hexadecimal digits, an even number. Both end up as arguments of
+ * xauth(1), so nothing else passes. */
+int rp_ipc_valid_x11_proto(const CBS *proto);
+int rp_ipc_valid_x11_cookie(const CBS *cookie);
 
 struct rp_ipc_session_started {
 	int pty;
 	uint8_t record; /* enum rp_ipc_record */
 	int agent;      /* an agent socket follows */
+	uint8_t x11_fds; /* X11 display sockets (last), 0..2 */
+	uint32_t x11_display; /* their display number */
 };
 
 struct rp_ipc_session_check {

@@ -117,7 +117,7 @@ monitor_audit_auth(struct monitor *m, const struct conn *c, const char *user,
 void
 monitor_audit_session_start(struct monitor *m, const struct conn *c, uint32_t session,
     const char *type, const void *command, size_t command_len, const char *as, long pid,
-    const char *tty, const char *recording)
+    const char *tty, const char *recording, int agent, const char *x11_display)
 {
 	struct audit_record r;
 
@@ -132,6 +132,10 @@ monitor_audit_session_start(struct monitor *m, const struct conn *c, uint32_t se
 		audit_str(&r, "tty", tty);
 	if (recording != NULL)
 		audit_str(&r, "recording", recording);
+	if (agent)
+		audit_bool(&r, "agent", 1);
+	if (x11_display != NULL)
+		audit_str(&r, "x11_display", x11_display);
 	audit_str(&r, "as", as);
 	audit_int(&r, "pid", pid);
 	audit_end(&r);

@@ -298,7 +298,7 @@ void monitor_audit_auth(struct monitor *m, const struct conn *c, const char *use
     const struct auth_attempt *at, const char *result, const char *reason);
 void monitor_audit_session_start(struct monitor *m, const struct conn *c, uint32_t session,
     const char *type, const void *command, size_t command_len, const char *as, long pid,
-    const char *tty, const char *recording);
+    const char *tty, const char *recording, int agent, const char *x11_display);
 void monitor_audit_session_denied(struct monitor *m, const struct conn *c, const char *type,
     const void *command, size_t command_len, const char *reason, const char *rule);
 void monitor_audit_session_end(struct monitor *m, const struct conn *c, uint32_t session,
@@ -540,6 +540,9 @@ struct spawn_request {
 	size_t nenv;
 	unsigned umask;
 	const char *auth_sock;        /* SSH_AUTH_SOCK, or NULL */
+	int x11;                      /* an X11 display for the session: */
+	uint32_t x11_display, x11_screen;
+	const char *x11_proto, *x11_cookie;
 };
 
 struct spawned {
@@ -590,6 +593,10 @@ void forwards_drop_conn(struct monitor *m, uint64_t conn_id);
 void forwards_free_all(struct monitor *m);
 
 /* monitor/remote_forward.c: tcpip-forward (ssh -R). */
+/* Listening sockets on 127.0.0.1 and (where the host has it) ::1, both on
+ * port, non-blocking: how many (1 or 2) are in fds, or 0 with errno set
+ * (EADDRINUSE when either address is taken). */
+size_t listen_loopback(uint16_t port, int fds[2]);
 const char *handle_listen_open(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
 const char *handle_listen_close(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
 const char *handle_listen_accepted(struct monitor *m, struct conn *c, uint32_t id,
@@ -603,5 +610,15 @@ int agent_socket_create(const struct monitor *m, const struct conn *c, uint32_t 
     char *path, size_t pathsz, char *why, size_t whysz);
 /* Remove an agent socket and its directory; path becomes "". */
 void agent_socket_remove(char *path);
+
+/* monitor/x11.c: X11 forwarding. */
+int x11_available(const struct monitor *m, const struct conn *c, char *why, size_t whysz);
+/* The listening sockets of a free X11 display on the loopback addresses
+ * (1 or 2 in fds) and its number, or 0 with why set. */
+size_t x11_display_open(int fds[2], uint32_t *display, char *why, size_t whysz);
+/* In a session's process, as the user, before it runs anything: put the
+ * client's cookie for the display into the user's X authority file. */
+void x11_xauth_add(uint32_t display, uint32_t screen, const char *proto, const char *cookie,
+    char *const envp[]);
 
 #endif

@@ -212,6 +212,15 @@ open_listeners(struct bind_addr *addrs, size_t naddrs, uint16_t want, int *fds, 
 	return 0;
 }
 
+size_t
+listen_loopback(uint16_t port, int fds[2])
+{
+	struct bind_addr addrs[BIND_MAX_ADDRS];
+	size_t naddrs = bind_addresses("localhost", addrs);
+
+	return open_listeners(addrs, naddrs, port, fds, &port);
+}
+
 static struct conn_listener *
 listener_find(struct conn *c, const char *bind, uint32_t port)
 {

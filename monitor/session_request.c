@@ -20,6 +20,7 @@
 
 #include "common/ipc_msg.h"
 #include "common/log.h"
+#include "crypto/secret.h"
 #include "monitor/monitor.h"
 
 static const char *const kind_names[] = { "shell", "exec", "subsystem" };
@@ -107,7 +108,9 @@ handle_session_check(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 			break;
 		case RP_CHECK_X11:
 			type = "x11";
-			snprintf(why, sizeof(why), "X11 forwarding is not supported");
+			ok = !grant_forbids(c, req.what, why, sizeof(why)) &&
+			    decide(c, &pr, RP_ACTION_X11, NULL, why, sizeof(why), rule,
+			    sizeof(rule)) && x11_available(m, c, why, sizeof(why));
 			break;
 		case RP_CHECK_STREAMLOCAL:
 		case RP_CHECK_STREAMLOCAL_LISTEN:
@@ -248,6 +251,9 @@ session_allowed(const struct conn *c, const struct rp_principal *pr,
 	if (rq->agent && (grant_forbids(c, RP_CHECK_AGENT, why, whysz) ||
 	    !decide(c, pr, RP_ACTION_AGENT, NULL, why, whysz, rule, rulesz)))
 		return 0;
+	if (rq->x11 && (grant_forbids(c, RP_CHECK_X11, why, whysz) ||
+	    !decide(c, pr, RP_ACTION_X11, NULL, why, whysz, rule, rulesz)))
+		return 0;
 	for (size_t i = 0; i < MAX_SESSIONS_PER_CONN; i++)
 		running += c->sessions[i].in_use ? 1 : 0;
 	if (running >= rp_principal_max_sessions(pr)) {
@@ -297,9 +303,11 @@ handle_session_start(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 	size_t nenv = 0;
 	const char *violation = NULL;
 	enum rp_record_mode record = RP_RECORD_OFF;
-	char agent_path[sizeof(slot->agent_path)] = "";
-	int rec_fd = -1, agent_fd = -1, fds[RP_IPC_MAX_FDS], ok = 0, have_pr = 0;
-	size_t nfds;
+	char agent_path[sizeof(slot->agent_path)] = "", display[32] = "";
+	int rec_fd = -1, agent_fd = -1, x11_fds[2] = { -1, -1 }, fds[RP_IPC_MAX_FDS];
+	int ok = 0, have_pr = 0;
+	size_t nfds, x11_nfds = 0;
+	uint32_t x11_display = 0;
 	CBB cbb;
 
 	if (!rp_ipc_session_start_read(payload, &rq))
@@ -328,6 +336,11 @@ handle_session_start(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 	if (rq.agent && (agent_fd = agent_socket_create(m, c, rq.session, agent_path,
 	    sizeof(agent_path), why, sizeof(why))) < 0)
 		goto out;
+	if (rq.x11) {
+		if ((x11_nfds = x11_display_open(x11_fds, &x11_display, why, sizeof(why))) == 0)
+			goto out;
+		snprintf(display, sizeof(display), "localhost:%u.%u", x11_display, rq.x11_screen);
+	}
 	memset(&sr, 0, sizeof(sr));
 	sr.command = pl.command;
 	sr.original_command = pl.original;
@@ -343,6 +356,11 @@ handle_session_start(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 	sr.nenv = nenv;
 	sr.umask = c->pref->policy->session_umask;
 	sr.auth_sock = agent_fd >= 0 ? agent_path : NULL;
+	sr.x11 = x11_nfds > 0;
+	sr.x11_display = x11_display;
+	sr.x11_screen = rq.x11_screen;
+	sr.x11_proto = rq.x11_proto;
+	sr.x11_cookie = rq.x11_cookie;
 	if (!session_spawn(m, c, &sr, &sp, why, sizeof(why)))
 		goto out;
 	ok = 1;
@@ -352,15 +370,16 @@ handle_session_start(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 	slot->pty_master = sp.master;
 	snprintf(slot->tty, sizeof(slot->tty), "%s", sp.tty);
 	snprintf(slot->agent_path, sizeof(slot->agent_path), "%s", agent_path);
-	rp_info("conn=%llu session %u started user=%s as=%s pid=%ld %s%s%s%s%s%s",
+	rp_info("conn=%llu session %u started user=%s as=%s pid=%ld %s%s%s%s%s%s%s%s",
 	    (unsigned long long)c->id, rq.session, c->user, sp.as, (long)sp.pid,
 	    kind_names[rq.kind], pl.shown[0] ? " command=\"" : "", pl.shown,
-	    pl.shown[0] ? "\"" : "", rq.pty ? " pty=" : "", rq.pty ? sp.tty : "");
+	    pl.shown[0] ? "\"" : "", rq.pty ? " pty=" : "", rq.pty ? sp.tty : "",
+	    display[0] ? " display=" : "", display);
 	monitor_audit_session_start(m, c, rq.session, kind_names[rq.kind],
 	    pl.action == RP_ACTION_SUBSYSTEM ? pl.what : pl.command,
 	    pl.action == RP_ACTION_SUBSYSTEM ? strlen(pl.what) :
 	    pl.command != NULL ? strlen(pl.command) : 0, sp.as, (long)sp.pid, rq.pty ? sp.tty : NULL,
-	    rec_path[0] ? rec_path : NULL);
+	    rec_path[0] ? rec_path : NULL, agent_fd >= 0, display[0] ? display : NULL);
 	memset(&reply, 0, sizeof(reply));
 	reply.pty = rq.pty;
 	reply.record = rec_fd < 0 ? RP_IPC_RECORD_NONE : record == RP_RECORD_INPUT ?
@@ -373,6 +392,10 @@ handle_session_start(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 	reply.agent = agent_fd >= 0;
 	if (agent_fd >= 0)
 		fds[nfds++] = agent_fd;
+	reply.x11_fds = (uint8_t)x11_nfds;
+	reply.x11_display = x11_display;
+	for (size_t i = 0; i < x11_nfds; i++)
+		fds[nfds++] = x11_fds[i];
 	if (rp_ipc_session_started_build(&cbb, id, &reply))
 		(void)ipc_reply(m, c, &cbb, fds, nfds);
 	for (size_t i = 0; i < sp.nfds; i++)
@@ -383,6 +406,8 @@ out:
 		close(rec_fd);
 	if (agent_fd >= 0)
 		close(agent_fd);
+	for (size_t i = 0; i < x11_nfds; i++)
+		close(x11_fds[i]);
 	if (!ok) {
 		if (rec_path[0] != '\0')
 			(void)unlink(rec_path);
@@ -400,6 +425,7 @@ out:
 	if (have_pr)
 		rp_principal_clear(&pr);
 	plan_free(&pl);
+	rp_wipe(rq.x11_cookie, sizeof(rq.x11_cookie));
 	return NULL;
 }
 

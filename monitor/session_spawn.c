@@ -93,7 +93,7 @@ server_variable(const char *var)
 {
 	static const char *const own[] = { "USER=", "LOGNAME=", "HOME=", "SHELL=", "PATH=",
 		"MAIL=", "TERM=", "SSH_TTY=", "SSH_CLIENT=", "SSH_CONNECTION=",
-		"SSH_ORIGINAL_COMMAND=", "SSH_AUTH_SOCK=" };
+		"SSH_ORIGINAL_COMMAND=", "SSH_AUTH_SOCK=", "DISPLAY=" };
 
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
 		if (strncmp(var, own[i], strlen(own[i])) == 0)
@@ -127,6 +127,9 @@ build_env(const struct conn *c, const struct session_account *a,
 		ok = env_add(envp, &n, "SSH_ORIGINAL_COMMAND=%s", rq->original_command);
 	if (ok && rq->auth_sock != NULL)
 		ok = env_add(envp, &n, "SSH_AUTH_SOCK=%s", rq->auth_sock);
+	if (ok && rq->x11)
+		ok = env_add(envp, &n, "DISPLAY=localhost:%u.%u", rq->x11_display,
+		    rq->x11_screen);
 	for (size_t i = 0; ok && i < rq->nenv; i++)
 		if (!server_variable(rq->env[i]))
 			ok = env_add(envp, &n, "%s", rq->env[i]);
@@ -175,6 +178,9 @@ child_exec(const struct monitor *m, const struct session_account *a,
 		if (chdir("/") != 0)
 			_exit(126);
 	}
+	if (rq->x11)
+		x11_xauth_add(rq->x11_display, rq->x11_screen, rq->x11_proto, rq->x11_cookie,
+		    envp);
 	base = base != NULL ? base + 1 : a->shell;
 	if (rq->command == NULL) {
 		/* A login shell: argv[0] starts with '-' (login(1)'s way). */

@@ -34,7 +34,7 @@ static const struct {
 	[RP_ACTION_ENV] = { "env", 1 },
 	[RP_ACTION_FORWARD] = { "forward", 1 },
 	[RP_ACTION_REMOTE_FORWARD] = { "remote-forward", 1 },
-	[RP_ACTION_X11] = { "x11", 0 },
+	[RP_ACTION_X11] = { "x11", 1 },
 	[RP_ACTION_AGENT] = { "agent", 1 },
 };
 

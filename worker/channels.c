@@ -157,7 +157,7 @@ channels_status(const struct worker *w, struct rp_ipc_status *st)
 {
 	st->nchannels = 0;
 	static const char *const kinds[] = { "session", "direct-tcpip", "forwarded-tcpip",
-		"auth-agent@openssh.com" };
+		"auth-agent@openssh.com", "x11" };
 
 	for (size_t i = 0; i < w->max_channels && st->nchannels < RP_IPC_MAX_STATUS_CHANNELS;
 	    i++) {

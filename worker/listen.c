@@ -5,7 +5,11 @@
  * channel (RFC 4254 7.2) naming the listener and the originator. A
  * session's agent socket (SSH_AUTH_SOCK, OpenSSH's PROTOCOL 1.8): each
  * connection becomes an auth-agent@openssh.com channel to the client's
- * agent; the socket closes with its session channel.
+ * agent; the socket closes with its session channel. A session's X11
+ * display (x11-req, RFC 4254 6.3): each connection becomes an x11 channel
+ * to the client's X server, which checks the cookie; the display closes
+ * with its session channel, or after one connection when the client asked
+ * for a single one.
  *
  * The worker cannot bind or connect anything itself: it asks the monitor
  * (LISTEN_OPEN), which decides and binds; the worker only accepts on what
@@ -58,8 +62,11 @@ global_reply(struct worker *w, int ok, int with_port, uint32_t port)
 }
 
 int
-listen_agent_add(struct worker *w, const struct channel *session, int fd)
+listen_session_add(struct worker *w, const struct channel *session,
+    enum listener_kind kind, const int *fds, size_t nfds, int single)
 {
+	if (nfds == 0 || nfds > 2)
+		return 0;
 	for (size_t i = 0; i < MAX_LISTENERS; i++) {
 		struct listener *l = &w->listeners[i];
 
@@ -67,10 +74,12 @@ listen_agent_add(struct worker *w, const struct channel *session, int fd)
 			continue;
 		memset(l, 0, sizeof(*l));
 		l->in_use = 1;
-		l->agent = 1;
+		l->kind = kind;
 		l->session_channel = session->local_id;
-		l->fd[0] = fd;
-		l->nfds = 1;
+		l->single = single;
+		for (size_t f = 0; f < nfds; f++)
+			l->fd[f] = fds[f];
+		l->nfds = nfds;
 		return 1;
 	}
 	return 0;
@@ -80,7 +89,7 @@ void
 listeners_channel_gone(struct worker *w, uint32_t local_id)
 {
 	for (size_t i = 0; i < MAX_LISTENERS; i++)
-		if (w->listeners[i].in_use && w->listeners[i].agent &&
+		if (w->listeners[i].in_use && w->listeners[i].kind != LISTENER_TCPIP &&
 		    w->listeners[i].session_channel == local_id)
 			listener_close(&w->listeners[i]);
 }
@@ -140,7 +149,7 @@ listen_cancel_tcpip_forward(struct worker *w, CBS *msg, int want_reply)
 	for (size_t i = 0; i < MAX_LISTENERS; i++) {
 		struct listener *l = &w->listeners[i];
 
-		if (!l->in_use || l->agent || l->port != req.port ||
+		if (!l->in_use || l->kind != LISTENER_TCPIP || l->port != req.port ||
 		    strcmp(l->bind, req.bind) != 0)
 			continue;
 		/* Channels it already opened stay open, as with sshd. */
@@ -210,42 +219,59 @@ open_begin(struct worker *w, CBB *cbb, const char *type, const struct channel *c
 	    CBB_add_u32(cbb, CHANNEL_WINDOW) && CBB_add_u32(cbb, CHANNEL_MAXPACKET);
 }
 
-/* A process asked the session's agent socket: open a channel to the
- * client's agent (no payload beyond the channel's own fields). */
+/* A process asked the session's agent socket or connected to its X11
+ * display: open a channel to the client's agent (no payload beyond the
+ * channel's own fields) or X server (RFC 4254 6.3.2: the originator). */
 static int
-offer_agent(struct worker *w, struct listener *l, int fd)
+offer_session(struct worker *w, struct listener *l, int fd, const char *addr, uint16_t port)
 {
 	struct channel *ch;
 	CBB cbb;
 
-	if ((ch = accepted_channel(w, CHANNEL_AGENT, fd)) == NULL)
+	if (l->kind == LISTENER_AGENT) {
+		if ((ch = accepted_channel(w, CHANNEL_AGENT, fd)) == NULL)
+			return 1;
+		snprintf(ch->target, sizeof(ch->target), "agent of channel %u",
+		    l->session_channel);
+		return open_begin(w, &cbb, "auth-agent@openssh.com", ch) &&
+		    rp_transport_send_cbb(w->t, &cbb);
+	}
+	if ((ch = accepted_channel(w, CHANNEL_X11, fd)) == NULL)
 		return 1;
-	snprintf(ch->target, sizeof(ch->target), "agent of channel %u", l->session_channel);
-	return open_begin(w, &cbb, "auth-agent@openssh.com", ch) &&
-	    rp_transport_send_cbb(w->t, &cbb);
+	snprintf(ch->target, sizeof(ch->target), "X11 of channel %u <- %s:%u",
+	    l->session_channel, addr, port);
+	rp_debug("channel %u: x11 %s", ch->local_id, ch->target);
+	return open_begin(w, &cbb, "x11", ch) && ssh_add_cstring(&cbb, addr) &&
+	    CBB_add_u32(&cbb, port) && rp_transport_send_cbb(w->t, &cbb);
+}
+
+/* The address and port of a peer, for a channel's originator fields. */
+static void
+peer_name(const struct sockaddr_storage *ss, char *addr, size_t addrsz, uint16_t *port)
+{
+	addr[0] = '\0';
+	*port = 0;
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+		inet_ntop(AF_INET, &sin->sin_addr, addr, (socklen_t)addrsz);
+		*port = ntohs(sin->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+		inet_ntop(AF_INET6, &sin6->sin6_addr, addr, (socklen_t)addrsz);
+		*port = ntohs(sin6->sin6_port);
+	}
 }
 
 /* Offer one connection accepted on a tcpip-forward listener. */
 static int
-offer(struct worker *w, struct listener *l, int fd, const struct sockaddr_storage *ss)
+offer(struct worker *w, struct listener *l, int fd, const char *addr, uint16_t port)
 {
 	struct rp_ipc_listen report;
 	struct channel *ch;
-	char addr[INET6_ADDRSTRLEN] = "";
-	uint16_t port = 0;
 	CBB cbb;
 
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-
-		inet_ntop(AF_INET, &sin->sin_addr, addr, sizeof(addr));
-		port = ntohs(sin->sin_port);
-	} else if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
-
-		inet_ntop(AF_INET6, &sin6->sin6_addr, addr, sizeof(addr));
-		port = ntohs(sin6->sin6_port);
-	}
 	if ((ch = accepted_channel(w, CHANNEL_FORWARDED_TCPIP, fd)) == NULL)
 		return 1;
 	if (snprintf(ch->target, sizeof(ch->target), "%.100s:%u <- %s:%u",
@@ -277,6 +303,8 @@ listeners_handle_poll(struct worker *w, const struct pollfd *pfd, size_t n, cons
 		for (int round = 0; round < ACCEPT_ROUNDS && free_channel_slot(w); round++) {
 			struct sockaddr_storage ss;
 			socklen_t sslen = sizeof(ss);
+			char addr[INET6_ADDRSTRLEN];
+			uint16_t port;
 			int fd;
 
 			memset(&ss, 0, sizeof(ss));
@@ -285,12 +313,21 @@ listeners_handle_poll(struct worker *w, const struct pollfd *pfd, size_t n, cons
 			if (fd < 0) {
 				if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
 				    errno != ECONNABORTED)
-					rp_warn("listener %s:%u: accept: %s", l->agent ? "agent" :
-					    l->bind, l->port, strerror(errno));
+					rp_warn("listener %s:%u: accept: %s",
+					    l->kind == LISTENER_AGENT ? "agent" :
+					    l->kind == LISTENER_X11 ? "x11" : l->bind, l->port,
+					    strerror(errno));
 				break;
 			}
-			if (!(l->agent ? offer_agent(w, l, fd) : offer(w, l, fd, &ss)))
+			peer_name(&ss, addr, sizeof(addr), &port);
+			if (!(l->kind == LISTENER_TCPIP ? offer(w, l, fd, addr, port) :
+			    offer_session(w, l, fd, addr, port)))
 				return 0;
+			/* x11-req's single connection: the display closes now. */
+			if (l->kind == LISTENER_X11 && l->single) {
+				listener_close(l);
+				break;
+			}
 		}
 	}
 	return 1;

@@ -364,16 +364,23 @@ mc_session_start(struct monitor_client *mc, const struct rp_ipc_session_start *r
 	    !rp_ipc_session_started_read(&mc->msg->payload, &st) || st.pty != req->pty)
 		return -1;
 	want = (st.pty ? 2 : 3) + (st.record != RP_IPC_RECORD_NONE ? 1 : 0) +
-	    (st.agent ? 1 : 0);
-	if (mc->msg->nfds != want || (st.agent && !req->agent))
+	    (st.agent ? 1 : 0) + st.x11_fds;
+	if (mc->msg->nfds != want || (st.agent && !req->agent) || (st.x11_fds && !req->x11))
 		return -1;
 	out->pty = st.pty;
 	out->record = st.record;
 	for (size_t i = 0; i < want; i++)
 		out->fds[i] = mc->msg->fds[i];
+	/* The X11 display's sockets are last, the agent's before them. */
+	for (size_t i = 0; i < st.x11_fds; i++) {
+		out->x11[i] = out->fds[want - st.x11_fds + i];
+		out->fds[want - st.x11_fds + i] = -1;
+	}
+	out->x11_nfds = st.x11_fds;
+	out->x11_display = st.x11_display;
 	if (st.agent) {
-		out->agent = out->fds[want - 1];
-		out->fds[want - 1] = -1;
+		out->agent = out->fds[want - st.x11_fds - 1];
+		out->fds[want - st.x11_fds - 1] = -1;
 	}
 	mc->msg->nfds = 0; /* ownership moves to the caller */
 	return 1;

@@ -89,6 +89,9 @@ struct mc_session_fds {
 	 * stdin, stdout, stderr[, recording]. -1 for none. */
 	int fds[RP_IPC_MAX_FDS];
 	int agent;        /* SSH_AUTH_SOCK's listening socket, or -1 */
+	int x11[2];       /* the X11 display's listening sockets */
+	size_t x11_nfds;
+	uint32_t x11_display;
 };
 
 /* Start a session. Returns 1 with the descriptors, 0 when the monitor

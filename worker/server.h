@@ -47,6 +47,7 @@ enum channel_kind {
 	CHANNEL_DIRECT_TCPIP,    /* to a target the monitor connected */
 	CHANNEL_FORWARDED_TCPIP, /* from a tcpip-forward listener */
 	CHANNEL_AGENT,           /* to the client's agent */
+	CHANNEL_X11,             /* to the client's X server */
 };
 
 /* What a session channel asked for before its shell, exec or subsystem
@@ -61,6 +62,11 @@ struct session_setup {
 	char *env_name[RP_IPC_MAX_ENV];
 	char *env_value[RP_IPC_MAX_ENV];
 	int agent;
+	int x11;        /* x11-req accepted; its fields: */
+	int x11_single;
+	char x11_proto[RP_IPC_MAX_X11_PROTO + 1];
+	char x11_cookie[RP_IPC_MAX_X11_COOKIE + 1];
+	uint32_t x11_screen;
 };
 
 struct channel {
@@ -90,12 +96,19 @@ struct channel {
 	char target[RP_IPC_MAX_TARGET];
 };
 
+enum listener_kind {
+	LISTENER_TCPIP, /* a tcpip-forward's */
+	LISTENER_AGENT, /* SSH_AUTH_SOCK of session_channel */
+	LISTENER_X11,   /* the X11 display of session_channel */
+};
+
 /* A listening socket the monitor bound (worker/listen.c): a
- * tcpip-forward's, or a session's agent socket. */
+ * tcpip-forward's, or a session's agent socket or X11 display. */
 struct listener {
 	int in_use;
-	int agent;                      /* SSH_AUTH_SOCK of session channel */
-	uint32_t session_channel;       /* (its local id) */
+	enum listener_kind kind;
+	uint32_t session_channel;       /* agent, X11: the session's local id */
+	int single;                     /* X11: closes after one connection */
 	char bind[RP_IPC_MAX_HOST + 1]; /* tcpip-forward: as the client asked */
 	uint32_t port;                  /* as bound */
 	int fd[2];
@@ -215,7 +228,8 @@ int streamlocal_refuse(struct worker *w, uint32_t sender, CBS *msg);
 int streamlocal_listen_refuse(struct worker *w, CBS *msg);
 
 /* worker/listen.c: tcpip-forward listeners and forwarded-tcpip channels,
- * agent sockets and auth-agent@openssh.com channels. */
+ * agent sockets and auth-agent@openssh.com channels, X11 displays and x11
+ * channels. */
 int listen_tcpip_forward(struct worker *w, CBS *msg, int want_reply);
 int listen_cancel_tcpip_forward(struct worker *w, CBS *msg, int want_reply);
 /* Event loop glue, like channels_poll_fds / channels_handle_poll. */
@@ -223,10 +237,13 @@ size_t listeners_poll_fds(struct worker *w, struct pollfd *pfd, size_t max, int 
 int listeners_handle_poll(struct worker *w, const struct pollfd *pfd, size_t n,
     const int *owner);
 void listeners_free_all(struct worker *w);
-/* A session's agent socket (from SESSION_STARTED); 0 when no slot is
- * free. */
-int listen_agent_add(struct worker *w, const struct channel *session, int fd);
-/* A channel went away: close the agent socket of it, if any. */
+/* A session's agent socket or X11 display sockets (from
+ * SESSION_STARTED; 1 or 2 of them), owned by the listener from here; 0
+ * when no slot is free. single: an X11 display that takes one connection
+ * only (x11-req's single connection). */
+int listen_session_add(struct worker *w, const struct channel *session,
+    enum listener_kind kind, const int *fds, size_t nfds, int single);
+/* A channel went away: close the agent socket or X11 display of it. */
 void listeners_channel_gone(struct worker *w, uint32_t local_id);
 
 /* worker/record.c: a pty session's asciicast recording. */

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/ssh_msg.h"
 #include "common/wire.h"
+#include "crypto/secret.h"
 #include "worker/server.h"
 
 void
@@ -23,6 +24,7 @@ session_setup_free(struct session_setup *s)
 {
 	if (s == NULL)
 		return;
+	rp_wipe(s->x11_cookie, sizeof(s->x11_cookie));
 	/* CBS_strdup's copies: BoringSSL's allocator. */
 	for (size_t i = 0; i < s->nenv; i++) {
 		OPENSSL_free(s->env_name[i]);
@@ -184,7 +186,13 @@ request_start(struct worker *w, struct channel *ch, uint8_t kind, CBS *msg, int 
 		    strlen(s->env_value[i]));
 	}
 	req.agent = s->agent;
+	req.x11 = s->x11;
+	req.x11_single = s->x11_single;
+	memcpy(req.x11_proto, s->x11_proto, sizeof(req.x11_proto));
+	memcpy(req.x11_cookie, s->x11_cookie, sizeof(req.x11_cookie));
+	req.x11_screen = s->x11_screen;
 	r = mc_session_start(&w->mc, &req, &fds, reason, sizeof(reason));
+	rp_wipe(req.x11_cookie, sizeof(req.x11_cookie));
 	if (r < 0)
 		return server_protocol_error(w, SSH_DISCONNECT_BY_APPLICATION,
 		    "monitor unavailable");
@@ -208,9 +216,15 @@ request_start(struct worker *w, struct channel *ch, uint8_t kind, CBS *msg, int 
 			    "cannot record the session");
 		}
 	}
-	if (fds.agent >= 0 && !listen_agent_add(w, ch, fds.agent)) {
+	if (fds.agent >= 0 && !listen_session_add(w, ch, LISTENER_AGENT, &fds.agent, 1, 0)) {
 		close(fds.agent);
 		rp_warn("channel %u: too many listeners; no agent forwarding", ch->local_id);
+	}
+	if (fds.x11_nfds > 0 && !listen_session_add(w, ch, LISTENER_X11, fds.x11,
+	    fds.x11_nfds, s->x11_single)) {
+		for (size_t i = 0; i < fds.x11_nfds; i++)
+			close(fds.x11[i]);
+		rp_warn("channel %u: too many listeners; no X11 forwarding", ch->local_id);
 	}
 	if (kind == RP_SESSION_SHELL)
 		snprintf(ch->target, sizeof(ch->target), "%s", s->pty ? "shell (pty)" : "shell");
@@ -277,27 +291,73 @@ request_control(struct worker *w, struct channel *ch, const char *type, CBS *msg
 	return 1;
 }
 
+/* x11-req (RFC 4254 6.3.1): its fields, checked here so that a bad one
+ * is refused before the monitor is asked. 1 with setup filled, 0 when
+ * malformed (the connection ends), -1 when unusable (refused). */
+static int
+parse_x11_req(CBS *msg, struct session_setup *setup)
+{
+	CBS proto, cookie;
+	int single;
+	uint32_t screen;
+
+	if (!ssh_get_bool(msg, &single) || !ssh_get_string(msg, &proto) ||
+	    !ssh_get_string(msg, &cookie) || !CBS_get_u32(msg, &screen) || CBS_len(msg) != 0)
+		return 0;
+	if (!rp_ipc_valid_x11_proto(&proto) || !rp_ipc_valid_x11_cookie(&cookie) ||
+	    screen > RP_IPC_MAX_X11_SCREEN)
+		return -1;
+	if (setup == NULL)
+		return 1;
+	setup->x11_single = single;
+	memcpy(setup->x11_proto, CBS_data(&proto), CBS_len(&proto));
+	setup->x11_proto[CBS_len(&proto)] = '\0';
+	memcpy(setup->x11_cookie, CBS_data(&cookie), CBS_len(&cookie));
+	setup->x11_cookie[CBS_len(&cookie)] = '\0';
+	setup->x11_screen = screen;
+	return 1;
+}
+
 /* auth-agent-req@openssh.com and x11-req: asked for before the session
  * starts, set up by the monitor when it does. */
 static int
 request_forwarding(struct worker *w, struct channel *ch, uint8_t what, const char *type,
     CBS *msg, int *ok)
 {
+	struct session_setup x11;
 	CBS none;
 	int r;
 
-	/* x11-req's fields (single connection, protocol, cookie, screen)
-	 * do not matter while it is refused. */
 	if (what == RP_CHECK_AGENT && CBS_len(msg) != 0)
 		return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
 		    "malformed auth-agent-req");
-	if (ch->setup == NULL || ch->started)
+	memset(&x11, 0, sizeof(x11));
+	if (what == RP_CHECK_X11) {
+		if ((r = parse_x11_req(msg, &x11)) == 0)
+			return server_protocol_error(w, SSH_DISCONNECT_PROTOCOL_ERROR,
+			    "malformed x11-req");
+		if (r < 0) {
+			rp_info("channel %u: x11-req refused: unusable authentication "
+			    "protocol, cookie or screen", ch->local_id);
+			return 1;
+		}
+	}
+	/* One x11-req per session, as with sshd. */
+	if (ch->setup == NULL || ch->started || (what == RP_CHECK_X11 && ch->setup->x11))
 		return 1;
 	CBS_init(&none, NULL, 0);
 	if ((r = check(w, ch, what, none, type)) <= 0)
 		return r == 0;
-	if (what == RP_CHECK_AGENT)
+	if (what == RP_CHECK_AGENT) {
 		ch->setup->agent = 1;
+	} else {
+		ch->setup->x11 = 1;
+		ch->setup->x11_single = x11.x11_single;
+		memcpy(ch->setup->x11_proto, x11.x11_proto, sizeof(x11.x11_proto));
+		memcpy(ch->setup->x11_cookie, x11.x11_cookie, sizeof(x11.x11_cookie));
+		ch->setup->x11_screen = x11.x11_screen;
+	}
+	rp_wipe(x11.x11_cookie, sizeof(x11.x11_cookie));
 	*ok = 1;
 	return 1;
 }

@@ -128,6 +128,9 @@ make_seeds(void)
 		se.nenv = 1;
 		CBS_init(&se.env[0].name, (const uint8_t *)"LANG", 4);
 		CBS_init(&se.env[0].value, (const uint8_t *)"C", 1);
+		se.x11 = 1;
+		strcpy(se.x11_proto, "MIT-MAGIC-COOKIE-1");
+		strcpy(se.x11_cookie, "00112233445566778899aabbccddeeff");
 		rp_ipc_begin(&cbb, RP_IPC_SESSION_START, 4);
 		rp_ipc_session_start_write(&cbb, &se);
 		add(state, &cbb);

@@ -27,6 +27,7 @@ import auth_tests  # noqa: E402
 import forward_tests  # noqa: E402
 import remote_forward_tests  # noqa: E402
 import session_tests  # noqa: E402
+import x11_tests  # noqa: E402
 import harness  # noqa: E402
 from harness import Daemon, sha256  # noqa: E402
 
@@ -534,7 +535,8 @@ def main():
                                 loader.loadTestsFromModule(auth_tests),
                                 loader.loadTestsFromModule(forward_tests),
                                 loader.loadTestsFromModule(remote_forward_tests),
-                                loader.loadTestsFromModule(session_tests)])
+                                loader.loadTestsFromModule(session_tests),
+                                loader.loadTestsFromModule(x11_tests)])
     print("integration tests against %s (%s mode)" % (
         BUILD, "root: privileged and unprivileged" if harness.is_root() else "unprivileged"))
     result = unittest.TextTestRunner(verbosity=2).run(suite)

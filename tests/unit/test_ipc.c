@@ -243,6 +243,9 @@ static int read_layout(const struct ipc_case *c, int subst, const uint8_t *data,
 #define START_MODES "\x81\x00\x00\x96\x00\x35\x00\x00\x00\x01\x00"
 #define START_ENV_NAME "LC_ALL"
 #define START_ENV_VALUE "C.UTF-8 \xc3\xa9"
+#define START_X11_PROTO "MIT-MAGIC-COOKIE-1"
+#define START_X11_COOKIE "0123456789abcdefABCDEF0123456789"
+#define START_X11_SCREEN 2
 
 static void
 sample_session_start(struct rp_ipc_session_start *m)
@@ -262,6 +265,11 @@ sample_session_start(struct rp_ipc_session_start *m)
 	m->env[0].name = CBS_LIT(START_ENV_NAME);
 	m->env[0].value = CBS_LIT(START_ENV_VALUE);
 	m->agent = 1;
+	m->x11 = 1;
+	m->x11_single = 1;
+	snprintf(m->x11_proto, sizeof(m->x11_proto), "%s", START_X11_PROTO);
+	snprintf(m->x11_cookie, sizeof(m->x11_cookie), "%s", START_X11_COOKIE);
+	m->x11_screen = START_X11_SCREEN;
 }
 
 static void
@@ -270,6 +278,8 @@ sample_session_started(struct rp_ipc_session_started *m)
 	m->pty = 1;
 	m->record = RP_IPC_RECORD_INPUT;
 	m->agent = 1;
+	m->x11_fds = 2;
+	m->x11_display = 10;
 }
 
 static void
@@ -591,6 +601,11 @@ START_TEST(test_session_start_round_trips_every_field)
 	ck_assert_cbs_eq(out.env[0].name, START_ENV_NAME);
 	ck_assert_cbs_eq(out.env[0].value, START_ENV_VALUE);
 	ck_assert_int_eq(out.agent, 1);
+	ck_assert_int_eq(out.x11, 1);
+	ck_assert_int_eq(out.x11_single, 1);
+	ck_assert_str_eq(out.x11_proto, START_X11_PROTO);
+	ck_assert_str_eq(out.x11_cookie, START_X11_COOKIE);
+	ck_assert_uint_eq(out.x11_screen, START_X11_SCREEN);
 	OPENSSL_free(buf);
 }
 END_TEST
@@ -606,13 +621,16 @@ START_TEST(test_session_start_without_pty_has_no_pty_fields)
 	in.pty = 0;
 	in.kind = RP_SESSION_SHELL;
 	in.command = CBS_LIT("");
+	in.x11 = 0;
 	WRITE(rp_ipc_session_start_write, &in, &buf, &len);
-	/* session, kind, empty command, bool, nenv, the variable, agent */
+	/* session, kind, empty command, bool, nenv, the variable, agent, x11
+	 * (without its fields) */
 	ck_assert_uint_eq(len, 4 + 1 + 4 + 1 + 4 + 4 + sizeof(START_ENV_NAME) - 1 + 4 +
-	    sizeof(START_ENV_VALUE) - 1 + 1);
+	    sizeof(START_ENV_VALUE) - 1 + 1 + 1);
 	cbs = cbs_of(buf, len);
 	ck_assert(rp_ipc_session_start_read(&cbs, &out));
 	ck_assert_int_eq(out.pty, 0);
+	ck_assert_int_eq(out.x11, 0);
 	ck_assert_uint_eq(out.kind, RP_SESSION_SHELL);
 	OPENSSL_free(buf);
 }
@@ -630,6 +648,54 @@ START_TEST(test_session_start_refuses_bad_kinds_names_and_counts)
 	ck_assert_msg(!read_layout(c, 11, NULL, 0, 0), "an empty variable name must be refused");
 	ck_assert_msg(!read_layout(c, 12, LIT("a\0b"), 0),
 	    "a variable value with NUL must be refused");
+}
+END_TEST
+
+/* x11-req's protocol and cookie become xauth arguments: only their own
+ * alphabets pass. */
+START_TEST(test_session_start_x11_fields_are_checked)
+{
+	const struct ipc_case *c = find_case("SESSION_START");
+	static const struct {
+		int field;
+		const char *s;
+		size_t len;
+		int ok;
+		const char *why;
+	} v[] = {
+		{ 16, "XDM-AUTHORIZATION-1", 19, 1, "an XDM protocol name" },
+		{ 16, "a_b.c", 5, 1, "underscore and dot" },
+		{ 16, "", 0, 0, "an empty protocol" },
+		{ 16, "MIT MAGIC", 9, 0, "a space" },
+		{ 16, "MIT\nadd", 8, 0, "a newline (another xauth command)" },
+		{ 16, "a@b", 3, 0, "an at sign" },
+		{ 16, "a\0b", 3, 0, "a NUL" },
+		{ 17, "00", 2, 1, "two hex digits" },
+		{ 17, "", 0, 0, "an empty cookie" },
+		{ 17, "abc", 3, 0, "an odd number of digits" },
+		{ 17, "abcg", 4, 0, "a letter beyond f" },
+		{ 17, "ab cd", 5, 0, "a space" },
+		{ 17, "ab\ncd", 5, 0, "a newline" },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		ck_assert_msg(read_layout(c, v[i].field, (const uint8_t *)v[i].s, v[i].len, 0) ==
+		    v[i].ok, "SESSION_START: x11 %s with %s must be %s",
+		    v[i].field == 16 ? "protocol" : "cookie", v[i].why,
+		    v[i].ok ? "accepted" : "refused");
+	ck_assert_msg(read_layout(c, 18, NULL, 0, RP_IPC_MAX_X11_SCREEN),
+	    "screen RP_IPC_MAX_X11_SCREEN must be accepted");
+	ck_assert_msg(!read_layout(c, 18, NULL, 0, RP_IPC_MAX_X11_SCREEN + 1),
+	    "a screen beyond RP_IPC_MAX_X11_SCREEN must be refused");
+}
+END_TEST
+
+START_TEST(test_session_started_x11_socket_count_is_bounded)
+{
+	const struct ipc_case *c = find_case("SESSION_STARTED");
+
+	ck_assert_msg(read_layout(c, 3, NULL, 0, 1), "one X11 display socket is accepted");
+	ck_assert_msg(!read_layout(c, 3, NULL, 0, 3), "three X11 display sockets are refused");
 }
 END_TEST
 
@@ -791,6 +857,8 @@ enum field_kind {
 	FK_TEXT,  /* no NUL byte, at most max */
 	FK_NAME,  /* printable, no space, non-empty, at most max */
 	FK_NAME0, /* the same, may be empty */
+	FK_TOKEN, /* letters, digits, '-', '.', '_'; non-empty, at most max */
+	FK_HEX,   /* an even number (2..max) of hex digits */
 };
 
 struct field {
@@ -952,11 +1020,18 @@ static const struct ipc_case cases[] = {
 		F_U32(1, "number of variables"),
 		F_STR(FK_BLOB, START_ENV_NAME, RP_IPC_MAX_ENV_NAME, "variable name"),
 		F_STR(FK_TEXT, START_ENV_VALUE, RP_IPC_MAX_ENV_VALUE, "variable value"),
-		F_U8(1, "agent") } },
+		F_U8(1, "agent"),
+		F_U8(1, "x11"),
+		F_U8(1, "x11 single connection"),
+		F_STR(FK_TOKEN, START_X11_PROTO, RP_IPC_MAX_X11_PROTO, "x11 protocol"),
+		F_STR(FK_HEX, START_X11_COOKIE, RP_IPC_MAX_X11_COOKIE, "x11 cookie"),
+		F_U32(START_X11_SCREEN, "x11 screen") } },
 	{ "SESSION_STARTED", write_session_started, read_session_started, {
 		F_U8(1, "pty"),
 		F_U8(RP_IPC_RECORD_INPUT, "recording"),
-		F_U8(1, "agent") } },
+		F_U8(1, "agent"),
+		F_U8(2, "x11 display sockets"),
+		F_U32(10, "x11 display") } },
 	{ "SESSION_CHECK", write_session_check, read_session_check, {
 		F_U8(RP_CHECK_ENV, "what"),
 		F_STR(FK_BLOB, START_ENV_NAME, RP_IPC_MAX_ENV_NAME, "name") } },
@@ -1014,7 +1089,8 @@ find_case(const char *name)
 static int
 is_string(enum field_kind k)
 {
-	return k == FK_BLOB || k == FK_TEXT || k == FK_NAME || k == FK_NAME0;
+	return k == FK_BLOB || k == FK_TEXT || k == FK_NAME || k == FK_NAME0 ||
+	    k == FK_TOKEN || k == FK_HEX;
 }
 
 /* Encode a case's layout, field `subst` (or none when -1) replaced by
@@ -1200,7 +1276,7 @@ START_TEST(test_named_bounds_have_the_documented_values)
 	ck_assert_uint_eq(RP_IPC_MAX_COMMAND, 65536);
 	ck_assert_uint_eq(RP_IPC_MAX_LOG, 1024);
 	ck_assert_uint_eq(RP_IPC_MAX_MSG, 128 * 1024);
-	ck_assert_uint_eq(RP_IPC_MAX_FDS, 5);
+	ck_assert_uint_eq(RP_IPC_MAX_FDS, 7);
 	/* The largest KEX_SIGN (two KEXINITs at their bound and every other
 	 * field at its bound) must still fit one message. */
 	ck_assert_uint_le(RP_IPC_HEADER_LEN + 9 * 4 + 2 * (RP_IPC_MAX_NAME - 1) +
@@ -2049,6 +2125,8 @@ RP_TEST_SUITE(ipc)
 	tcase_add_test(msgs, test_auth_requests_round_trip_every_field);
 	tcase_add_test(msgs, test_session_start_round_trips_every_field);
 	tcase_add_test(msgs, test_session_start_without_pty_has_no_pty_fields);
+	tcase_add_test(msgs, test_session_start_x11_fields_are_checked);
+	tcase_add_test(msgs, test_session_started_x11_socket_count_is_bounded);
 	tcase_add_test(msgs, test_session_start_refuses_bad_kinds_names_and_counts);
 	tcase_add_test(msgs, test_session_check_and_control_refuse_what_does_not_fit);
 	tcase_add_test(msgs, test_session_exited_round_trips_exit_and_signal);

@@ -264,7 +264,7 @@ START_TEST(test_action_names_round_trip)
 	ck_assert(rp_action_in_effect(RP_ACTION_EXEC));
 	ck_assert(rp_action_in_effect(RP_ACTION_SHELL));
 	ck_assert(rp_action_in_effect(RP_ACTION_PTY));
-	ck_assert(!rp_action_in_effect(RP_ACTION_X11));
+	ck_assert(rp_action_in_effect(RP_ACTION_X11));
 	ck_assert(!rp_action_in_effect(RP_ACTION_COUNT));
 }
 END_TEST
