@@ -235,8 +235,24 @@ free_slot(struct conn *c, uint32_t number, const char **violation)
 
 /* Everything the policy says about this start: the action, the pty, the
  * variables (dropped when not allowed), max-sessions, recording. */
+/* Sessions c's user has running now, on every connection: max-sessions
+ * is the user's limit, which another connection must not get around. */
+static size_t
+user_sessions(const struct monitor *m, const struct conn *c)
+{
+	size_t n = 0;
+
+	for (const struct conn *o = m->conns; o != NULL; o = o->next) {
+		if (o != c && strcmp(o->user, c->user) != 0)
+			continue;
+		for (size_t i = 0; i < MAX_SESSIONS_PER_CONN; i++)
+			n += o->sessions[i].in_use ? 1 : 0;
+	}
+	return n;
+}
+
 static int
-session_allowed(const struct conn *c, const struct rp_principal *pr,
+session_allowed(const struct monitor *m, const struct conn *c, const struct rp_principal *pr,
     const struct rp_ipc_session_start *rq, const struct session_plan *pl, char **env,
     size_t *nenv, char *why, size_t whysz, char *rule, size_t rulesz)
 {
@@ -254,10 +270,10 @@ session_allowed(const struct conn *c, const struct rp_principal *pr,
 	if (rq->x11 && (grant_forbids(c, RP_CHECK_X11, why, whysz) ||
 	    !decide(c, pr, RP_ACTION_X11, NULL, why, whysz, rule, rulesz)))
 		return 0;
-	for (size_t i = 0; i < MAX_SESSIONS_PER_CONN; i++)
-		running += c->sessions[i].in_use ? 1 : 0;
+	running = user_sessions(m, c);
 	if (running >= rp_principal_max_sessions(pr)) {
-		snprintf(why, whysz, "max-sessions (%u) reached", rp_principal_max_sessions(pr));
+		snprintf(why, whysz, "max-sessions (%u) reached: %zu sessions of %s are running",
+		    rp_principal_max_sessions(pr), running, c->user);
 		return 0;
 	}
 	*nenv = 0;
@@ -320,7 +336,7 @@ handle_session_start(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 		snprintf(why, sizeof(why), "user not in policy");
 		goto out;
 	}
-	if (!session_allowed(c, &pr, &rq, &pl, env, &nenv, why, sizeof(why), rule,
+	if (!session_allowed(m, c, &pr, &rq, &pl, env, &nenv, why, sizeof(why), rule,
 	    sizeof(rule)))
 		goto out;
 	if (slot == NULL) {

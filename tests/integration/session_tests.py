@@ -1389,3 +1389,37 @@ class TestAgentNotAllowed(SessionTest):
         recs = self.wait_audit(lambda x: x["event"] == "session-denied" and x["type"] == "agent",
                                after=before)
         self.assertIn("no rule allows agent", recs[0]["reason"])
+
+
+class TestMaxSessionsPerUser(SessionTest):
+    """max-sessions counts the user's sessions on every connection: a
+    second connection cannot get around it, and the slot comes back when
+    the session ends."""
+
+    user_name = harness.TEST_USER
+    lines = ("allow exec", "max-sessions 1")
+
+    def test_second_connection_refused_until_the_first_session_ends(self):
+        before = len(self.d.audit_records())
+        first = subprocess.Popen(self.d.ssh_cmd(user=self.user) + ["echo started; sleep 30"],
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+        try:
+            self.assertEqual(first.stdout.readline(), b"started\n")
+            r = self.ssh("echo second")
+            self.assertNotEqual(r.returncode, 0)
+            self.assertNotIn(b"second", r.stdout)
+            rec = self.wait_audit(lambda x: x["event"] == "session-denied", after=before)[0]
+            self.assertIn("max-sessions (1) reached", rec["reason"])
+        finally:
+            first.terminate()
+            first.wait(20)
+        # The first connection's session is gone with it (hung up); a new
+        # one runs.
+        deadline = time.monotonic() + 20
+        while True:
+            r = self.ssh("echo third")
+            if r.returncode == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertEqual(r.stdout, b"third\n", r.stderr)
