@@ -9,11 +9,32 @@
 
 #include "common/ssh_msg.h"
 #include "common/wire.h"
+#include "crypto/dh.h"
+#include "crypto/ecdh.h"
+#include "crypto/mlkem768.h"
 #include "crypto/secret.h"
+#include "crypto/sntrup761.h"
+#include "crypto/x25519.h"
 
+/* Best first: the order of OpenSSH 10's default. */
 static const struct rp_kex_method kex_methods[] = {
-	{ "curve25519-sha256", RP_HASH_SHA256, 32, 32, 32, 1 },
-	{ "curve25519-sha256@libssh.org", RP_HASH_SHA256, 32, 32, 32, 1 },
+	{ "mlkem768x25519-sha256", RP_HASH_SHA256, RP_KEX_MLKEM768_X25519,
+	  RP_MLKEM768_EK_LEN + RP_X25519_LEN, RP_MLKEM768_CT_LEN + RP_X25519_LEN, 32, 0, 0 },
+	{ "sntrup761x25519-sha512", RP_HASH_SHA512, RP_KEX_SNTRUP761_X25519,
+	  RP_SNTRUP761_PK_LEN + RP_X25519_LEN, RP_SNTRUP761_CT_LEN + RP_X25519_LEN, 64, 0, 0 },
+	{ "sntrup761x25519-sha512@openssh.com", RP_HASH_SHA512, RP_KEX_SNTRUP761_X25519,
+	  RP_SNTRUP761_PK_LEN + RP_X25519_LEN, RP_SNTRUP761_CT_LEN + RP_X25519_LEN, 64, 0, 0 },
+	{ "curve25519-sha256", RP_HASH_SHA256, RP_KEX_X25519, 32, 32, 32, 1, 0 },
+	{ "curve25519-sha256@libssh.org", RP_HASH_SHA256, RP_KEX_X25519, 32, 32, 32, 1, 0 },
+	/* RFC 5656: uncompressed points; K is the x-coordinate as an mpint. */
+	{ "ecdh-sha2-nistp256", RP_HASH_SHA256, RP_KEX_ECDH_P256, 65, 65, 32, 1, 0 },
+	{ "ecdh-sha2-nistp384", RP_HASH_SHA384, RP_KEX_ECDH_P384, 97, 97, 48, 1, 0 },
+	{ "ecdh-sha2-nistp521", RP_HASH_SHA512, RP_KEX_ECDH_P521, 133, 133, 66, 1, 0 },
+	/* RFC 8268: e, f and K as mpints, padded here to the prime's size. */
+	{ "diffie-hellman-group16-sha512", RP_HASH_SHA512, RP_KEX_DH_GROUP16, 512, 512, 512, 1, 1 },
+	{ "diffie-hellman-group18-sha512", RP_HASH_SHA512, RP_KEX_DH_GROUP18, 1024, 1024, 1024, 1,
+	  1 },
+	{ "diffie-hellman-group14-sha256", RP_HASH_SHA256, RP_KEX_DH_GROUP14, 256, 256, 256, 1, 1 },
 };
 
 const struct rp_kex_method *
@@ -28,7 +49,68 @@ rp_kex_method_by_name(const char *name)
 const char *
 rp_kex_supported_list(void)
 {
-	return "curve25519-sha256,curve25519-sha256@libssh.org";
+	return "mlkem768x25519-sha256,sntrup761x25519-sha512,"
+	    "sntrup761x25519-sha512@openssh.com,curve25519-sha256,curve25519-sha256@libssh.org,"
+	    "ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,"
+	    "diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,"
+	    "diffie-hellman-group14-sha256";
+}
+
+/* Our X25519 value into q_s_x and the secret into shared; 0 for the
+ * all-zero secret (RFC 8731 3). */
+static int
+x25519_respond(const uint8_t *q_c_x, uint8_t *q_s_x, uint8_t shared[RP_X25519_LEN])
+{
+	uint8_t priv[RP_X25519_LEN];
+	int ok;
+
+	rp_x25519_keypair(q_s_x, priv);
+	ok = rp_x25519_shared(shared, priv, q_c_x);
+	rp_wipe(priv, sizeof(priv));
+	return ok;
+}
+
+int
+rp_kex_server_reply(const struct rp_kex_method *method, const uint8_t *q_c, uint8_t *q_s,
+    uint8_t *k)
+{
+	/* The KEM's secret, then X25519's: what K hashes. */
+	uint8_t secrets[RP_SNTRUP761_SS_LEN + RP_X25519_LEN];
+	size_t kem_ct_len;
+	int ok = 0;
+
+	switch (method->kind) {
+	case RP_KEX_X25519:
+		return x25519_respond(q_c, q_s, k);
+	case RP_KEX_ECDH_P256:
+		return rp_ecdh_respond(RP_EC_P256, q_c, q_s, k);
+	case RP_KEX_ECDH_P384:
+		return rp_ecdh_respond(RP_EC_P384, q_c, q_s, k);
+	case RP_KEX_ECDH_P521:
+		return rp_ecdh_respond(RP_EC_P521, q_c, q_s, k);
+	case RP_KEX_DH_GROUP14:
+		return rp_dh_respond(RP_DH_GROUP14, q_c, q_s, k);
+	case RP_KEX_DH_GROUP16:
+		return rp_dh_respond(RP_DH_GROUP16, q_c, q_s, k);
+	case RP_KEX_DH_GROUP18:
+		return rp_dh_respond(RP_DH_GROUP18, q_c, q_s, k);
+	case RP_KEX_MLKEM768_X25519:
+		kem_ct_len = RP_MLKEM768_CT_LEN;
+		ok = rp_mlkem768_encaps(q_c, q_s, secrets) &&
+		    x25519_respond(q_c + RP_MLKEM768_EK_LEN, q_s + kem_ct_len, secrets + 32);
+		break;
+	case RP_KEX_SNTRUP761_X25519:
+		/* Every sntrup761 public key encoding is valid: nothing to
+		 * refuse on the KEM side. */
+		kem_ct_len = RP_SNTRUP761_CT_LEN;
+		rp_sntrup761_enc(q_s, secrets, q_c, NULL, NULL);
+		ok = x25519_respond(q_c + RP_SNTRUP761_PK_LEN, q_s + kem_ct_len, secrets + 32);
+		break;
+	}
+	if (ok)
+		rp_hash(method->hash, secrets, sizeof(secrets), k);
+	rp_wipe(secrets, sizeof(secrets));
+	return ok;
 }
 
 int
@@ -165,14 +247,22 @@ rp_kex_encode_k(const struct rp_kex_method *method, const uint8_t *k, size_t k_l
 {
 	if (k_len != method->k_len)
 		return 0;
-	/* Every method so far carries K as an mpint of its bytes. */
-	return ssh_add_mpint_be(out, k, k_len);
+	return method->k_is_mpint ? ssh_add_mpint_be(out, k, k_len) :
+	    ssh_add_string(out, k, k_len);
 }
 
 static int
 add_part(CBB *cbb, const CBS *part)
 {
 	return ssh_add_string(cbb, CBS_data(part), CBS_len(part));
+}
+
+/* Q_C or Q_S as the method carries it: a string, or DH's mpint. */
+static int
+add_value(CBB *cbb, const struct rp_kex_method *method, const CBS *v)
+{
+	return method->q_is_mpint ? ssh_add_mpint_be(cbb, CBS_data(v), CBS_len(v)) :
+	    add_part(cbb, v);
 }
 
 int
@@ -188,8 +278,8 @@ rp_kex_exchange_hash(const struct rp_kex_method *method, const struct rp_kex_has
 	if (!CBB_init(&cbb, 2048))
 		return 0;
 	if (!add_part(&cbb, &p->v_c) || !add_part(&cbb, &p->v_s) || !add_part(&cbb, &p->i_c) ||
-	    !add_part(&cbb, &p->i_s) || !add_part(&cbb, &p->k_s) || !add_part(&cbb, &p->q_c) ||
-	    !add_part(&cbb, &p->q_s) ||
+	    !add_part(&cbb, &p->i_s) || !add_part(&cbb, &p->k_s) ||
+	    !add_value(&cbb, method, &p->q_c) || !add_value(&cbb, method, &p->q_s) ||
 	    !rp_kex_encode_k(method, CBS_data(&p->k), CBS_len(&p->k), &cbb) ||
 	    !CBB_finish(&cbb, &data, &len)) {
 		CBB_cleanup(&cbb);

@@ -21,20 +21,55 @@
 #define RP_KEX_STRICT_C "kex-strict-c-v00@openssh.com"
 #define RP_KEX_STRICT_S "kex-strict-s-v00@openssh.com"
 
+/* How the two sides reach the shared secret. */
+enum rp_kex_kind {
+	RP_KEX_X25519,           /* RFC 8731 */
+	/* Hybrid KEM + X25519: Q_C is the KEM public key then the client's
+	 * X25519 value, Q_S the KEM ciphertext then ours; K = HASH(KEM
+	 * secret || X25519 secret), carried as a string. */
+	RP_KEX_MLKEM768_X25519,  /* draft-ietf-sshm-mlkem-hybrid-kex, FIPS 203 */
+	RP_KEX_SNTRUP761_X25519, /* OpenSSH's sntrup761x25519-sha512 */
+	RP_KEX_ECDH_P256,        /* RFC 5656 */
+	RP_KEX_ECDH_P384,
+	RP_KEX_ECDH_P521,
+	RP_KEX_DH_GROUP14,       /* RFC 4253 8, RFC 8268: MODP groups */
+	RP_KEX_DH_GROUP16,
+	RP_KEX_DH_GROUP18,
+};
+
+/* Largest Q_C / Q_S of any method (mlkem768x25519's client value), and
+ * the largest raw K (diffie-hellman-group18's 8192 bits). */
+#define RP_KEX_MAX_Q 1216
+#define RP_KEX_MAX_K 1024
+
 struct rp_kex_method {
 	const char *name;
 	enum rp_hash_alg hash;
+	enum rp_kex_kind kind;
 	/* Exact lengths of Q_C, Q_S and the shared secret K as carried in
-	 * IPC KEX_SIGN (for curve25519: 32, 32 and the raw 32-byte output). */
+	 * IPC KEX_SIGN (for curve25519: 32, 32 and the raw 32-byte output;
+	 * for the hybrids the hash output). */
 	size_t q_c_len, q_s_len, k_len;
 	/* 1 when K enters the hash as an mpint made from K's bytes (RFC 8731
-	 * section 3: the X25519 output read as a big-endian integer). */
+	 * section 3: the X25519 output read as a big-endian integer); 0 when
+	 * it enters as a string (the hybrid KEMs). */
 	int k_is_mpint;
+	/* 1 when Q_C and Q_S are mpints (e and f of finite-field DH) on the
+	 * wire and in the hash; they are then carried as unsigned big-endian
+	 * numbers zero-padded to q_c_len / q_s_len (the prime's size). */
+	int q_is_mpint;
 };
 
 const struct rp_kex_method *rp_kex_method_by_name(const char *name);
 /* Every kex method implemented, best first. */
 const char *rp_kex_supported_list(void);
+/* The server's side of the exchange: from the client's Q_C (q_c_len
+ * bytes), our Q_S (q_s_len bytes, at most RP_KEX_MAX_Q) and the raw shared
+ * secret K (k_len bytes, at most RP_KEX_MAX_K). 0 (nothing secret left in
+ * the outputs) when Q_C is not acceptable: an X25519 value giving the
+ * all-zero secret, or a KEM public key failing its check. */
+int rp_kex_server_reply(const struct rp_kex_method *method, const uint8_t *q_c, uint8_t *q_s,
+    uint8_t *k);
 
 /* The algorithms both sides agreed on. */
 struct rp_kex_algs {

@@ -3,7 +3,8 @@
  *
  * Identification exchange (section 4.2), the binary packet protocol
  * (section 6, with the packet protection of crypto/pkt_cipher.h), key
- * exchange and re-exchange (sections 7-9) with curve25519-sha256 (RFC 8731),
+ * exchange and re-exchange (sections 7-9) with the methods of common/kex.c
+ * (the post-quantum hybrids, curve25519-sha256),
  * strict kex against Terrapin (OpenSSH PROTOCOL 1.9), and EXT_INFO with
  * server-sig-algs (RFC 8308).
  *
@@ -33,7 +34,6 @@
 #include "common/wire.h"
 #include "crypto/pkt_cipher.h"
 #include "crypto/secret.h"
-#include "crypto/x25519.h"
 
 #define IN_LIMIT (4 + SSH_MAX_PACKET_LEN + 64 + 64 * 1024)
 #define OUT_LIMIT (8 * 1024 * 1024)
@@ -733,13 +733,34 @@ send_ext_info(struct rp_transport *t)
 	return ok;
 }
 
+/* The client's Q_C as the method carries it: a string of exactly
+ * q_c_len bytes, or (finite-field DH, RFC 4253 8) e as an mpint, which
+ * must be positive and no longer than the prime; it is then left-padded
+ * into buf and *q_c points there. */
+static int
+client_value(const struct rp_kex_method *method, CBS *q_c, uint8_t *buf)
+{
+	if (!method->q_is_mpint)
+		return CBS_len(q_c) == method->q_c_len;
+	if (CBS_len(q_c) > 0 && (CBS_data(q_c)[0] & 0x80))
+		return 0; /* negative */
+	while (CBS_len(q_c) > 0 && CBS_data(q_c)[0] == 0)
+		CBS_skip(q_c, 1);
+	if (CBS_len(q_c) > method->q_c_len)
+		return 0;
+	memset(buf, 0, method->q_c_len - CBS_len(q_c));
+	memcpy(buf + method->q_c_len - CBS_len(q_c), CBS_data(q_c), CBS_len(q_c));
+	CBS_init(q_c, buf, method->q_c_len);
+	return 1;
+}
+
 /* RFC 8731 / RFC 5656 4: the client's ephemeral key arrives; answer with
  * ours, the host key and the monitor's signature, then switch keys. */
 static int
 handle_ecdh_init(struct rp_transport *t, CBS *msg)
 {
 	CBS q_c, k_s;
-	uint8_t q_s[RP_X25519_LEN], priv[RP_X25519_LEN], shared[RP_X25519_LEN];
+	uint8_t q_c_buf[RP_KEX_MAX_Q], q_s[RP_KEX_MAX_Q], shared[RP_KEX_MAX_K];
 	uint8_t h[RP_HASH_MAX_LEN];
 	size_t h_len;
 	CBB sig, reply, kenc;
@@ -754,7 +775,7 @@ handle_ecdh_init(struct rp_transport *t, CBS *msg)
 	CBB_zero(&reply);
 	CBB_zero(&kenc);
 	if (!ssh_get_string(msg, &q_c) || CBS_len(msg) != 0 ||
-	    CBS_len(&q_c) != t->method->q_c_len) {
+	    !client_value(t->method, &q_c, q_c_buf)) {
 		fail(t, SSH_DISCONNECT_PROTOCOL_ERROR, "malformed KEX_ECDH_INIT");
 		return 0;
 	}
@@ -762,8 +783,7 @@ handle_ecdh_init(struct rp_transport *t, CBS *msg)
 		fail(t, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "no host key for %s", t->algs.hostkey);
 		return 0;
 	}
-	rp_x25519_keypair(q_s, priv);
-	if (!rp_x25519_shared(shared, priv, CBS_data(&q_c))) {
+	if (!rp_kex_server_reply(t->method, CBS_data(&q_c), q_s, shared)) {
 		fail(t, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "invalid client public value");
 		goto out;
 	}
@@ -773,8 +793,8 @@ handle_ecdh_init(struct rp_transport *t, CBS *msg)
 	CBS_init(&parts.i_s, t->i_s, t->i_s_len);
 	parts.k_s = k_s;
 	parts.q_c = q_c;
-	CBS_init(&parts.q_s, q_s, sizeof(q_s));
-	CBS_init(&parts.k, shared, sizeof(shared));
+	CBS_init(&parts.q_s, q_s, t->method->q_s_len);
+	CBS_init(&parts.k, shared, t->method->k_len);
 	if (!rp_kex_exchange_hash(t->method, &parts, h, &h_len)) {
 		fail(t, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "exchange hash failed");
 		goto out;
@@ -790,10 +810,11 @@ handle_ecdh_init(struct rp_transport *t, CBS *msg)
 	}
 	if (!CBB_init(&reply, 256) || !CBB_add_u8(&reply, SSH_MSG_KEX_ECDH_REPLY) ||
 	    !ssh_add_string(&reply, CBS_data(&k_s), CBS_len(&k_s)) ||
-	    !ssh_add_string(&reply, q_s, sizeof(q_s)) ||
+	    !(t->method->q_is_mpint ? ssh_add_mpint_be(&reply, q_s, t->method->q_s_len) :
+	    ssh_add_string(&reply, q_s, t->method->q_s_len)) ||
 	    !ssh_add_string(&reply, sig_data, sig_len) ||
 	    !CBB_finish(&reply, &reply_data, &reply_len) || !CBB_init(&kenc, 40) ||
-	    !rp_kex_encode_k(t->method, shared, sizeof(shared), &kenc) ||
+	    !rp_kex_encode_k(t->method, shared, t->method->k_len, &kenc) ||
 	    !CBB_finish(&kenc, &k_enc, &k_enc_len)) {
 		fail(t, SSH_DISCONNECT_BY_APPLICATION, "out of memory");
 		goto out;
@@ -834,7 +855,6 @@ handle_ecdh_init(struct rp_transport *t, CBS *msg)
 	ok = 1;
 out:
 	rp_pktcipher_free(send_pc);
-	rp_wipe(priv, sizeof(priv));
 	rp_wipe(shared, sizeof(shared));
 	rp_wipe(h, sizeof(h));
 	if (k_enc != NULL) {

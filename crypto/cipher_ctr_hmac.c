@@ -78,7 +78,8 @@ rp_ctr_hmac_init(struct rp_pktcipher *pc, const uint8_t *key, const uint8_t *iv,
 	const EVP_CIPHER *cipher;
 	const EVP_MD *md;
 
-	cipher = pc->cipher->key_len == 16 ? EVP_aes_128_ctr() : EVP_aes_256_ctr();
+	cipher = pc->cipher->key_len == 16 ? EVP_aes_128_ctr() :
+	    pc->cipher->key_len == 24 ? EVP_aes_192_ctr() : EVP_aes_256_ctr();
 	md = pc->mac->hash == RP_MAC_SHA256 ? EVP_sha256() : EVP_sha512();
 	EVP_CIPHER_CTX_init(&st->cipher);
 	st->cipher_ready = 1;

@@ -12,11 +12,12 @@
 enum rp_hash_alg {
 	RP_HASH_SHA256,
 	RP_HASH_SHA512,
+	RP_HASH_SHA384, /* ecdh-sha2-nistp384 */
 };
 
 #define RP_HASH_MAX_LEN 64
 
-/* Output size in bytes: 32 or 64. */
+/* Output size in bytes: 32, 48 or 64. */
 size_t rp_hash_len(enum rp_hash_alg alg);
 /* out must hold rp_hash_len(alg) bytes. */
 void rp_hash(enum rp_hash_alg alg, const uint8_t *data, size_t len, uint8_t *out);

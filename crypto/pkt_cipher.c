@@ -22,6 +22,7 @@ static const struct rp_cipher_alg cipher_algs[] = {
 	{ "aes128-gcm@openssh.com", RP_MODE_AESGCM, 16, RP_GCM_IV_LEN, 16 },
 	{ "aes256-gcm@openssh.com", RP_MODE_AESGCM, 32, RP_GCM_IV_LEN, 16 },
 	{ "aes128-ctr", RP_MODE_AESCTR, 16, RP_CTR_BLOCK_LEN, RP_CTR_BLOCK_LEN },
+	{ "aes192-ctr", RP_MODE_AESCTR, 24, RP_CTR_BLOCK_LEN, RP_CTR_BLOCK_LEN },
 	{ "aes256-ctr", RP_MODE_AESCTR, 32, RP_CTR_BLOCK_LEN, RP_CTR_BLOCK_LEN },
 };
 
@@ -99,7 +100,7 @@ const char *
 rp_cipher_supported_list(void)
 {
 	return "chacha20-poly1305@openssh.com,aes128-gcm@openssh.com,aes256-gcm@openssh.com,"
-	    "aes128-ctr,aes256-ctr";
+	    "aes128-ctr,aes192-ctr,aes256-ctr";
 }
 
 const char *

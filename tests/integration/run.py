@@ -35,10 +35,15 @@ BUILD = "build"
 
 AEAD_CIPHERS = ["chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com",
                 "aes256-gcm@openssh.com"]
-CTR_CIPHERS = ["aes128-ctr", "aes256-ctr"]
+CTR_CIPHERS = ["aes128-ctr", "aes192-ctr", "aes256-ctr"]
 MACS = ["hmac-sha2-256", "hmac-sha2-512", "hmac-sha2-256-etm@openssh.com",
         "hmac-sha2-512-etm@openssh.com"]
-KEX = ["curve25519-sha256", "curve25519-sha256@libssh.org"]
+# What Debian 12's OpenSSH 9.2 client has of ours (mlkem768x25519-sha256 and
+# the unsuffixed sntrup761 name came with 9.9).
+KEX = ["sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com",
+       "curve25519-sha256", "curve25519-sha256@libssh.org", "ecdh-sha2-nistp256",
+       "ecdh-sha2-nistp384", "ecdh-sha2-nistp521", "diffie-hellman-group14-sha256",
+       "diffie-hellman-group16-sha512", "diffie-hellman-group18-sha512"]
 
 
 def setUpModule():
@@ -115,8 +120,19 @@ class TestExec(DaemonTest):
     def test_each_kex_method(self):
         for kex in KEX:
             with self.subTest(kex=kex):
-                r = self.d.ssh("echo ok", options=[("-o", "KexAlgorithms=%s" % kex)])
+                r = self.d.ssh("echo ok", options=[("-o", "KexAlgorithms=%s" % kex), ("-v",)])
                 self.assertEqual(r.stdout, b"ok\n", r.stderr)
+                self.assertIn(("kex: algorithm: %s" % kex).encode(), r.stderr)
+
+    def test_default_kex_is_the_clients_first_choice(self):
+        # What the client offers first (post-quantum on any current
+        # OpenSSH) is what the connection uses.
+        offered = subprocess.run(["ssh", "-G", "-F", "/dev/null", "x"], stdout=subprocess.PIPE,
+                                 check=True, timeout=10).stdout.decode()
+        first = re.search(r"^kexalgorithms (\S+)", offered, re.M).group(1).split(",")[0]
+        r = self.d.ssh("echo ok", options=[("-v",)])
+        self.assertEqual(r.stdout, b"ok\n", r.stderr)
+        self.assertIn(("kex: algorithm: %s" % first).encode(), r.stderr)
 
     def test_each_cipher_and_mac_carries_1mb_both_ways(self):
         data = os.urandom(1024 * 1024)

@@ -11,6 +11,11 @@
 
 #include "common/kex.h"
 #include "common/wire.h"
+#include "crypto/dh.h"
+#include "crypto/ecdh.h"
+#include "crypto/mlkem768.h"
+#include "crypto/sntrup761.h"
+#include "crypto/x25519.h"
 
 #define LIT(s) (const uint8_t *)(s), sizeof(s) - 1
 
@@ -47,7 +52,8 @@ START_TEST(test_method_by_name_is_null_for_anything_else)
 	static const char *const others[] = {
 		"", "curve25519", "curve25519-sha256@libssh", "curve25519-sha256@libssh.orgx",
 		"curve25519-sha256 ", "Curve25519-sha256", "curve448-sha512",
-		"diffie-hellman-group14-sha256", "sntrup761x25519-sha512@openssh.com",
+		"diffie-hellman-group14-sha1", "sntrup761x25519-sha512@openssh.co",
+		"mlkem768x25519-sha512", "mlkem1024nistp384-sha384",
 		RP_KEX_EXT_INFO_C, RP_KEX_EXT_INFO_S, RP_KEX_STRICT_C, RP_KEX_STRICT_S,
 	};
 
@@ -73,7 +79,169 @@ START_TEST(test_supported_list_names_only_known_methods)
 		    "supported list names \"%s\", which has no method", buf);
 		n++;
 	}
-	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(n, 11);
+	/* OpenSSH 10's order: what its client offers first is what we agree
+	 * to. */
+	ck_assert_msg(strncmp(list, "mlkem768x25519-sha256,sntrup761x25519-sha512,", 44) == 0,
+	    "the post-quantum hybrids come first: %s", list);
+}
+END_TEST
+
+/* The hybrid methods' sizes (Q_C = KEM public key || X25519, Q_S = KEM
+ * ciphertext || X25519) and K: the hash of both secrets, as a string. */
+START_TEST(test_hybrid_methods_have_their_sizes)
+{
+	static const struct {
+		const char *name;
+		enum rp_kex_kind kind;
+		enum rp_hash_alg hash;
+		size_t q_c, q_s, k;
+	} want[] = {
+		{ "mlkem768x25519-sha256", RP_KEX_MLKEM768_X25519, RP_HASH_SHA256, 1216, 1120, 32 },
+		{ "sntrup761x25519-sha512", RP_KEX_SNTRUP761_X25519, RP_HASH_SHA512, 1190, 1071, 64 },
+		{ "sntrup761x25519-sha512@openssh.com", RP_KEX_SNTRUP761_X25519, RP_HASH_SHA512,
+		  1190, 1071, 64 },
+	};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct rp_kex_method *m = rp_kex_method_by_name(want[i].name);
+
+		ck_assert_msg(m != NULL, "%s must be a kex method", want[i].name);
+		ck_assert_int_eq(m->kind, want[i].kind);
+		ck_assert_int_eq(m->hash, want[i].hash);
+		ck_assert_uint_eq(m->q_c_len, want[i].q_c);
+		ck_assert_uint_eq(m->q_s_len, want[i].q_s);
+		ck_assert_uint_eq(m->k_len, want[i].k);
+		ck_assert_uint_le(m->q_c_len, RP_KEX_MAX_Q);
+		ck_assert_uint_le(m->q_s_len, RP_KEX_MAX_Q);
+		ck_assert_msg(!m->k_is_mpint, "%s: K is a string", want[i].name);
+	}
+}
+END_TEST
+
+/* The server's reply for each hybrid, checked from the client's side: the
+ * client decapsulates Q_S's ciphertext, does X25519 with Q_S's value, and
+ * must reach the same K = HASH(KEM secret || X25519 secret). */
+START_TEST(test_server_reply_agrees_with_the_client)
+{
+	static const char *const names[] = { "mlkem768x25519-sha256", "sntrup761x25519-sha512",
+		"curve25519-sha256", "ecdh-sha2-nistp256", "ecdh-sha2-nistp384", "ecdh-sha2-nistp521" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct rp_kex_method *m = rp_kex_method_by_name(names[i]);
+		uint8_t q_c[RP_KEX_MAX_Q], q_s[RP_KEX_MAX_Q], k[RP_KEX_MAX_K], want[RP_KEX_MAX_K];
+		uint8_t dk[RP_SNTRUP761_SK_LEN > RP_MLKEM768_DK_LEN ? RP_SNTRUP761_SK_LEN :
+		    RP_MLKEM768_DK_LEN];
+		uint8_t priv[RP_X25519_LEN], secrets[64];
+		size_t kem_pk = 0, kem_ct = 0;
+
+		ck_assert_ptr_nonnull(m);
+		if (m->kind == RP_KEX_MLKEM768_X25519) {
+			rp_mlkem768_keygen(q_c, dk);
+			kem_pk = RP_MLKEM768_EK_LEN;
+			kem_ct = RP_MLKEM768_CT_LEN;
+		} else if (m->kind == RP_KEX_SNTRUP761_X25519) {
+			rp_sntrup761_keypair(q_c, dk, NULL, NULL);
+			kem_pk = RP_SNTRUP761_PK_LEN;
+			kem_ct = RP_SNTRUP761_CT_LEN;
+		}
+		if (m->kind >= RP_KEX_ECDH_P256) {
+			enum rp_ec_curve curve = (enum rp_ec_curve)(m->kind - RP_KEX_ECDH_P256);
+			uint8_t c_priv[RP_ECDH_MAX_SECRET];
+
+			ck_assert(rp_ecdh_keypair(curve, c_priv, q_c));
+			ck_assert_msg(rp_kex_server_reply(m, q_c, q_s, k), "%s: reply refused",
+			    names[i]);
+			ck_assert(rp_ecdh_shared(curve, c_priv, q_s, want));
+			ck_assert_msg(memcmp(k, want, m->k_len) == 0, "%s: K differs", names[i]);
+			/* Not a point of the curve: one bit of y flipped. */
+			q_c[m->q_c_len - 1] ^= 1;
+			ck_assert_msg(!rp_kex_server_reply(m, q_c, q_s, k),
+			    "%s: a point off the curve must be refused", names[i]);
+			q_c[m->q_c_len - 1] ^= 1;
+			q_c[0] = 0x02; /* compressed: not what SSH sends */
+			ck_assert(!rp_kex_server_reply(m, q_c, q_s, k));
+			continue;
+		}
+		rp_x25519_keypair(q_c + kem_pk, priv);
+		ck_assert_msg(rp_kex_server_reply(m, q_c, q_s, k), "%s: reply refused", names[i]);
+		ck_assert(rp_x25519_shared(secrets + 32, priv, q_s + kem_ct));
+		if (m->kind == RP_KEX_X25519) {
+			ck_assert(memcmp(k, secrets + 32, 32) == 0);
+			continue;
+		}
+		if (m->kind == RP_KEX_MLKEM768_X25519)
+			ck_assert(rp_mlkem768_decaps(dk, q_s, secrets));
+		else
+			rp_sntrup761_dec(secrets, q_s, dk);
+		rp_hash(m->hash, secrets, 64, want);
+		ck_assert_msg(memcmp(k, want, m->k_len) == 0, "%s: K differs", names[i]);
+	}
+}
+END_TEST
+
+/* Finite-field DH: with e = g = 2, K = e^y = g^y = f, which shows K and f
+ * come from the same exponent; e outside (1, p-1) is refused (RFC 4253 8),
+ * and e, f and K are mpints in the exchange hash. */
+START_TEST(test_dh_groups_reply_and_refuse)
+{
+	static const struct {
+		const char *name;
+		enum rp_dh_group group;
+		size_t bytes;
+	} dh[] = {
+		{ "diffie-hellman-group14-sha256", RP_DH_GROUP14, 256 },
+		{ "diffie-hellman-group16-sha512", RP_DH_GROUP16, 512 },
+		{ "diffie-hellman-group18-sha512", RP_DH_GROUP18, 1024 },
+	};
+
+	for (size_t i = 0; i < sizeof(dh) / sizeof(dh[0]); i++) {
+		const struct rp_kex_method *m = rp_kex_method_by_name(dh[i].name);
+		uint8_t e[RP_KEX_MAX_Q], f[RP_KEX_MAX_Q], k[RP_KEX_MAX_K], p[RP_KEX_MAX_Q];
+
+		ck_assert_ptr_nonnull(m);
+		ck_assert(m->q_is_mpint && m->k_is_mpint);
+		ck_assert_uint_eq(m->q_c_len, dh[i].bytes);
+		ck_assert_uint_eq(rp_dh_group_bytes(dh[i].group), dh[i].bytes);
+		/* RFC 3526 primes: 64 one bits at both ends. */
+		ck_assert(rp_dh_group_prime(dh[i].group, p));
+		for (size_t b = 0; b < 8; b++)
+			ck_assert(p[b] == 0xff && p[dh[i].bytes - 1 - b] == 0xff);
+		memset(e, 0, dh[i].bytes);
+		e[dh[i].bytes - 1] = 2;
+		ck_assert_msg(rp_kex_server_reply(m, e, f, k), "%s: e = 2 refused", dh[i].name);
+		ck_assert_msg(memcmp(f, k, dh[i].bytes) == 0, "%s: K != f for e = g", dh[i].name);
+		/* 0, 1, p-1 and p are all refused. */
+		e[dh[i].bytes - 1] = 0;
+		ck_assert(!rp_kex_server_reply(m, e, f, k));
+		e[dh[i].bytes - 1] = 1;
+		ck_assert(!rp_kex_server_reply(m, e, f, k));
+		memcpy(e, p, dh[i].bytes);
+		ck_assert(!rp_kex_server_reply(m, e, f, k));
+		e[dh[i].bytes - 1] -= 1;
+		ck_assert(!rp_kex_server_reply(m, e, f, k));
+	}
+}
+END_TEST
+
+/* A client value the server must refuse: an ML-KEM key with a coefficient
+ * of q or more (FIPS 203 7.2), or an X25519 value of small order. */
+START_TEST(test_server_reply_refuses_bad_client_values)
+{
+	const struct rp_kex_method *m = rp_kex_method_by_name("mlkem768x25519-sha256");
+	const struct rp_kex_method *x = rp_kex_method_by_name("curve25519-sha256");
+	uint8_t q_c[RP_KEX_MAX_Q], q_s[RP_KEX_MAX_Q], k[RP_KEX_MAX_K], dk[RP_MLKEM768_DK_LEN];
+	uint8_t priv[RP_X25519_LEN], zero[RP_X25519_LEN] = { 0 };
+
+	rp_mlkem768_keygen(q_c, dk);
+	rp_x25519_keypair(q_c + RP_MLKEM768_EK_LEN, priv);
+	ck_assert(rp_kex_server_reply(m, q_c, q_s, k));
+	/* The first coefficient all ones: 4095 >= q. */
+	q_c[0] = 0xff;
+	q_c[1] |= 0x0f;
+	ck_assert_msg(!rp_kex_server_reply(m, q_c, q_s, k), "an ek with 4095 must be refused");
+	ck_assert_msg(!rp_kex_server_reply(x, zero, q_s, k),
+	    "the all-zero X25519 value gives the all-zero secret and must be refused");
 }
 END_TEST
 
@@ -697,6 +865,10 @@ RP_TEST_SUITE(kex)
 	tcase_add_test(methods, test_method_by_name_knows_both_curve25519_names);
 	tcase_add_test(methods, test_method_by_name_is_null_for_anything_else);
 	tcase_add_test(methods, test_supported_list_names_only_known_methods);
+	tcase_add_test(methods, test_hybrid_methods_have_their_sizes);
+	tcase_add_test(methods, test_server_reply_agrees_with_the_client);
+	tcase_add_test(methods, test_server_reply_refuses_bad_client_values);
+	tcase_add_test(methods, test_dh_groups_reply_and_refuse);
 	suite_add_tcase(s, methods);
 
 	tcase_add_test(kexinit, test_server_kexinit_has_s_markers_only_in_first_kex);

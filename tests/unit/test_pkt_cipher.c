@@ -25,6 +25,8 @@ static const struct config configs[] = {
 	{ "aes128-ctr", "hmac-sha2-512-etm@openssh.com" },
 	{ "aes128-ctr", "hmac-sha2-256" },
 	{ "aes128-ctr", "hmac-sha2-512" },
+	{ "aes192-ctr", "hmac-sha2-256-etm@openssh.com" },
+	{ "aes192-ctr", "hmac-sha2-512" },
 	{ "aes256-ctr", "hmac-sha2-256-etm@openssh.com" },
 	{ "aes256-ctr", "hmac-sha2-512-etm@openssh.com" },
 	{ "aes256-ctr", "hmac-sha2-256" },
@@ -342,7 +344,7 @@ START_TEST(test_names_lists_and_lengths)
 	const uint8_t key[64] = { 0 };
 
 	ck_assert_str_eq(lists[0], "chacha20-poly1305@openssh.com,aes128-gcm@openssh.com,"
-	    "aes256-gcm@openssh.com,aes128-ctr,aes256-ctr");
+	    "aes256-gcm@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr");
 	ck_assert_str_eq(lists[1], "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,"
 	    "hmac-sha2-256,hmac-sha2-512");
 	/* Every listed name resolves to itself. */
@@ -515,6 +517,29 @@ static const struct kat kats[] = {
 				.plain = "0000003c13000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2",
 				.wire = "5f60dfc2a763e80c97246504aade07808d17f5efb3c7e4d4463ecad424309913d763c316cc3b642b7107ad61c9d1e3dd2aadb6a6a800cbf146a9f46964300aec",
 				.tag = "84f7b32f25bc54f3cfd8514ce5ee07de17f643a6a23580ac2e0ab207cd6982db",
+			},
+		},
+	},
+	/* aes192-ctr + hmac-sha2-256-etm@openssh.com: a 24-byte key */
+	{
+		.cipher = "aes192-ctr",
+		.mac = "hmac-sha2-256-etm@openssh.com",
+		.key = "202122232425262728292a2b2c2d2e2f3031323334353637",
+		.iv = "f0f1f2f3f4f5f6f7f8f9fafbfffffffe",
+		.mac_key = "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f",
+		.npackets = 2,
+		.packets = {
+			{
+				.seqnr = 3u,
+				.plain = "000000200e050000000c7373682d7573657261757468a0a1a2a3a4a5a6a7a8a9aaabacad",
+				.wire = "00000020a0ab09bd675a0267f1481f697ddd2ca9d8150ec08c735dea23996aa2411350ff",
+				.tag = "337d2b7792609f350e53a90f754a74322a36ef487b0ec7608460bcf9ffac5551",
+			},
+			{
+				.seqnr = 4u,
+				.plain = "0000003007000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627a0a1a2a3a4a5a6",
+				.wire = "00000030fe7c6d16ba14334a41192771da14a4e00a85408482e0b41923fa617c9dfa718d79f34611472bc7c81706967a15114610",
+				.tag = "816c20c9ce0f197940345d33149e30407ca558502bb27e4a21226418700a0cae",
 			},
 		},
 	},

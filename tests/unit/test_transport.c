@@ -568,8 +568,9 @@ START_TEST(test_wrongly_guessed_kex_packet_is_ignored)
 
 	setup_pair(&p, 0);
 	client_hello(&p, CLIENT_VERSION "\r\n");
-	/* The client guesses ecdh-sha2-nistp256, which the server lacks. */
-	client_kexinit(&p, "ecdh-sha2-nistp256,curve25519-sha256", 1, 1);
+	/* The client guesses diffie-hellman-group14-sha1, which the server
+	 * lacks. */
+	client_kexinit(&p, "diffie-hellman-group14-sha1,curve25519-sha256", 1, 1);
 	client_ecdh_init(&p.c, q_c, priv); /* the guessed packet */
 	ck_assert_int_eq(server_step(&p), RP_TRANSPORT_NEED_MORE);
 	ck_assert_msg(!client_recv(&p.c, msg, sizeof(msg), &len),

@@ -8,6 +8,7 @@ Each mode is built here from its specification, not from rampart's code:
   aes128-gcm@openssh.com         RFC 5647 / OpenSSH PROTOCOL 1.6
   aes128-ctr + hmac-sha2-256     RFC 4253 6.4 (encrypt-and-MAC), RFC 4344, RFC 6668
   aes128-ctr + hmac-sha2-256-etm@openssh.com   OpenSSH PROTOCOL 1.5
+  aes192-ctr                     RFC 4344 4 (as aes128-ctr, a 192-bit key)
 
 Run:  /usr/bin/python3 tests/vectors/gen_pkt_cipher_kat.py
 and paste its output into tests/unit/test_pkt_cipher.c. Each vector is a
@@ -146,6 +147,16 @@ def main():
         pkts.append((seqnr, plain, wire, mac(mac_key, seqnr, plain)))
     emit("aes128-ctr + hmac-sha2-256 (encrypt-and-MAC)",
          "aes128-ctr", "hmac-sha2-256", key, iv, mac_key, pkts)
+
+    key = bytes(range(0x20, 0x38))
+    stream = ctr_stream(key, iv)
+    pkts = []
+    for seqnr, payload in zip([3, 4], payloads):
+        plain = packet(payload, 16, False)
+        wire = plain[:4] + stream.update(plain[4:])
+        pkts.append((seqnr, plain, wire, mac(mac_key, seqnr, wire)))
+    emit("aes192-ctr + hmac-sha2-256-etm@openssh.com: a 24-byte key",
+         "aes192-ctr", "hmac-sha2-256-etm@openssh.com", key, iv, mac_key, pkts)
 
 
 if __name__ == "__main__":
