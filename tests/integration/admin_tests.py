@@ -289,7 +289,9 @@ class TestAuditLog(AdminTest):
         self.assertEqual(accept["from"], "127.0.0.1")
         self.assertTrue(kex["client_version"].startswith("SSH-2.0-OpenSSH"))
         self.assertEqual(kex["server_version"], "SSH-2.0-rampart_0.1.0")
-        self.assertEqual(kex["kex"], "curve25519-sha256")
+        # The client's first choice: a post-quantum hybrid on OpenSSH >= 9.0.
+        self.assertIn(kex["kex"], ("mlkem768x25519-sha256", "sntrup761x25519-sha512",
+                                   "sntrup761x25519-sha512@openssh.com"))
         self.assertEqual(kex["host_key"], "ssh-ed25519")
         self.assertIn(kex["cipher_in"], ("chacha20-poly1305@openssh.com",
                                          "aes128-gcm@openssh.com", "aes256-gcm@openssh.com"))
