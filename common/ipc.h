@@ -261,9 +261,12 @@ enum rp_ipc_type {
 	RP_IPC_SESSION_OK = 34,
 
 	/*
-	 * worker -> monitor, no reply: act on a running session's process or
-	 * pty (RFC 4254 6.7, 6.9, 6.10 of the same session). The monitor acts
-	 * only on sessions it started for this connection.
+	 * worker -> monitor: act on a running session's process or pty (RFC
+	 * 4254 6.7, 6.9, 6.10 of the same session). The monitor acts only on
+	 * sessions it started for this connection, and replies SESSION_OK once
+	 * it has (also when the session is gone): the worker waits for it, so
+	 * that a resize takes effect before the keystrokes that follow it
+	 * reach the pty.
 	 *   uint32  session number
 	 *   byte    RP_CONTROL_* operation, then:
 	 *             RESIZE: uint32 columns, rows, width px, height px

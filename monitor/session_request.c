@@ -470,18 +470,16 @@ handle_session_control(struct monitor *m, struct conn *c, uint32_t id, CBS *payl
 {
 	struct rp_ipc_session_control rq;
 	struct session *s = NULL;
+	CBB cbb;
 
-	(void)m;
-	(void)id;
 	if (!rp_ipc_session_control_read(payload, &rq))
 		return "malformed";
 	for (size_t i = 0; i < MAX_SESSIONS_PER_CONN; i++)
 		if (c->sessions[i].in_use && c->sessions[i].number == rq.session)
 			s = &c->sessions[i];
-	/* The session may have ended while the message was on its way. */
-	if (s == NULL)
-		return NULL;
-	switch (rq.op) {
+	/* The session may have ended while the message was on its way: then
+	 * there is nothing to do, but the worker still gets its reply. */
+	switch (s != NULL ? rq.op : 0) {
 	case RP_CONTROL_RESIZE:
 		if (s->pty_master >= 0)
 			(void)pty_set_size(s->pty_master, rq.cols, rq.rows, rq.width_px,
@@ -504,6 +502,9 @@ handle_session_control(struct monitor *m, struct conn *c, uint32_t id, CBS *payl
 			(void)tcsendbreak(s->pty_master, 0);
 		break;
 	}
+	/* Only now: the worker holds back what follows until this arrives. */
+	if (rp_ipc_begin(&cbb, RP_IPC_SESSION_OK, id))
+		(void)ipc_reply(m, c, &cbb, NULL, 0);
 	return NULL;
 }
 

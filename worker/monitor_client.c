@@ -410,9 +410,12 @@ mc_session_check(struct monitor_client *mc, uint8_t what, CBS name, char *reason
 int
 mc_session_control(struct monitor_client *mc, const struct rp_ipc_session_control *m)
 {
+	uint32_t id = next_id(mc);
 	CBB cbb;
 
-	return rp_ipc_session_control_build(&cbb, 0, m) && rp_ipc_send(mc->fd, &cbb, NULL, 0, 0);
+	return rp_ipc_session_control_build(&cbb, id, m) && call(mc, &cbb, id, NULL, 0) &&
+	    mc->msg->type == RP_IPC_SESSION_OK && mc->msg->nfds == 0 &&
+	    CBS_len(&mc->msg->payload) == 0;
 }
 
 void

@@ -147,7 +147,7 @@ make_seeds(void)
 		sx.op = RP_CONTROL_RESIZE;
 		sx.cols = 100;
 		sx.rows = 30;
-		rp_ipc_begin(&cbb, RP_IPC_SESSION_CONTROL, 0);
+		rp_ipc_begin(&cbb, RP_IPC_SESSION_CONTROL, 6);
 		rp_ipc_session_control_write(&cbb, &sx);
 		add(state, &cbb);
 
