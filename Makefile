@@ -123,7 +123,8 @@ asan:
 BUILD_DEPS := gcc make libc6-dev dpkg-dev android-libboringssl-dev libseccomp-dev libcap-dev \
               libcrypt-dev zlib1g-dev libqrencode-dev
 TEST_DEPS  := check pkg-config openssh-client python3 python3-paramiko python3-asyncssh passwd \
-              coreutils procps openssh-server openssh-sftp-server tmux xauth
+              coreutils procps openssh-server openssh-sftp-server tmux xauth \
+              ssh-audit
 
 deps-build:
 	@build-aux/ensure-packages $(BUILD_DEPS)

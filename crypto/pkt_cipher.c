@@ -26,12 +26,17 @@ static const struct rp_cipher_alg cipher_algs[] = {
 	{ "aes256-ctr", RP_MODE_AESCTR, 32, RP_CTR_BLOCK_LEN, RP_CTR_BLOCK_LEN },
 };
 
-/* Best first: encrypt-then-MAC before encrypt-and-MAC. */
+/* Best first: encrypt-then-MAC before encrypt-and-MAC; within each, HMAC,
+ * then UMAC with the longer tag (a 64-bit tag is a 2^-60 forgery bound). */
 static const struct rp_mac_alg mac_algs[] = {
-	{ "hmac-sha2-256-etm@openssh.com", RP_MAC_SHA256, 32, 32, 1 },
-	{ "hmac-sha2-512-etm@openssh.com", RP_MAC_SHA512, 64, 64, 1 },
-	{ "hmac-sha2-256", RP_MAC_SHA256, 32, 32, 0 },
-	{ "hmac-sha2-512", RP_MAC_SHA512, 64, 64, 0 },
+	{ "hmac-sha2-256-etm@openssh.com", RP_MAC_HMAC, RP_MAC_SHA256, 32, 32, 1 },
+	{ "hmac-sha2-512-etm@openssh.com", RP_MAC_HMAC, RP_MAC_SHA512, 64, 64, 1 },
+	{ "umac-128-etm@openssh.com", RP_MAC_UMAC, RP_MAC_NO_HASH, RP_UMAC_KEY_LEN, 16, 1 },
+	{ "umac-64-etm@openssh.com", RP_MAC_UMAC, RP_MAC_NO_HASH, RP_UMAC_KEY_LEN, 8, 1 },
+	{ "hmac-sha2-256", RP_MAC_HMAC, RP_MAC_SHA256, 32, 32, 0 },
+	{ "hmac-sha2-512", RP_MAC_HMAC, RP_MAC_SHA512, 64, 64, 0 },
+	{ "umac-128@openssh.com", RP_MAC_UMAC, RP_MAC_NO_HASH, RP_UMAC_KEY_LEN, 16, 0 },
+	{ "umac-64@openssh.com", RP_MAC_UMAC, RP_MAC_NO_HASH, RP_UMAC_KEY_LEN, 8, 0 },
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -107,7 +112,8 @@ const char *
 rp_mac_supported_list(void)
 {
 	return "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,"
-	    "hmac-sha2-256,hmac-sha2-512";
+	    "umac-128-etm@openssh.com,umac-64-etm@openssh.com,"
+	    "hmac-sha2-256,hmac-sha2-512,umac-128@openssh.com,umac-64@openssh.com";
 }
 
 /* Encrypt-and-MAC is the one mode that encrypts the length with the rest. */

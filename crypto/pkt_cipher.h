@@ -10,10 +10,13 @@
  * The object works in place on that buffer, so the data pump copies nothing.
  *
  * Modes:
- *   encrypt-and-MAC (RFC 4253): aes*-ctr + hmac-sha2-*. The whole packet is
- *     encrypted; MAC = HMAC(key, uint32 seqnr || plaintext packet).
- *   encrypt-then-MAC (OpenSSH PROTOCOL 1.5): aes*-ctr + hmac-sha2-*-etm.
- *     packet_length stays in clear; MAC = HMAC(seqnr || length || ciphertext).
+ *   encrypt-and-MAC (RFC 4253): aes*-ctr + hmac-sha2-* or umac-*@openssh.com.
+ *     The whole packet is encrypted; MAC = HMAC(key, uint32 seqnr ||
+ *     plaintext packet), or UMAC(key, plaintext packet) with the nonce
+ *     uint64 seqnr (OpenSSH PROTOCOL 1.1, draft-miller-secsh-umac-01).
+ *   encrypt-then-MAC (OpenSSH PROTOCOL 1.5): aes*-ctr + hmac-sha2-*-etm or
+ *     umac-*-etm. packet_length stays in clear; MAC = HMAC(seqnr || length ||
+ *     ciphertext), or UMAC(length || ciphertext) with the nonce uint64 seqnr.
  *   aes128-gcm@openssh.com, aes256-gcm@openssh.com (RFC 5647 as OpenSSH
  *     uses it): packet_length in clear as additional data; 12-byte nonce =
  *     4-byte fixed IV || 8-byte invocation counter, incremented per packet.

@@ -5,7 +5,8 @@
  *
  *     cipher_chachapoly.c   chacha20-poly1305@openssh.com
  *     cipher_aesgcm.c       aes128-gcm@openssh.com, aes256-gcm@openssh.com
- *     cipher_ctr_hmac.c     aes*-ctr with hmac-sha2-* (encrypt-and-MAC and etm)
+ *     cipher_ctr_hmac.c     aes*-ctr with a MAC, hmac-sha2-* or umac-*
+ *                           (encrypt-and-MAC and etm); UMAC is crypto/umac.c
  *
  * pkt_cipher.c checks every argument and the packet's shape (alignment, length
  * field) before it calls a mode, so the modes only do cryptography.
@@ -21,12 +22,13 @@
 #include <openssl/hmac.h>
 
 #include "crypto/pkt_cipher.h"
+#include "crypto/umac.h"
 
 #define RP_CHACHAPOLY_KEY_LEN 32 /* each of K_1 and K_2 */
 #define RP_AEAD_TAG_LEN 16
 #define RP_GCM_IV_LEN 12
 #define RP_CTR_BLOCK_LEN 16
-#define RP_HMAC_MAX_LEN 64
+#define RP_MAC_MAX_LEN 64 /* the longest MAC tag: hmac-sha2-512's */
 
 enum rp_cipher_mode {
 	RP_MODE_CHACHAPOLY,
@@ -42,16 +44,24 @@ struct rp_cipher_alg {
 	size_t block_size;
 };
 
+/* The MAC families; cipher_ctr_hmac.c dispatches on this in one place. */
+enum rp_mac_kind {
+	RP_MAC_HMAC, /* MAC = HMAC(key, uint32 seqnr || data) */
+	RP_MAC_UMAC, /* MAC = UMAC(key, data, nonce = uint64 seqnr), RFC 4418 */
+};
+
 enum rp_mac_hash {
+	RP_MAC_NO_HASH, /* UMAC */
 	RP_MAC_SHA256,
 	RP_MAC_SHA512,
 };
 
 struct rp_mac_alg {
 	const char *name;
-	enum rp_mac_hash hash;
+	enum rp_mac_kind kind;
+	enum rp_mac_hash hash; /* HMAC only */
 	size_t key_len;
-	size_t out_len; /* full HMAC output: no truncated MACs */
+	size_t out_len; /* tag: the full HMAC output (no truncated MACs), or the UMAC tag */
 	int etm;
 };
 
@@ -65,9 +75,11 @@ struct rp_aesgcm {
 	uint8_t iv[RP_GCM_IV_LEN]; /* fixed (4) || invocation counter (8, big-endian) */
 };
 
+/* CTR with either MAC; the name is from when HMAC was the only one. */
 struct rp_ctr_hmac {
 	EVP_CIPHER_CTX cipher; /* one keystream for the whole direction */
-	HMAC_CTX hmac;         /* keyed once, reset per packet */
+	HMAC_CTX hmac;         /* HMAC: keyed once, reset per packet */
+	struct rp_umac *umac;  /* UMAC: every subkey derived once, at init */
 	int cipher_ready, hmac_ready;
 	/* encrypt-and-MAC only: the first block decrypted by peek_length, for
 	 * the open of the same packet (same seqnr) that must follow. */

@@ -7,10 +7,12 @@
  *     ciphers ^aes256-gcm@openssh.com                                 put first
  *
  * The default of each kind is everything rampart implements, best first, as
- * common/ and crypto/ report it, with two exceptions: user-key signatures
- * leave out SHA-1 (ssh-rsa, ssh-rsa-cert-v01@openssh.com), which a policy
- * may ask for; host key algorithms list the certificate algorithm first
- * only when the policy has a host-certificate. Edits apply to that default;
+ * common/ and crypto/ report it, with these exceptions (each may be asked
+ * for): user-key signatures leave out SHA-1 (ssh-rsa,
+ * ssh-rsa-cert-v01@openssh.com); host key algorithms list the certificate
+ * algorithm first only when the policy has a host-certificate; key exchange
+ * leaves out ecdh-sha2-nistp*, and MACs keep only the encrypt-then-MAC
+ * forms with tags of 128 bits or more, so the default passes ssh-audit. Edits apply to that default;
  * any implemented name may be asked for. A name the SSH world knows but
  * rampart does not implement yet is "not implemented yet" when asked for
  * (and silently fine in a '-' list, since removing it changes nothing); any
@@ -49,8 +51,7 @@ static const char *const known_ciphers[] = {
 	"aes128-cbc", "aes192-cbc", "aes256-cbc", "3des-cbc", NULL,
 };
 static const char *const known_macs[] = {
-	"umac-64@openssh.com", "umac-128@openssh.com", "umac-64-etm@openssh.com",
-	"umac-128-etm@openssh.com", "hmac-sha1", "hmac-sha1-etm@openssh.com", NULL,
+	"hmac-sha1", "hmac-sha1-etm@openssh.com", NULL,
 };
 static const char *const known_compression[] = { "zlib", "zlib@openssh.com", NULL };
 
@@ -90,10 +91,20 @@ rp_alg_implemented(enum rp_alg_kind kind)
 }
 
 /* Implemented, but only in the default when asked for: SHA-1 signatures
- * for user keys, host certificates when the policy has none. */
+ * for user keys, host certificates when the policy has none, and what a
+ * hardening audit (ssh-audit) flags: ECDH on the NIST curves, MACs in
+ * encrypt-and-MAC mode, 64-bit MAC tags. */
 static int
 left_out_of_default(enum rp_alg_kind kind, int with_host_certs, const char *name)
 {
+	static const char etm[] = "-etm@openssh.com";
+	size_t len = strlen(name);
+
+	if (kind == RP_ALG_KEX)
+		return strncmp(name, "ecdh-sha2-nistp", 15) == 0;
+	if (kind == RP_ALG_MAC)
+		return len < sizeof(etm) - 1 || strcmp(name + len - (sizeof(etm) - 1), etm) != 0 ||
+		    strncmp(name, "umac-64", 7) == 0;
 	if (kind == RP_ALG_PUBKEY)
 		return strcmp(name, "ssh-rsa") == 0 || strcmp(name, "ssh-rsa-cert-v01@openssh.com") == 0;
 	if (kind == RP_ALG_HOSTKEY && !with_host_certs)

@@ -14,6 +14,7 @@ import argparse
 import os
 import pwd
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -37,7 +38,8 @@ AEAD_CIPHERS = ["chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com",
                 "aes256-gcm@openssh.com"]
 CTR_CIPHERS = ["aes128-ctr", "aes192-ctr", "aes256-ctr"]
 MACS = ["hmac-sha2-256", "hmac-sha2-512", "hmac-sha2-256-etm@openssh.com",
-        "hmac-sha2-512-etm@openssh.com"]
+        "hmac-sha2-512-etm@openssh.com", "umac-64@openssh.com", "umac-128@openssh.com",
+        "umac-64-etm@openssh.com", "umac-128-etm@openssh.com"]
 # What Debian 12's OpenSSH 9.2 client has of ours (mlkem768x25519-sha256 and
 # the unsuffixed sntrup761 name came with 9.9).
 KEX = ["sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com",
@@ -75,6 +77,14 @@ class DaemonTest(unittest.TestCase):
 
 
 class TestExec(DaemonTest):
+    # Everything implemented, including what the default leaves out (ECDH
+    # on the NIST curves, encrypt-and-MAC and 64-bit-tag MACs), so each
+    # can be forced in turn.
+    daemon_args = {"extra_policy": "kex-algorithms +ecdh-sha2-nistp256,ecdh-sha2-nistp384,"
+                   "ecdh-sha2-nistp521\nmacs +" + ",".join(
+                       m for m in ["hmac-sha2-256", "hmac-sha2-512", "umac-64-etm@openssh.com",
+                                   "umac-64@openssh.com", "umac-128@openssh.com"])}
+
     def test_exec_prints_and_returns_exit_status(self):
         r = self.d.ssh("echo ok; exit 3")
         self.assertEqual(r.stdout, b"ok\n", r.stderr)
@@ -188,6 +198,38 @@ class TestExec(DaemonTest):
             self.assertEqual(out.channel.recv_exit_status(), 7)
         finally:
             client.close()
+
+
+class TestSshAudit(DaemonTest):
+    """ssh-audit (Debian's) against the default algorithm lists: no
+    failure, and no warning except where the tool predates an algorithm:
+    Debian 12's ssh-audit 2.5.0 calls mlkem768x25519-sha256, the unsuffixed
+    sntrup761x25519-sha512 and the strict-kex marker unknown, and still
+    calls sntrup761x25519-sha512@openssh.com experimental (OpenSSH's
+    default since 9.0)."""
+
+    NEWER_THAN_THE_TOOL = {
+        "mlkem768x25519-sha256": "unknown algorithm",
+        "sntrup761x25519-sha512": "unknown algorithm",
+        "kex-strict-s-v00@openssh.com": "unknown algorithm",
+        "sntrup761x25519-sha512@openssh.com": "using experimental algorithm",
+    }
+
+    @unittest.skipUnless(shutil.which("ssh-audit"), "ssh-audit is not installed")
+    def test_default_configuration_passes(self):
+        r = subprocess.run(["ssh-audit", "-n", "-p", str(self.d.port), "127.0.0.1"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+        out = r.stdout.decode(errors="replace")
+        self.assertIn("(kex) mlkem768x25519-sha256", out)
+        problems = []
+        for line in out.splitlines():
+            m = re.match(r"^\((\w+)\) (\S+)\s+-- \[(fail|warn)\] (.*)$", line)
+            if m is None:
+                continue
+            if m.group(3) == "warn" and self.NEWER_THAN_THE_TOOL.get(m.group(2)) == m.group(4):
+                continue
+            problems.append(line)
+        self.assertEqual(problems, [], out)
 
 
 class TestAuthentication(DaemonTest):

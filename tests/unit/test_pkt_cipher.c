@@ -31,6 +31,14 @@ static const struct config configs[] = {
 	{ "aes256-ctr", "hmac-sha2-512-etm@openssh.com" },
 	{ "aes256-ctr", "hmac-sha2-256" },
 	{ "aes256-ctr", "hmac-sha2-512" },
+	{ "aes128-ctr", "umac-64-etm@openssh.com" },
+	{ "aes128-ctr", "umac-128-etm@openssh.com" },
+	{ "aes128-ctr", "umac-64@openssh.com" },
+	{ "aes128-ctr", "umac-128@openssh.com" },
+	{ "aes256-ctr", "umac-64-etm@openssh.com" },
+	{ "aes256-ctr", "umac-128-etm@openssh.com" },
+	{ "aes256-ctr", "umac-64@openssh.com" },
+	{ "aes256-ctr", "umac-128@openssh.com" },
 };
 #define NCONFIGS ((int)(sizeof(configs) / sizeof(configs[0])))
 
@@ -346,7 +354,8 @@ START_TEST(test_names_lists_and_lengths)
 	ck_assert_str_eq(lists[0], "chacha20-poly1305@openssh.com,aes128-gcm@openssh.com,"
 	    "aes256-gcm@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr");
 	ck_assert_str_eq(lists[1], "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,"
-	    "hmac-sha2-256,hmac-sha2-512");
+	    "umac-128-etm@openssh.com,umac-64-etm@openssh.com,hmac-sha2-256,hmac-sha2-512,"
+	    "umac-128@openssh.com,umac-64@openssh.com");
 	/* Every listed name resolves to itself. */
 	for (int l = 0; l < 2; l++) {
 		char buf[256], *save = NULL;
@@ -364,6 +373,8 @@ START_TEST(test_names_lists_and_lengths)
 	ck_assert_ptr_null(rp_cipher_by_name(""));
 	ck_assert_ptr_null(rp_mac_by_name("hmac-sha1"));
 	ck_assert_ptr_null(rp_mac_by_name("hmac-sha2-256-96"));
+	ck_assert_ptr_null(rp_mac_by_name("umac-32@openssh.com"));
+	ck_assert_ptr_null(rp_mac_by_name("umac-64"));
 
 	ck_assert_uint_eq(rp_cipher_key_len(rp_cipher_by_name("chacha20-poly1305@openssh.com")), 64);
 	ck_assert_uint_eq(rp_cipher_iv_len(rp_cipher_by_name("chacha20-poly1305@openssh.com")), 0);
@@ -377,6 +388,11 @@ START_TEST(test_names_lists_and_lengths)
 	ck_assert_uint_eq(rp_mac_key_len(rp_mac_by_name("hmac-sha2-256-etm@openssh.com")), 32);
 	ck_assert(rp_mac_is_etm(rp_mac_by_name("hmac-sha2-512-etm@openssh.com")));
 	ck_assert(!rp_mac_is_etm(rp_mac_by_name("hmac-sha2-512")));
+	/* UMAC keys are AES-128 keys, whatever the tag. */
+	ck_assert_uint_eq(rp_mac_key_len(rp_mac_by_name("umac-64@openssh.com")), 16);
+	ck_assert_uint_eq(rp_mac_key_len(rp_mac_by_name("umac-128-etm@openssh.com")), 16);
+	ck_assert(rp_mac_is_etm(rp_mac_by_name("umac-64-etm@openssh.com")));
+	ck_assert(!rp_mac_is_etm(rp_mac_by_name("umac-128@openssh.com")));
 
 	/* An AEAD takes no MAC; CTR needs one. */
 	ck_assert_ptr_null(rp_pktcipher_new(rp_cipher_by_name("aes128-gcm@openssh.com"),
@@ -392,8 +408,9 @@ START_TEST(test_tag_lengths)
 {
 	for (int i = 0; i < NCONFIGS; i++) {
 		struct rp_pktcipher *pc = new_cipher(&configs[i], 1);
-		size_t want = configs[i].mac == NULL ? 16 :
-		    strstr(configs[i].mac, "512") != NULL ? 64 : 32;
+		const char *m = configs[i].mac;
+		size_t want = m == NULL ? 16 : strncmp(m, "umac-64", 7) == 0 ? 8 :
+		    strncmp(m, "umac-128", 8) == 0 ? 16 : strstr(m, "512") != NULL ? 64 : 32;
 
 		ck_assert_uint_eq(rp_pktcipher_tag_len(pc), want);
 		rp_pktcipher_free(pc);
@@ -408,7 +425,10 @@ END_TEST
  *
  *     /usr/bin/python3 tests/vectors/gen_pkt_cipher_kat.py
  *
- * Its output is pasted below unchanged.
+ * Its output is pasted below unchanged. The umac-* vectors at the end come
+ * the same way from tests/vectors/gen_umac_kat.py, which has its own UMAC
+ * written from RFC 4418 in Python (checked there against the RFC's vectors)
+ * on pyca/cryptography's AES, not crypto/umac.c.
  */
 struct kat_packet {
 	uint32_t seqnr;
@@ -540,6 +560,151 @@ static const struct kat kats[] = {
 				.plain = "0000003007000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627a0a1a2a3a4a5a6",
 				.wire = "00000030fe7c6d16ba14334a41192771da14a4e00a85408482e0b41923fa617c9dfa718d79f34611472bc7c81706967a15114610",
 				.tag = "816c20c9ce0f197940345d33149e30407ca558502bb27e4a21226418700a0cae",
+			},
+		},
+	},
+	/* aes128-ctr + umac-64-etm@openssh.com: nonce = uint64 seqnr, msg = length || ciphertext */
+	{
+		.cipher = "aes128-ctr",
+		.mac = "umac-64-etm@openssh.com",
+		.key = "202122232425262728292a2b2c2d2e2f",
+		.iv = "f0f1f2f3f4f5f6f7f8f9fafbfffffffe",
+		.mac_key = "606162636465666768696a6b6c6d6e6f",
+		.npackets = 3,
+		.packets = {
+			{
+				.seqnr = 6u,
+				.plain = "000000200e050000000c7373682d7573657261757468a0a1a2a3a4a5a6a7a8a9aaabacad",
+				.wire = "00000020068fcb38c478e6d39170519159d5bca6c889e9137cef00bfda1cb881b4385c9a",
+				.tag = "fd31c90ba76675f1",
+			},
+			{
+				.seqnr = 7u,
+				.plain = "0000003007000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627a0a1a2a3a4a5a6",
+				.wire = "000000305860defcb767ec0893286908a6da0384890be9f3afc3e0d04232c6d828349d17d35fff2af03f602f758329e54dd5e7d9",
+				.tag = "a653bfc916a60365",
+			},
+			{
+				.seqnr = 4294967295u,
+				.plain = "000000100c787878a0a1a2a3a4a5a6a7a8a9aaab",
+				.wire = "0000001085716b78af09c0f849a0ff60632911f5",
+				.tag = "e295b2da6de4078d",
+			},
+		},
+	},
+	/* aes128-ctr + umac-64@openssh.com: nonce = uint64 seqnr, msg = plaintext packet */
+	{
+		.cipher = "aes128-ctr",
+		.mac = "umac-64@openssh.com",
+		.key = "202122232425262728292a2b2c2d2e2f",
+		.iv = "f0f1f2f3f4f5f6f7f8f9fafbfffffffe",
+		.mac_key = "606162636465666768696a6b6c6d6e6f",
+		.npackets = 3,
+		.packets = {
+			{
+				.seqnr = 6u,
+				.plain = "0000001c0a050000000c7373682d7573657261757468a0a1a2a3a4a5a6a7a8a9",
+				.wire = "088acb24ce7195a0f9515791548aa8a0d99328c7aa2404bbde18b48db834589e",
+				.tag = "f8f250c6b31fe7f7",
+			},
+			{
+				.seqnr = 7u,
+				.plain = "0000003c13000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2",
+				.wire = "5f60dfc2a763e80c97246504aade07808d17f5efb3c7e4d4463ecad424309913d763c316cc3b642b7107ad61c9d1e3dd2aadb6a6a800cbf146a9f46964300aec",
+				.tag = "1f7e4ef6d9ecfcc7",
+			},
+			{
+				.seqnr = 4294967295u,
+				.plain = "0000000c08787878a0a1a2a3a4a5a6a7",
+				.wire = "8ab8afe062212e83dd905ff5a48b629c",
+				.tag = "144bf83693aeea5a",
+			},
+		},
+	},
+	/* aes128-ctr + umac-128-etm@openssh.com: nonce = uint64 seqnr, msg = length || ciphertext */
+	{
+		.cipher = "aes128-ctr",
+		.mac = "umac-128-etm@openssh.com",
+		.key = "202122232425262728292a2b2c2d2e2f",
+		.iv = "f0f1f2f3f4f5f6f7f8f9fafbfffffffe",
+		.mac_key = "606162636465666768696a6b6c6d6e6f",
+		.npackets = 3,
+		.packets = {
+			{
+				.seqnr = 6u,
+				.plain = "000000200e050000000c7373682d7573657261757468a0a1a2a3a4a5a6a7a8a9aaabacad",
+				.wire = "00000020068fcb38c478e6d39170519159d5bca6c889e9137cef00bfda1cb881b4385c9a",
+				.tag = "fd31c90ba76675f1eddf93433a7bc275",
+			},
+			{
+				.seqnr = 7u,
+				.plain = "0000003007000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627a0a1a2a3a4a5a6",
+				.wire = "000000305860defcb767ec0893286908a6da0384890be9f3afc3e0d04232c6d828349d17d35fff2af03f602f758329e54dd5e7d9",
+				.tag = "b761b7e01c05d4a69c0abf426c8142b0",
+			},
+			{
+				.seqnr = 4294967295u,
+				.plain = "000000100c787878a0a1a2a3a4a5a6a7a8a9aaab",
+				.wire = "0000001085716b78af09c0f849a0ff60632911f5",
+				.tag = "c313bd8a12a5874ee33717bbe0119334",
+			},
+		},
+	},
+	/* aes128-ctr + umac-128@openssh.com: nonce = uint64 seqnr, msg = plaintext packet */
+	{
+		.cipher = "aes128-ctr",
+		.mac = "umac-128@openssh.com",
+		.key = "202122232425262728292a2b2c2d2e2f",
+		.iv = "f0f1f2f3f4f5f6f7f8f9fafbfffffffe",
+		.mac_key = "606162636465666768696a6b6c6d6e6f",
+		.npackets = 3,
+		.packets = {
+			{
+				.seqnr = 6u,
+				.plain = "0000001c0a050000000c7373682d7573657261757468a0a1a2a3a4a5a6a7a8a9",
+				.wire = "088acb24ce7195a0f9515791548aa8a0d99328c7aa2404bbde18b48db834589e",
+				.tag = "f8f250c6b31fe7f73200a3061fa9628a",
+			},
+			{
+				.seqnr = 7u,
+				.plain = "0000003c13000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2",
+				.wire = "5f60dfc2a763e80c97246504aade07808d17f5efb3c7e4d4463ecad424309913d763c316cc3b642b7107ad61c9d1e3dd2aadb6a6a800cbf146a9f46964300aec",
+				.tag = "0e4c46dfd34f2b04c7b7d9d9317f6933",
+			},
+			{
+				.seqnr = 4294967295u,
+				.plain = "0000000c08787878a0a1a2a3a4a5a6a7",
+				.wire = "8ab8afe062212e83dd905ff5a48b629c",
+				.tag = "35cdf766ecef6a99d72353abec16878d",
+			},
+		},
+	},
+	/* aes256-ctr + umac-128-etm@openssh.com: nonce = uint64 seqnr, msg = length || ciphertext */
+	{
+		.cipher = "aes256-ctr",
+		.mac = "umac-128-etm@openssh.com",
+		.key = "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f",
+		.iv = "f0f1f2f3f4f5f6f7f8f9fafbfffffffe",
+		.mac_key = "606162636465666768696a6b6c6d6e6f",
+		.npackets = 3,
+		.packets = {
+			{
+				.seqnr = 6u,
+				.plain = "000000200e050000000c7373682d7573657261757468a0a1a2a3a4a5a6a7a8a9aaabacad",
+				.wire = "00000020a6d0124b49c43969981d43b81a477d7f63220c64c1de3251e8384eac78224654",
+				.tag = "dd5da97a06cbf1ffc7867135d02075eb",
+			},
+			{
+				.seqnr = 7u,
+				.plain = "0000003007000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627a0a1a2a3a4a5a6",
+				.wire = "000000308361b4dc548a5aeb7a1f44cd1cd3156e23b42a8ee59779135d0c166d0260d6866116abaab4113ba882e36e894ae90e73",
+				.tag = "f3b6fbbfc11fc43340b623fd7913d6bf",
+			},
+			{
+				.seqnr = 4294967295u,
+				.plain = "000000100c787878a0a1a2a3a4a5a6a7a8a9aaab",
+				.wire = "00000010a4e3804110530930e16ee8423c65e512",
+				.tag = "5133dcfb9a0f07e3cdb2c747d49855b9",
 			},
 		},
 	},
