@@ -41,6 +41,8 @@
 #define READ_CHUNK (256 * 1024)
 #define VERSION_MAX 255
 #define DEFAULT_REKEY_BYTES ((uint64_t)1 << 30)
+/* RFC 4344 3.1: re-exchange at least every 2^31 packets. */
+#define REKEY_PACKETS ((uint64_t)1 << 31)
 /* Plaintext packets (before the first NEWKEYS) align to 8 bytes. */
 #define PLAIN_BLOCK 8
 #define MAX_PAD (255)
@@ -94,6 +96,11 @@ struct rp_transport {
 	uint8_t session_id[RP_HASH_MAX_LEN];
 	size_t session_id_len;
 	uint64_t bytes_since_kex;
+	/* Packets both ways since the last kex; the 32-bit sequence numbers
+	 * (the nonces of the MACs and AEADs) must not wrap under one key. */
+	uint64_t packets_since_kex;
+	/* rekey_bytes, capped by what the current ciphers may protect. */
+	uint64_t rekey_now;
 	unsigned kex_count;
 	uint64_t wire_in, wire_out;
 
@@ -253,6 +260,7 @@ finish_packet(struct rp_transport *t, uint8_t *pkt, size_t payload_len)
 	    pkt + 4 + packet_length))
 		return 0;
 	t->send_seq++;
+	t->packets_since_kex++;
 	t->bytes_since_kex += 4 + packet_length;
 	rp_buf_added(&t->out, 4 + packet_length + tag_len);
 	return 1;
@@ -585,12 +593,37 @@ start_rekey(struct rp_transport *t)
 	t->kex = KEX_SENT_INIT;
 }
 
+/* The configured limit, but never beyond what either direction's cipher
+ * may safely protect with one key. */
+static uint64_t
+rekey_threshold(uint64_t configured, const struct rp_kex_algs *algs)
+{
+	const char *names[2] = { algs->cipher_c2s, algs->cipher_s2c };
+	uint64_t limit = configured;
+
+	for (size_t i = 0; i < 2; i++) {
+		const struct rp_cipher_alg *c = rp_cipher_by_name(names[i]);
+
+		if (c != NULL && rp_cipher_max_bytes_per_key(c) < limit)
+			limit = rp_cipher_max_bytes_per_key(c);
+	}
+	return limit;
+}
+
+uint64_t
+rp_transport_rekey_threshold(const struct rp_transport *t)
+{
+	return t->rekey_now != 0 ? t->rekey_now : t->rekey_bytes;
+}
+
 static void
 maybe_rekey(struct rp_transport *t)
 {
-	if (t->bytes_since_kex >= t->rekey_bytes) {
-		rp_debug("transport: re-exchanging keys after %llu bytes",
-		    (unsigned long long)t->bytes_since_kex);
+	if (t->bytes_since_kex >= rp_transport_rekey_threshold(t) ||
+	    t->packets_since_kex >= REKEY_PACKETS) {
+		rp_debug("transport: re-exchanging keys after %llu bytes, %llu packets",
+		    (unsigned long long)t->bytes_since_kex,
+		    (unsigned long long)t->packets_since_kex);
 		start_rekey(t);
 	}
 }
@@ -888,6 +921,8 @@ handle_newkeys(struct rp_transport *t, CBS *msg)
 	t->first_kex_done = 1;
 	t->kex_count++;
 	t->bytes_since_kex = 0;
+	t->packets_since_kex = 0;
+	t->rekey_now = rekey_threshold(t->rekey_bytes, &t->algs);
 	t->kex = KEX_IDLE;
 	free(t->i_c);
 	t->i_c = NULL;
@@ -1037,6 +1072,7 @@ next_packet(struct rp_transport *t, CBS *payload)
 	t->pending_consume = total;
 	t->last_recv_seq = t->recv_seq;
 	t->recv_seq++;
+	t->packets_since_kex++;
 	t->bytes_since_kex += 4 + t->cur_len;
 	CBS_init(&cbs, pkt + 4, t->cur_len);
 	if (!CBS_get_u8(&cbs, &padding) || padding < 4 || (size_t)padding + 1 >= t->cur_len) {

@@ -119,6 +119,11 @@ unsigned rp_transport_kex_count(const struct rp_transport *t);
 /* Start a key re-exchange now (rekey on request or by time). Does nothing
  * before the first exchange or while one is under way. */
 void rp_transport_rekey(struct rp_transport *t);
+/* Bytes (both ways) after which the transport starts a re-exchange by
+ * itself: the configured limit, capped by what the ciphers in use may
+ * protect under one key (rp_cipher_max_bytes_per_key). It also re-keys
+ * after 2^31 packets. */
+uint64_t rp_transport_rekey_threshold(const struct rp_transport *t);
 /* Bytes read from and written to the socket so far. */
 void rp_transport_counters(const struct rp_transport *t, uint64_t *in, uint64_t *out);
 

@@ -83,6 +83,16 @@ rp_cipher_is_aead(const struct rp_cipher_alg *alg)
 	return alg->mode != RP_MODE_AESCTR;
 }
 
+uint64_t
+rp_cipher_max_bytes_per_key(const struct rp_cipher_alg *alg)
+{
+	/* 2^(8 * block / 4) blocks of `block` bytes for 16-byte blocks;
+	 * smaller blocks: 2^30 bytes, as OpenSSH limits them. */
+	if (alg->block_size >= 16)
+		return ((uint64_t)1 << (alg->block_size * 2)) * alg->block_size;
+	return (uint64_t)1 << 30;
+}
+
 const char *
 rp_mac_name(const struct rp_mac_alg *alg)
 {

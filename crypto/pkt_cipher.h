@@ -45,6 +45,10 @@ size_t rp_cipher_key_len(const struct rp_cipher_alg *alg);
 size_t rp_cipher_iv_len(const struct rp_cipher_alg *alg);
 /* 1 for the AEADs (GCM, chacha20-poly1305): no MAC is negotiated for them. */
 int rp_cipher_is_aead(const struct rp_cipher_alg *alg);
+/* The most bytes one key may protect before a re-exchange (RFC 4344 3.2:
+ * 2^(L/4) blocks for an L-bit block cipher, 64 GiB for AES; 1 GiB for
+ * chacha20-poly1305, whose 8-byte "block" OpenSSH rates the same way). */
+uint64_t rp_cipher_max_bytes_per_key(const struct rp_cipher_alg *alg);
 
 const char *rp_mac_name(const struct rp_mac_alg *alg);
 size_t rp_mac_key_len(const struct rp_mac_alg *alg);

@@ -381,6 +381,13 @@ START_TEST(test_names_lists_and_lengths)
 	ck_assert_uint_eq(rp_cipher_key_len(rp_cipher_by_name("aes128-gcm@openssh.com")), 16);
 	ck_assert_uint_eq(rp_cipher_iv_len(rp_cipher_by_name("aes256-gcm@openssh.com")), 12);
 	ck_assert_uint_eq(rp_cipher_key_len(rp_cipher_by_name("aes256-ctr")), 32);
+	/* RFC 4344 3.2: 2^32 blocks of 16 bytes for AES; 1 GiB for chacha. */
+	ck_assert_uint_eq(rp_cipher_max_bytes_per_key(rp_cipher_by_name("aes128-ctr")),
+	    (uint64_t)1 << 36);
+	ck_assert_uint_eq(rp_cipher_max_bytes_per_key(rp_cipher_by_name("aes256-gcm@openssh.com")),
+	    (uint64_t)1 << 36);
+	ck_assert_uint_eq(rp_cipher_max_bytes_per_key(
+	    rp_cipher_by_name("chacha20-poly1305@openssh.com")), (uint64_t)1 << 30);
 	ck_assert_uint_eq(rp_cipher_iv_len(rp_cipher_by_name("aes128-ctr")), 16);
 	ck_assert(rp_cipher_is_aead(rp_cipher_by_name("aes256-gcm@openssh.com")));
 	ck_assert(!rp_cipher_is_aead(rp_cipher_by_name("aes256-ctr")));

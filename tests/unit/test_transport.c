@@ -581,6 +581,31 @@ START_TEST(test_wrongly_guessed_kex_packet_is_ignored)
 }
 END_TEST
 
+/* The rekey limit from the policy, capped by what the cipher may protect
+ * under one key: 1 TiB asked, 1 GiB for chacha20-poly1305, 64 GiB for
+ * AES (RFC 4344 3.2); below the cap the policy's value stands. */
+START_TEST(test_rekey_threshold_is_capped_by_the_cipher)
+{
+	static const struct {
+		const char *cipher;
+		uint64_t asked, want;
+	} v[] = {
+		{ "chacha20-poly1305@openssh.com", (uint64_t)1 << 40, (uint64_t)1 << 30 },
+		{ "aes128-gcm@openssh.com", (uint64_t)1 << 40, (uint64_t)1 << 36 },
+		{ "aes256-ctr", (uint64_t)1 << 40, (uint64_t)1 << 36 },
+		{ "aes256-ctr", (uint64_t)16 << 20, (uint64_t)16 << 20 },
+	};
+	struct pair p;
+
+	setup_pair(&p, v[_i].asked);
+	p.c.cipher = v[_i].cipher;
+	p.c.mac = "hmac-sha2-256-etm@openssh.com";
+	establish(&p);
+	ck_assert_uint_eq(rp_transport_rekey_threshold(p.t), v[_i].want);
+	teardown_pair(&p);
+}
+END_TEST
+
 START_TEST(test_no_common_cipher_fails_the_exchange)
 {
 	struct pair p;
@@ -725,6 +750,7 @@ RP_TEST_SUITE(transport)
 	tcase_add_test(tc, test_application_message_before_key_exchange_is_refused);
 	tcase_add_test(tc, test_wrongly_guessed_kex_packet_is_ignored);
 	tcase_add_test(tc, test_no_common_cipher_fails_the_exchange);
+	tcase_add_loop_test(tc, test_rekey_threshold_is_capped_by_the_cipher, 0, 4);
 	tcase_add_test(tc, test_oversized_packet_length_is_refused);
 	tcase_add_test(tc, test_short_padding_is_refused);
 	tcase_add_test(tc, test_tampered_packet_fails_authentication);
