@@ -18,6 +18,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import unittest
 from concurrent.futures import ThreadPoolExecutor
@@ -169,6 +170,56 @@ class TestExec(DaemonTest):
                 self.assertEqual(r.returncode, 0, r.stderr)
                 self.assertEqual(sha256(r.stdout), sha256(data))
                 self.assertLogged(r"signed key exchange [2-9]", after=mark)
+
+    def test_rekey_every_16m_across_300mb(self):
+        # The case: 300 MB with RekeyLimit=16M, about 19 key
+        # exchanges mid-transfer, nothing lost or reordered.
+        data = os.urandom(1024 * 1024) * 300
+        mark = self.d.mark()
+        r = self.d.ssh("cat", input=data, timeout=300,
+                       options=[("-o", "RekeyLimit=16M")])
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        self.assertEqual(len(r.stdout), len(data))
+        self.assertEqual(sha256(r.stdout), sha256(data))
+        self.assertLogged(r"signed key exchange (1[0-9]|[2-9][0-9])\b", after=mark)
+
+    def test_paramiko_initiated_rekey_keeps_data_intact(self):
+        import paramiko
+        t = paramiko.Transport(("127.0.0.1", self.d.port))
+        timer = threading.Timer(60, t.close)
+        timer.daemon = True
+        timer.start()
+        try:
+            t.start_client(timeout=20)
+            t.auth_publickey(self.d.default_user(),
+                             paramiko.Ed25519Key.from_private_key_file(self.d.client_key))
+            ch = t.open_session(timeout=20)
+            ch.exec_command("cat")
+            chunk = os.urandom(1024 * 1024)
+            got = bytearray()
+
+            def read_all():
+                # Ends at EOF, or when the timer closes the transport.
+                while True:
+                    b = ch.recv(1 << 20)
+                    if not b:
+                        return
+                    got.extend(b)
+            reader = threading.Thread(target=read_all, daemon=True)
+            reader.start()
+            mark = self.d.mark()
+            for i in range(8):
+                ch.sendall(chunk)
+                if i == 3:
+                    t.renegotiate_keys()  # waits for the exchange to finish
+            ch.shutdown_write()
+            reader.join(60)
+            self.assertEqual(ch.recv_exit_status(), 0)
+            self.assertEqual(sha256(bytes(got)), sha256(chunk * 8))
+            self.assertLogged(r"signed key exchange 2\b", after=mark)
+        finally:
+            timer.cancel()
+            t.close()
 
     def test_concurrent_connections(self):
         def one(i):
