@@ -78,6 +78,7 @@ enum rp_ipc_type {
 	 *   string  kex algorithms, name-list
 	 *   string  ciphers, name-list
 	 *   string  MACs, name-list
+	 *   string  compression methods, name-list
 	 *   string  auth methods offered to clients, name-list
 	 *   string  public key algorithms accepted for user authentication
 	 *           (advertised in server-sig-algs), name-list

@@ -42,7 +42,8 @@ rp_ipc_hello_write(CBB *cbb, const struct rp_ipc_hello *m)
 		if (!add_cbs(cbb, &m->hostkeys[i]))
 			return 0;
 	return add_cbs(cbb, &m->kex_algs) && add_cbs(cbb, &m->ciphers) &&
-	    add_cbs(cbb, &m->macs) && add_cbs(cbb, &m->auth_methods) &&
+	    add_cbs(cbb, &m->macs) && add_cbs(cbb, &m->compression) &&
+	    add_cbs(cbb, &m->auth_methods) &&
 	    add_cbs(cbb, &m->pubkey_algs) && CBB_add_u32(cbb, m->idle_timeout_s) &&
 	    CBB_add_u32(cbb, m->keepalive_interval_s) && CBB_add_u32(cbb, m->keepalive_count) &&
 	    CBB_add_u64(cbb, m->rekey_bytes) && CBB_add_u32(cbb, m->rekey_seconds) &&
@@ -67,6 +68,7 @@ rp_ipc_hello_read(CBS *cbs, struct rp_ipc_hello *m)
 	return get_bounded(cbs, &m->kex_algs, RP_IPC_MAX_ALGLIST) &&
 	    get_bounded(cbs, &m->ciphers, RP_IPC_MAX_ALGLIST) &&
 	    get_bounded(cbs, &m->macs, RP_IPC_MAX_ALGLIST) &&
+	    get_bounded(cbs, &m->compression, RP_IPC_MAX_ALGLIST) &&
 	    get_bounded(cbs, &m->auth_methods, RP_IPC_MAX_ALGLIST) &&
 	    get_bounded(cbs, &m->pubkey_algs, RP_IPC_MAX_ALGLIST) &&
 	    CBS_get_u32(cbs, &m->idle_timeout_s) && CBS_get_u32(cbs, &m->keepalive_interval_s) &&

@@ -22,6 +22,7 @@ struct rp_ipc_hello {
 	CBS kex_algs;
 	CBS ciphers;
 	CBS macs;
+	CBS compression;
 	CBS auth_methods;
 	CBS pubkey_algs;
 	uint32_t idle_timeout_s;

@@ -163,7 +163,8 @@ rp_kexinit_build(CBB *out, const struct rp_kex_offer *offer, int is_server, int 
 	return CBB_flush(out) && ssh_add_cstring(out, offer->hostkey) &&
 	    ssh_add_cstring(out, offer->ciphers) && ssh_add_cstring(out, offer->ciphers) &&
 	    ssh_add_cstring(out, offer->macs) && ssh_add_cstring(out, offer->macs) &&
-	    ssh_add_cstring(out, "none") && ssh_add_cstring(out, "none") &&
+	    ssh_add_cstring(out, offer->compression != NULL ? offer->compression : "none") &&
+	    ssh_add_cstring(out, offer->compression != NULL ? offer->compression : "none") &&
 	    ssh_add_cstring(out, "") && ssh_add_cstring(out, "") && CBB_add_u8(out, 0) &&
 	    CBB_add_u32(out, 0);
 }

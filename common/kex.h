@@ -96,6 +96,7 @@ struct rp_kex_offer {
 	const char *hostkey;
 	const char *ciphers;
 	const char *macs;
+	const char *compression; /* NULL: "none" */
 };
 
 /* Build our KEXINIT payload (message number included). is_server picks

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/compress.h"
 #include "common/log.h"
 #include "common/ssh_msg.h"
 #include "common/wire.h"
@@ -43,6 +44,10 @@
 #define DEFAULT_REKEY_BYTES ((uint64_t)1 << 30)
 /* RFC 4344 3.1: re-exchange at least every 2^31 packets. */
 #define REKEY_PACKETS ((uint64_t)1 << 31)
+/* Compressed payloads out, decompressed payloads in: a decompressed packet
+ * may be as large as a packet may be, and no larger (a bigger one is a
+ * decompression bomb). */
+#define ZBUF_LEN (SSH_MAX_PACKET_LEN + 1)
 /* Plaintext packets (before the first NEWKEYS) align to 8 bytes. */
 #define PLAIN_BLOCK 8
 #define MAX_PAD (255)
@@ -59,7 +64,7 @@ struct rp_transport {
 
 	/* Our configuration, deep-copied. */
 	char *version;
-	char *offer_kex, *offer_hostkey, *offer_ciphers, *offer_macs;
+	char *offer_kex, *offer_hostkey, *offer_ciphers, *offer_macs, *offer_compression;
 	size_t nhostkeys;
 	char *hostkey_alg[RP_TRANSPORT_MAX_HOSTKEYS];
 	uint8_t *hostkey_blob[RP_TRANSPORT_MAX_HOSTKEYS];
@@ -101,6 +106,16 @@ struct rp_transport {
 	uint64_t packets_since_kex;
 	/* rekey_bytes, capped by what the current ciphers may protect. */
 	uint64_t rekey_now;
+
+	/* Compression (RFC 4253 6.2) each way: the method in force and its
+	 * stream, made when first needed and kept across re-exchanges.
+	 * zlib@openssh.com waits for authentication: our USERAUTH_SUCCESS. */
+	enum comp_mode { COMP_NONE, COMP_ZLIB, COMP_DELAYED } send_comp, recv_comp;
+	struct rp_zstream *zsend, *zrecv;
+	uint8_t *zout;    /* a payload compressed, before it is copied back */
+	uint8_t *zin;     /* the payload last decompressed (the caller reads
+	                   * it until the next packet) */
+	int authenticated; /* USERAUTH_SUCCESS sent */
 	unsigned kex_count;
 	uint64_t wire_in, wire_out;
 
@@ -148,10 +163,13 @@ rp_transport_new(int fd, const struct rp_transport_config *cfg)
 	t->offer_hostkey = strdup(cfg->offer.hostkey);
 	t->offer_ciphers = strdup(cfg->offer.ciphers);
 	t->offer_macs = strdup(cfg->offer.macs);
+	t->offer_compression = strdup(cfg->offer.compression != NULL ? cfg->offer.compression :
+	    "none");
 	t->server_sig_algs = dup_or_null(cfg->server_sig_algs);
 	t->scratch = malloc(SSH_MAX_PAYLOAD_OUT);
 	if (t->version == NULL || t->offer_kex == NULL || t->offer_hostkey == NULL ||
-	    t->offer_ciphers == NULL || t->offer_macs == NULL || t->scratch == NULL ||
+	    t->offer_ciphers == NULL || t->offer_macs == NULL || t->offer_compression == NULL ||
+	    t->scratch == NULL ||
 	    (cfg->server_sig_algs != NULL && t->server_sig_algs == NULL))
 		goto fail;
 	t->nhostkeys = cfg->nhostkeys;
@@ -186,6 +204,11 @@ rp_transport_free(struct rp_transport *t)
 	free(t->offer_hostkey);
 	free(t->offer_ciphers);
 	free(t->offer_macs);
+	free(t->offer_compression);
+	rp_zstream_free(t->zsend);
+	rp_zstream_free(t->zrecv);
+	free(t->zout);
+	free(t->zin);
 	free(t->server_sig_algs);
 	for (size_t i = 0; i < t->nhostkeys; i++) {
 		free(t->hostkey_alg[i]);
@@ -234,11 +257,54 @@ padding_for(const struct rp_transport *t, size_t payload_len)
 	return pad;
 }
 
+/* Is a direction's compression on now? zlib@openssh.com only once
+ * authenticated. */
+static int
+comp_active(const struct rp_transport *t, enum comp_mode mode)
+{
+	return mode == COMP_ZLIB || (mode == COMP_DELAYED && t->authenticated);
+}
+
+static enum comp_mode
+comp_mode_of(const char *name)
+{
+	if (strcmp(name, "zlib") == 0)
+		return COMP_ZLIB;
+	if (strcmp(name, "zlib@openssh.com") == 0)
+		return COMP_DELAYED;
+	return COMP_NONE;
+}
+
+/* The negotiated method for one direction takes effect (at its NEWKEYS);
+ * the stream, once made, goes on across re-exchanges. 0 when out of
+ * memory. */
+static int
+comp_start(struct rp_transport *t, int sending)
+{
+	enum comp_mode mode = comp_mode_of(sending ? t->algs.comp_s2c : t->algs.comp_c2s);
+	struct rp_zstream **z = sending ? &t->zsend : &t->zrecv;
+	uint8_t **buf = sending ? &t->zout : &t->zin;
+
+	if (mode != COMP_NONE) {
+		if (*buf == NULL && (*buf = malloc(ZBUF_LEN)) == NULL)
+			return 0;
+		if (*z == NULL && (*z = sending ? rp_zstream_deflate_new() :
+		    rp_zstream_inflate_new()) == NULL)
+			return 0;
+	}
+	if (sending)
+		t->send_comp = mode;
+	else
+		t->recv_comp = mode;
+	return 1;
+}
+
 /* The space a packet of up to max payload bytes can take in the queue. */
 static size_t
 packet_room(const struct rp_transport *t, size_t max)
 {
-	return 4 + 1 + max + send_block(t) + 4 + send_tag_len(t);
+	return 4 + 1 + max + send_block(t) + 4 + send_tag_len(t) +
+	    (t->send_comp != COMP_NONE ? RP_COMPRESS_SLACK(max) : 0);
 }
 
 /* pkt has room for packet_room(payload_len); the payload is already at
@@ -246,10 +312,22 @@ packet_room(const struct rp_transport *t, size_t max)
 static int
 finish_packet(struct rp_transport *t, uint8_t *pkt, size_t payload_len)
 {
-	size_t pad = padding_for(t, payload_len);
-	size_t packet_length = 1 + payload_len + pad;
-	size_t tag_len = send_tag_len(t);
+	size_t pad, packet_length, tag_len = send_tag_len(t);
 	CBB hdr;
+
+	if (comp_active(t, t->send_comp)) {
+		size_t zlen;
+
+		/* Through the side buffer and back: the reservation has
+		 * RP_COMPRESS_SLACK for a payload that grows. */
+		if (!rp_zstream_deflate(t->zsend, pkt + 5, payload_len, t->zout, ZBUF_LEN, &zlen) ||
+		    zlen > payload_len + RP_COMPRESS_SLACK(payload_len))
+			return 0;
+		memcpy(pkt + 5, t->zout, zlen);
+		payload_len = zlen;
+	}
+	pad = padding_for(t, payload_len);
+	packet_length = 1 + payload_len + pad;
 
 	if (!CBB_init_fixed(&hdr, pkt, 5) || !CBB_add_u32(&hdr, (uint32_t)packet_length) ||
 	    !CBB_add_u8(&hdr, (uint8_t)pad) || !CBB_finish(&hdr, NULL, NULL))
@@ -277,7 +355,13 @@ send_now(struct rp_transport *t, const uint8_t *payload, size_t len)
 	if ((pkt = rp_buf_reserve(&t->out, packet_room(t, len))) == NULL)
 		return 0;
 	memcpy(pkt + 5, payload, len);
-	return finish_packet(t, pkt, len);
+	if (!finish_packet(t, pkt, len))
+		return 0;
+	/* zlib@openssh.com starts with the packets after this one, both
+	 * ways (the client starts when it reads it). */
+	if (payload[0] == SSH_MSG_USERAUTH_SUCCESS)
+		t->authenticated = 1;
+	return 1;
 }
 
 int
@@ -437,7 +521,7 @@ rp_transport_start(struct rp_transport *t)
 	if (!CBB_init(&cbb, 1024))
 		return 0;
 	struct rp_kex_offer offer = { t->offer_kex, t->offer_hostkey, t->offer_ciphers,
-		t->offer_macs };
+		t->offer_macs, t->offer_compression };
 	if (!rp_kexinit_build(&cbb, &offer, 1, 1) || !CBB_finish(&cbb, &t->i_s, &t->i_s_len)) {
 		CBB_cleanup(&cbb);
 		return 0;
@@ -568,7 +652,7 @@ send_kexinit(struct rp_transport *t)
 {
 	CBB cbb;
 	struct rp_kex_offer offer = { t->offer_kex, t->offer_hostkey, t->offer_ciphers,
-		t->offer_macs };
+		t->offer_macs, t->offer_compression };
 
 	OPENSSL_free(t->i_s); /* from CBB_finish */
 	t->i_s = NULL;
@@ -871,6 +955,10 @@ handle_ecdh_init(struct rp_transport *t, CBS *msg)
 	rp_pktcipher_free(t->send_pc);
 	t->send_pc = send_pc;
 	send_pc = NULL;
+	if (!comp_start(t, 1)) {
+		fail(t, SSH_DISCONNECT_BY_APPLICATION, "out of memory");
+		goto out;
+	}
 	if (t->strict)
 		t->send_seq = 0;
 	if (!t->sent_first_newkeys) {
@@ -911,6 +999,10 @@ handle_newkeys(struct rp_transport *t, CBS *msg)
 	}
 	rp_pktcipher_free(t->recv_pc);
 	t->recv_pc = t->next_recv_pc;
+	if (!comp_start(t, 0)) {
+		fail(t, SSH_DISCONNECT_BY_APPLICATION, "out of memory");
+		return 0;
+	}
 	t->next_recv_pc = NULL;
 	/* Strict kex: the packet after NEWKEYS has sequence number 0
 	 * (next_packet() already counted this one). */
@@ -1079,7 +1171,21 @@ next_packet(struct rp_transport *t, CBS *payload)
 		fail(t, SSH_DISCONNECT_PROTOCOL_ERROR, "bad padding length");
 		return -1;
 	}
-	return CBS_get_bytes(&cbs, payload, t->cur_len - 1 - padding) ? 1 : -1;
+	if (!CBS_get_bytes(&cbs, payload, t->cur_len - 1 - padding))
+		return -1;
+	if (comp_active(t, t->recv_comp)) {
+		size_t zlen;
+
+		if (!rp_zstream_inflate(t->zrecv, CBS_data(payload), CBS_len(payload), t->zin,
+		    ZBUF_LEN, &zlen)) {
+			fail(t, SSH_DISCONNECT_PROTOCOL_ERROR,
+			    "compressed packet is corrupt or inflates beyond %u bytes",
+			    (unsigned)SSH_MAX_PACKET_LEN);
+			return -1;
+		}
+		CBS_init(payload, t->zin, zlen);
+	}
+	return 1;
 }
 
 int

@@ -111,6 +111,7 @@ send_hello(struct monitor *m, struct conn *c)
 	CBS_init(&h.kex_algs, (const uint8_t *)p->kex_algorithms, strlen(p->kex_algorithms));
 	CBS_init(&h.ciphers, (const uint8_t *)p->ciphers, strlen(p->ciphers));
 	CBS_init(&h.macs, (const uint8_t *)p->macs, strlen(p->macs));
+	CBS_init(&h.compression, (const uint8_t *)p->compression, strlen(p->compression));
 	CBS_init(&h.auth_methods, (const uint8_t *)c->pref->auth_methods_all,
 	    strlen(c->pref->auth_methods_all));
 	server_sig_algs(p, sig_algs, sizeof(sig_algs));

@@ -12,7 +12,9 @@
  * ssh-rsa-cert-v01@openssh.com); host key algorithms list the certificate
  * algorithm first only when the policy has a host-certificate; key exchange
  * leaves out ecdh-sha2-nistp*, and MACs keep only the encrypt-then-MAC
- * forms with tags of 128 bits or more, so the default passes ssh-audit. Edits apply to that default;
+ * forms with tags of 128 bits or more, so the default passes ssh-audit;
+ * compression offers "none" first and zlib@openssh.com (after
+ * authentication), as sshd does, not plain zlib. Edits apply to that default;
  * any implemented name may be asked for. A name the SSH world knows but
  * rampart does not implement yet is "not implemented yet" when asked for
  * (and silently fine in a '-' list, since removing it changes nothing); any
@@ -53,7 +55,7 @@ static const char *const known_ciphers[] = {
 static const char *const known_macs[] = {
 	"hmac-sha1", "hmac-sha1-etm@openssh.com", NULL,
 };
-static const char *const known_compression[] = { "zlib", "zlib@openssh.com", NULL };
+static const char *const known_compression[] = { NULL };
 
 static const struct {
 	const char *what; /* for messages */
@@ -84,6 +86,7 @@ rp_alg_implemented(enum rp_alg_kind kind)
 	case RP_ALG_PUBKEY:
 		return rp_pubkey_alg_supported_list();
 	case RP_ALG_COMPRESSION:
+		return "none,zlib@openssh.com,zlib";
 	case RP_ALG_KINDS:
 		break;
 	}
@@ -102,6 +105,10 @@ left_out_of_default(enum rp_alg_kind kind, int with_host_certs, const char *name
 
 	if (kind == RP_ALG_KEX)
 		return strncmp(name, "ecdh-sha2-nistp", 15) == 0;
+	/* Plain zlib compresses before authentication, which sshd stopped
+	 * offering; zlib@openssh.com waits for it. */
+	if (kind == RP_ALG_COMPRESSION)
+		return strcmp(name, "zlib") == 0;
 	if (kind == RP_ALG_MAC)
 		return len < sizeof(etm) - 1 || strcmp(name + len - (sizeof(etm) - 1), etm) != 0 ||
 		    strncmp(name, "umac-64", 7) == 0;

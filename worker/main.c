@@ -77,6 +77,7 @@ main(int argc, char **argv)
 	struct rp_transport_config cfg;
 	char err[256];
 	char *version = NULL, *kex = NULL, *hostkey_algs = NULL, *ciphers = NULL, *macs = NULL;
+	char *compression = NULL;
 	char *pubkey_algs = NULL;
 	int ch, status;
 	unsigned long uid, gid;
@@ -144,6 +145,7 @@ main(int argc, char **argv)
 	hostkey_algs = cbs_strdup(&hello.hostkey_algs);
 	ciphers = cbs_strdup(&hello.ciphers);
 	macs = cbs_strdup(&hello.macs);
+	compression = cbs_strdup(&hello.compression);
 	w.auth_methods = cbs_strdup(&hello.auth_methods);
 	pubkey_algs = cbs_strdup(&hello.pubkey_algs);
 	if (CBS_len(&hello.banner) > 0 && (w.banner = cbs_strdup(&hello.banner)) == NULL) {
@@ -156,7 +158,7 @@ main(int argc, char **argv)
 	w.rekey_interval_ms = (uint64_t)hello.rekey_seconds * 1000;
 	w.max_channels = hello.max_channels;
 	if (version == NULL || kex == NULL || hostkey_algs == NULL || ciphers == NULL ||
-	    macs == NULL || w.auth_methods == NULL || pubkey_algs == NULL) {
+	    macs == NULL || compression == NULL || w.auth_methods == NULL || pubkey_algs == NULL) {
 		rp_error("out of memory");
 		return 1;
 	}
@@ -166,6 +168,7 @@ main(int argc, char **argv)
 	cfg.offer.hostkey = hostkey_algs;
 	cfg.offer.ciphers = ciphers;
 	cfg.offer.macs = macs;
+	cfg.offer.compression = compression;
 	/* Host keys arrive in the order of the host key algorithm list. */
 	{
 		CBS algs = hello.hostkey_algs, name;
@@ -211,6 +214,7 @@ main(int argc, char **argv)
 	free(hostkey_algs);
 	free(ciphers);
 	free(macs);
+	free(compression);
 	free(pubkey_algs);
 	free(w.banner);
 	free(w.auth_methods);

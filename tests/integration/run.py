@@ -251,6 +251,80 @@ class TestExec(DaemonTest):
             client.close()
 
 
+class TestCompression(DaemonTest):
+    """zlib@openssh.com (the default's second choice, started after
+    authentication), plain zlib when the policy offers it, and a packet
+    that inflates beyond the packet limit ending the connection."""
+
+    daemon_args = {"extra_policy": "compression +zlib"}
+
+    def transfer(self, options):
+        # 50 MB that compresses well, both ways.
+        data = b"".join(b"line %08d of compressible text\n" % i for i in range(1600000))[:50000000]
+        r = self.d.ssh("cat", input=data, timeout=180, options=options + [("-v",)])
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        self.assertEqual(sha256(r.stdout), sha256(data))
+        return r
+
+    def test_zlib_openssh_com_carries_50mb(self):
+        before = len(self.d.audit_records())
+        r = self.transfer([("-C",)])
+        self.assertIn(b"compression: zlib@openssh.com", r.stderr)
+        m = re.search(rb"compress incoming: raw data (\d+), compressed (\d+)", r.stderr)
+        self.assertIsNotNone(m, r.stderr[-2000:])
+        self.assertLess(int(m.group(2)) * 4, int(m.group(1)))
+        kex = [x for x in self.d.audit_records()[before:] if x["event"] == "kex"]
+        self.assertEqual(kex[0]["compression_in"], "zlib@openssh.com", kex[0])
+
+    def test_no_compression_unless_the_client_asks(self):
+        r = self.d.ssh("echo ok", options=[("-v",)])
+        self.assertEqual(r.stdout, b"ok\n")
+        self.assertIn(b"compression: none", r.stderr)
+
+    def test_decompression_bomb_ends_the_connection(self):
+        import paramiko
+        t = paramiko.Transport(("127.0.0.1", self.d.port))
+        t.use_compression(True)
+        timer = threading.Timer(60, t.close)
+        timer.daemon = True
+        timer.start()
+        mark = self.d.mark()
+        try:
+            t.start_client(timeout=20)
+            t.auth_publickey(self.d.default_user(),
+                             paramiko.Ed25519Key.from_private_key_file(self.d.client_key))
+            # SSH_MSG_IGNORE with 1 MiB of zeros: about a kilobyte on the
+            # wire, four times the largest packet once inflated.
+            m = paramiko.Message()
+            m.add_byte(bytes([2]))
+            m.add_string(b"\0" * (1 << 20))
+            t._send_message(m)
+            deadline = time.monotonic() + 20
+            while t.is_active() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertFalse(t.is_active(), "the connection survived a decompression bomb")
+        finally:
+            timer.cancel()
+            t.close()
+        self.assertLogged(r"inflates beyond", after=mark)
+
+
+class TestPlainZlib(DaemonTest):
+    """Plain zlib (compression from the first NEWKEYS) when it is the only
+    method the policy offers."""
+
+    daemon_args = {"extra_policy": "compression zlib"}
+
+    def test_plain_zlib_carries_data(self):
+        data = os.urandom(1 << 20) + b"z" * (8 << 20)
+        r = self.d.ssh("cat", input=data, timeout=120, options=[("-C",), ("-v",)])
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        self.assertEqual(sha256(r.stdout), sha256(data))
+        self.assertRegex(r.stderr, rb"server->client cipher: .* compression: zlib\r?\r?\n")
+        # The client's own count: what came back was compressed.
+        self.assertRegex(r.stderr, rb"compress incoming: raw data \d+, compressed \d+")
+
+
 class TestSshAudit(DaemonTest):
     """ssh-audit (Debian's) against the default algorithm lists: no
     failure, and no warning except where the tool predates an algorithm:

@@ -67,6 +67,7 @@ cbs_of(const uint8_t *p, size_t n)
 #define HELLO_KEX "curve25519-sha256,curve25519-sha256@libssh.org"
 #define HELLO_CIPHERS "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com"
 #define HELLO_MACS "hmac-sha2-256-etm@openssh.com"
+#define HELLO_COMPRESSION "none,zlib@openssh.com"
 #define HELLO_AUTH "publickey"
 #define HELLO_PUBKEY "ssh-ed25519"
 #define HELLO_IDLE 900u
@@ -90,6 +91,7 @@ sample_hello(struct rp_ipc_hello *m)
 	m->kex_algs = CBS_LIT(HELLO_KEX);
 	m->ciphers = CBS_LIT(HELLO_CIPHERS);
 	m->macs = CBS_LIT(HELLO_MACS);
+	m->compression = CBS_LIT(HELLO_COMPRESSION);
 	m->auth_methods = CBS_LIT(HELLO_AUTH);
 	m->pubkey_algs = CBS_LIT(HELLO_PUBKEY);
 	m->idle_timeout_s = HELLO_IDLE;
@@ -397,6 +399,7 @@ START_TEST(test_hello_round_trips_every_field)
 	ck_assert_cbs_eq(out.kex_algs, HELLO_KEX);
 	ck_assert_cbs_eq(out.ciphers, HELLO_CIPHERS);
 	ck_assert_cbs_eq(out.macs, HELLO_MACS);
+	ck_assert_cbs_eq(out.compression, HELLO_COMPRESSION);
 	ck_assert_cbs_eq(out.auth_methods, HELLO_AUTH);
 	ck_assert_cbs_eq(out.pubkey_algs, HELLO_PUBKEY);
 	ck_assert_uint_eq(out.idle_timeout_s, HELLO_IDLE);
@@ -951,6 +954,7 @@ static const struct ipc_case cases[] = {
 		F_STR(FK_BLOB, HELLO_KEX, RP_IPC_MAX_ALGLIST, "kex algorithms"),
 		F_STR(FK_BLOB, HELLO_CIPHERS, RP_IPC_MAX_ALGLIST, "ciphers"),
 		F_STR(FK_BLOB, HELLO_MACS, RP_IPC_MAX_ALGLIST, "MACs"),
+		F_STR(FK_BLOB, HELLO_COMPRESSION, RP_IPC_MAX_ALGLIST, "compression"),
 		F_STR(FK_BLOB, HELLO_AUTH, RP_IPC_MAX_ALGLIST, "auth methods"),
 		F_STR(FK_BLOB, HELLO_PUBKEY, RP_IPC_MAX_ALGLIST, "public key algorithms"),
 		F_U32(HELLO_IDLE, "idle timeout"),
@@ -1492,8 +1496,8 @@ encode_hello_with_keys(uint32_t count, size_t n, uint8_t **out, size_t *outlen)
 		uint8_t key[2] = { 'k', (uint8_t)('0' + i) };
 		ck_assert(CBB_add_u32(&cbb, 2) && CBB_add_bytes(&cbb, key, 2));
 	}
-	/* kex, ciphers, MACs, auth methods, public key algorithms */
-	for (int i = 0; i < 5; i++)
+	/* kex, ciphers, MACs, compression, auth methods, public key algorithms */
+	for (int i = 0; i < 6; i++)
 		ck_assert(CBB_add_u32(&cbb, 1) && CBB_add_u8(&cbb, 'x'));
 	/* idle, keep-alive interval and count, rekey bytes and seconds, banner,
 	 * max channels */

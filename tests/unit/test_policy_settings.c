@@ -75,7 +75,7 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(policy->pubkey_algorithms, DEFAULT_PUBKEY);
 	ck_assert_ptr_null(strstr(policy->pubkey_algorithms, "ssh-rsa"));
 	ck_assert_str_eq(rp_pubkey_alg_supported_list(), DEFAULT_PUBKEY_ALL);
-	ck_assert_str_eq(policy->compression, "none");
+	ck_assert_str_eq(policy->compression, "none,zlib@openssh.com");
 	ck_assert_uint_eq(policy->login_grace_time_s, 30);
 	ck_assert_uint_eq(policy->max_auth_tries, 6);
 	ck_assert_uint_eq(policy->idle_timeout_s, 0);
@@ -727,6 +727,9 @@ START_TEST(test_algorithm_edits)
 	EDIT(RP_ALG_PUBKEY, "-ssh-rsa", DEFAULT_PUBKEY);
 	EDIT(RP_ALG_COMPRESSION, "none", "none");
 	EDIT(RP_ALG_COMPRESSION, "-zlib@openssh.com", "none");
+	/* Plain zlib (before authentication) only when asked for. */
+	EDIT(RP_ALG_COMPRESSION, "+zlib", "none,zlib@openssh.com,zlib");
+	EDIT(RP_ALG_COMPRESSION, "^zlib@openssh.com", "zlib@openssh.com,none");
 
 	/* Known names rampart does not have yet. */
 	EDIT_ERROR(RP_ALG_CIPHER, "+aes256-cbc", 1, "cipher 'aes256-cbc' is not implemented yet; "
@@ -744,8 +747,8 @@ START_TEST(test_algorithm_edits)
 	EDIT_ERROR(RP_ALG_PUBKEY, "+sk-ssh-ed25519@openssh.com", 1, "public key algorithm "
 	    "'sk-ssh-ed25519@openssh.com' is not implemented yet; expected one of: "
 	    DEFAULT_PUBKEY_ALL);
-	EDIT_ERROR(RP_ALG_COMPRESSION, "zlib@openssh.com,none", 0, "compression method "
-	    "'zlib@openssh.com' is not implemented yet; expected one of: none");
+	EDIT_ERROR(RP_ALG_COMPRESSION, "zlib@openssh.com,lz4", 17, "unknown compression method "
+	    "'lz4'; expected one of: none,zlib@openssh.com,zlib");
 	/* Unknown names, in any list. */
 	EDIT_ERROR(RP_ALG_CIPHER, "aes128-ctr,blowfish", 11, "unknown cipher 'blowfish'; expected "
 	    "one of: " DEFAULT_CIPHERS);
@@ -778,7 +781,7 @@ START_TEST(test_algorithm_edits)
 	EDIT_ERROR(RP_ALG_CIPHER, "-*", 0, "the list leaves no cipher; expected at least one");
 	EDIT_ERROR(RP_ALG_HOSTKEY, "-ssh-ed25519", 0, "the list leaves no host key algorithm; "
 	    "expected at least one");
-	EDIT_ERROR(RP_ALG_COMPRESSION, "-none", 0, "the list leaves no compression method; "
+	EDIT_ERROR(RP_ALG_COMPRESSION, "-none,zlib*", 0, "the list leaves no compression method; "
 	    "expected at least one");
 }
 END_TEST
@@ -793,8 +796,8 @@ START_TEST(test_algorithm_directives_point_at_the_name)
 	    "t.conf:3:16: "
 	    "'kex-algorithms': the "
 	    "list leaves no key exchange algorithm; expected at least one");
-	EXPECT_ERROR(BASE "compression zlib\n", "t.conf:3:13: 'compression': compression method "
-	    "'zlib' is not implemented yet; expected one of: none");
+	EXPECT_ERROR(BASE "compression zstd\n", "t.conf:3:13: 'compression': unknown compression "
+	    "method 'zstd'; expected one of: none,zlib@openssh.com,zlib");
 	EXPECT_ERROR(BASE "host-key-algorithms ssh-dss\n", "t.conf:3:21: 'host-key-algorithms': "
 	    "unknown host key algorithm 'ssh-dss'; expected one of: "
 	    "ssh-ed25519-cert-v01@openssh.com,ssh-ed25519");

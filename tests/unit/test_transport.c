@@ -269,7 +269,7 @@ static void
 client_kexinit(struct pair *p, const char *kex, int first, int follows)
 {
 	CBB cbb;
-	struct rp_kex_offer offer = { kex, "ssh-ed25519", p->c.cipher, p->c.mac };
+	struct rp_kex_offer offer = { kex, "ssh-ed25519", p->c.cipher, p->c.mac, "none" };
 	uint8_t *data;
 	size_t len;
 
