@@ -91,7 +91,7 @@ kex_sign(const char *method, size_t q_c_len, const char *v_s, int trailing)
 {
 	static const uint8_t zeros[64];
 	static const struct rp_kex_offer offer = { "curve25519-sha256", "ssh-ed25519",
-		"chacha20-poly1305@openssh.com", "hmac-sha2-256" };
+		"chacha20-poly1305@openssh.com", "hmac-sha2-256", "none" };
 	uint8_t *i_c = NULL, *i_s = NULL;
 	size_t i_c_len = 0, i_s_len = 0;
 	CBB cbb, k;
