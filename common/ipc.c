@@ -217,6 +217,10 @@ rp_ipc_type_name(uint16_t type)
 		return "LISTEN_CLOSE";
 	case RP_IPC_LISTEN_ACCEPTED:
 		return "LISTEN_ACCEPTED";
+	case RP_IPC_HOSTKEYS_PROVE:
+		return "HOSTKEYS_PROVE";
+	case RP_IPC_HOSTKEYS_PROVED:
+		return "HOSTKEYS_PROVED";
 	case RP_IPC_SESSION_EXITED:
 		return "SESSION_EXITED";
 	case RP_IPC_DENIED:

@@ -331,6 +331,19 @@ enum rp_ipc_type {
 	RP_IPC_LISTEN_ACCEPTED = 44,
 
 	/*
+	 * worker -> monitor: prove possession of host keys (OpenSSH's
+	 * hostkeys-prove-00@openssh.com, PROTOCOL 2.5), after authentication.
+	 *   uint32  number of keys n (1..RP_IPC_MAX_HOSTKEYS)
+	 *   n x string  public key blob, each one of the monitor's host keys
+	 * reply HOSTKEYS_PROVED, the same layout with a signature blob for each
+	 * key, in order, over (string "hostkeys-prove-00@openssh.com", string
+	 * session identifier, string key blob) made with the identifier the
+	 * monitor recorded; or DENIED when a blob is not a host key of ours.
+	 */
+	RP_IPC_HOSTKEYS_PROVE = 45,
+	RP_IPC_HOSTKEYS_PROVED = 46,
+
+	/*
 	 * monitor -> worker: the request was valid but the policy says no.
 	 *   string  reason, for the worker's log
 	 */

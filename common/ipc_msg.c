@@ -751,6 +751,59 @@ rp_ipc_disconnect_read(CBS *cbs, struct rp_ipc_disconnect *m)
 
 /* The builders: header of the message's own type, then its payload. */
 /* Messages that share one struct (the LISTEN_* ones) name it. */
+/* HOSTKEYS_PROVE, HOSTKEYS_PROVED: a counted list of blobs. */
+
+static int
+hostkeys_write(CBB *cbb, const struct rp_ipc_hostkeys *m)
+{
+	if (m->n == 0 || m->n > RP_IPC_MAX_HOSTKEYS || !CBB_add_u32(cbb, (uint32_t)m->n))
+		return 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (CBS_len(&m->blobs[i]) > RP_IPC_MAX_KEY_BLOB || !add_cbs(cbb, &m->blobs[i]))
+			return 0;
+	return 1;
+}
+
+static int
+hostkeys_read(CBS *cbs, struct rp_ipc_hostkeys *m)
+{
+	uint32_t n;
+
+	memset(m, 0, sizeof(*m));
+	if (!CBS_get_u32(cbs, &n) || n == 0 || n > RP_IPC_MAX_HOSTKEYS)
+		return 0;
+	m->n = n;
+	for (size_t i = 0; i < n; i++)
+		if (!get_bounded(cbs, &m->blobs[i], RP_IPC_MAX_KEY_BLOB) ||
+		    CBS_len(&m->blobs[i]) == 0)
+			return 0;
+	return done(cbs);
+}
+
+int
+rp_ipc_hostkeys_prove_write(CBB *cbb, const struct rp_ipc_hostkeys *m)
+{
+	return hostkeys_write(cbb, m);
+}
+
+int
+rp_ipc_hostkeys_prove_read(CBS *cbs, struct rp_ipc_hostkeys *m)
+{
+	return hostkeys_read(cbs, m);
+}
+
+int
+rp_ipc_hostkeys_proved_write(CBB *cbb, const struct rp_ipc_hostkeys *m)
+{
+	return hostkeys_write(cbb, m);
+}
+
+int
+rp_ipc_hostkeys_proved_read(CBS *cbs, struct rp_ipc_hostkeys *m)
+{
+	return hostkeys_read(cbs, m);
+}
+
 #define BUILDER_OF(name, st, type)                                            \
 	int                                                                   \
 	rp_ipc_##name##_build(CBB *cbb, uint32_t id, const struct rp_ipc_##st *m) \
@@ -782,6 +835,8 @@ BUILDER_OF(listen_open, listen, RP_IPC_LISTEN_OPEN)
 BUILDER(listen_opened, RP_IPC_LISTEN_OPENED)
 BUILDER_OF(listen_close, listen, RP_IPC_LISTEN_CLOSE)
 BUILDER_OF(listen_accepted, listen, RP_IPC_LISTEN_ACCEPTED)
+BUILDER_OF(hostkeys_prove, hostkeys, RP_IPC_HOSTKEYS_PROVE)
+BUILDER_OF(hostkeys_proved, hostkeys, RP_IPC_HOSTKEYS_PROVED)
 BUILDER(session_exited, RP_IPC_SESSION_EXITED)
 BUILDER(denied, RP_IPC_DENIED)
 BUILDER(log, RP_IPC_LOG)

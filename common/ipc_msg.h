@@ -180,6 +180,12 @@ struct rp_ipc_listen {
 	uint32_t orig_port;
 };
 
+/* HOSTKEYS_PROVE (key blobs) and HOSTKEYS_PROVED (signature blobs). */
+struct rp_ipc_hostkeys {
+	size_t n;
+	CBS blobs[RP_IPC_MAX_HOSTKEYS]; /* each at most RP_IPC_MAX_KEY_BLOB */
+};
+
 struct rp_ipc_listen_opened {
 	uint32_t port; /* 1..65535 */
 };
@@ -245,6 +251,8 @@ int rp_ipc_listen_open_build(CBB *cbb, uint32_t id, const struct rp_ipc_listen *
 int rp_ipc_listen_opened_build(CBB *cbb, uint32_t id, const struct rp_ipc_listen_opened *m);
 int rp_ipc_listen_close_build(CBB *cbb, uint32_t id, const struct rp_ipc_listen *m);
 int rp_ipc_listen_accepted_build(CBB *cbb, uint32_t id, const struct rp_ipc_listen *m);
+int rp_ipc_hostkeys_prove_build(CBB *cbb, uint32_t id, const struct rp_ipc_hostkeys *m);
+int rp_ipc_hostkeys_proved_build(CBB *cbb, uint32_t id, const struct rp_ipc_hostkeys *m);
 int rp_ipc_session_exited_build(CBB *cbb, uint32_t id, const struct rp_ipc_session_exited *m);
 int rp_ipc_denied_build(CBB *cbb, uint32_t id, const struct rp_ipc_denied *m);
 int rp_ipc_log_build(CBB *cbb, uint32_t id, const struct rp_ipc_log *m);
@@ -286,6 +294,10 @@ int rp_ipc_forward_failed_write(CBB *cbb, const struct rp_ipc_forward_failed *m)
 int rp_ipc_forward_failed_read(CBS *cbs, struct rp_ipc_forward_failed *m);
 int rp_ipc_listen_open_write(CBB *cbb, const struct rp_ipc_listen *m);
 int rp_ipc_listen_open_read(CBS *cbs, struct rp_ipc_listen *m);
+int rp_ipc_hostkeys_prove_write(CBB *cbb, const struct rp_ipc_hostkeys *m);
+int rp_ipc_hostkeys_prove_read(CBS *cbs, struct rp_ipc_hostkeys *m);
+int rp_ipc_hostkeys_proved_write(CBB *cbb, const struct rp_ipc_hostkeys *m);
+int rp_ipc_hostkeys_proved_read(CBS *cbs, struct rp_ipc_hostkeys *m);
 int rp_ipc_listen_opened_write(CBB *cbb, const struct rp_ipc_listen_opened *m);
 int rp_ipc_listen_opened_read(CBS *cbs, struct rp_ipc_listen_opened *m);
 int rp_ipc_listen_close_write(CBB *cbb, const struct rp_ipc_listen *m);

@@ -694,6 +694,18 @@ rekey_threshold(uint64_t configured, const struct rp_kex_algs *algs)
 	return limit;
 }
 
+int
+rp_transport_hostkey(const struct rp_transport *t, size_t i, const char **alg,
+    const uint8_t **blob, size_t *len)
+{
+	if (i >= t->nhostkeys)
+		return 0;
+	*alg = t->hostkey_alg[i];
+	*blob = t->hostkey_blob[i];
+	*len = t->hostkey_blob_len[i];
+	return 1;
+}
+
 uint64_t
 rp_transport_rekey_threshold(const struct rp_transport *t)
 {

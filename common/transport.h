@@ -124,6 +124,10 @@ void rp_transport_rekey(struct rp_transport *t);
  * protect under one key (rp_cipher_max_bytes_per_key). It also re-keys
  * after 2^31 packets. */
 uint64_t rp_transport_rekey_threshold(const struct rp_transport *t);
+/* The i-th host key offered: its algorithm name and public blob. 0 past
+ * the last. */
+int rp_transport_hostkey(const struct rp_transport *t, size_t i, const char **alg,
+    const uint8_t **blob, size_t *len);
 /* Bytes read from and written to the socket so far. */
 void rp_transport_counters(const struct rp_transport *t, uint64_t *in, uint64_t *out);
 

@@ -253,3 +253,22 @@ hostkeys_find(const struct monitor *m, const char *alg)
 			return &m->hostkeys[i];
 	return NULL;
 }
+
+int
+hostkey_signs_as(const struct hostkey *hk, const char *alg)
+{
+	/* An RSA key ("ssh-rsa") serves both SHA-2 algorithms (RFC 8332);
+	 * SHA-1 ssh-rsa host signatures are not offered. */
+	if (strcmp(hk->alg, "ssh-rsa") == 0)
+		return strcmp(alg, "rsa-sha2-512") == 0 || strcmp(alg, "rsa-sha2-256") == 0;
+	return strcmp(hk->alg, alg) == 0;
+}
+
+const struct hostkey *
+hostkeys_for_alg(const struct monitor *m, const char *alg)
+{
+	for (size_t i = 0; i < m->nhostkeys; i++)
+		if (hostkey_signs_as(&m->hostkeys[i], alg))
+			return &m->hostkeys[i];
+	return NULL;
+}

@@ -28,6 +28,7 @@ static const struct {
 	ipc_handler_fn fn;
 } handlers[] = {
 	{ RP_IPC_KEX_SIGN, ANY_OPEN_STATE, handle_kex_sign },
+	{ RP_IPC_HOSTKEYS_PROVE, CONN_AUTHED, handle_hostkeys_prove },
 	{ RP_IPC_AUTH_PUBKEY_CHECK, CONN_PREAUTH, handle_pubkey_check },
 	{ RP_IPC_AUTH_PUBKEY_VERIFY, CONN_PREAUTH, handle_pubkey_verify },
 	{ RP_IPC_AUTH_NONE, CONN_PREAUTH, handle_auth_none },

@@ -8,6 +8,11 @@
  * therefore obtain signatures over SSH exchange hashes only, never over
  * data of its choosing. The first hash signed is the session identifier,
  * kept here for verifying userauth signatures.
+ *
+ * The other host-key signature is the proof a client asks for when it
+ * learns new host keys (hostkeys-prove-00@openssh.com, OpenSSH's PROTOCOL
+ * 2.5): over a fixed prefix, the recorded session identifier and the key,
+ * never over anything the worker chooses either.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +20,7 @@
 #include "common/ipc_msg.h"
 #include "common/kex.h"
 #include "common/log.h"
+#include "common/wire.h"
 #include "crypto/secret.h"
 #include "monitor/monitor.h"
 
@@ -23,6 +29,9 @@
  * client with RekeyLimit=1M at full loopback speed stays under. */
 #define KEX_SIGN_BURST 64
 #define KEX_SIGN_PER_SEC 32
+/* OpenSSH's client asks once per connection; a few more are tolerated. */
+#define HOSTKEY_PROOFS_MAX 4
+#define PROVE_PREFIX "hostkeys-prove-00@openssh.com"
 
 /* Token bucket: 1 when one more signature is allowed now. */
 static int
@@ -73,7 +82,7 @@ handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 		return "malformed";
 	if ((method = rp_kex_method_by_name(req.kex)) == NULL)
 		return "unknown key exchange method";
-	if ((hk = hostkeys_find(m, req.hostkey_alg)) == NULL)
+	if ((hk = hostkeys_for_alg(m, req.hostkey_alg)) == NULL)
 		return "no host key for that algorithm";
 	if (CBS_len(&req.q_c) != method->q_c_len || CBS_len(&req.q_s) != method->q_s_len ||
 	    CBS_len(&req.k) != method->k_len)
@@ -103,7 +112,11 @@ handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 	rp_wipe((uint8_t *)CBS_data(&req.k), CBS_len(&req.k));
 
 	CBB_zero(&sig);
-	if (!CBB_init(&sig, 128) || !rp_privkey_sign(hk->key, h, h_len, &sig) ||
+	/* RSA signs with the negotiated hash (RFC 8332); every other key and
+	 * certificate with its own algorithm. */
+	if (!CBB_init(&sig, 128) || !(strcmp(hk->alg, "ssh-rsa") == 0 ?
+	    rp_privkey_sign_alg(hk->key, req.hostkey_alg, h, h_len, &sig) :
+	    rp_privkey_sign(hk->key, h, h_len, &sig)) ||
 	    !CBB_finish(&sig, &sig_data, &sig_len)) {
 		CBB_cleanup(&sig);
 		rp_wipe(h, sizeof(h));
@@ -130,4 +143,85 @@ handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 		(void)ipc_reply(m, c, &reply, NULL, 0);
 	OPENSSL_free(sig_data);
 	return violation;
+}
+
+/* The host key (not a certificate's slot) whose public blob is blob. */
+static const struct hostkey *
+hostkey_by_blob(const struct monitor *m, const CBS *blob)
+{
+	for (size_t i = 0; i < m->nhostkeys; i++)
+		if (m->hostkeys[i].owns_key &&
+		    CBS_mem_equal(blob, m->hostkeys[i].blob, m->hostkeys[i].blob_len))
+			return &m->hostkeys[i];
+	return NULL;
+}
+
+/* The proof for one key: its signature over (string PROVE_PREFIX, string
+ * session identifier, string blob). RSA signs with the algorithm the
+ * exchange used when that was RSA, else rsa-sha2-512, as sshd does. */
+static int
+prove_one(const struct conn *c, const struct hostkey *hk, CBB *sig)
+{
+	CBB data;
+	uint8_t *buf;
+	size_t len;
+	int ok;
+
+	if (!CBB_init(&data, 256) || !ssh_add_cstring(&data, PROVE_PREFIX) ||
+	    !ssh_add_string(&data, c->session_id, c->session_id_len) ||
+	    !ssh_add_string(&data, hk->blob, hk->blob_len) || !CBB_finish(&data, &buf, &len)) {
+		CBB_cleanup(&data);
+		return 0;
+	}
+	if (strcmp(hk->alg, "ssh-rsa") == 0)
+		ok = rp_privkey_sign_alg(hk->key, strncmp(c->hostkey_alg, "rsa-sha2-", 9) == 0 ?
+		    c->hostkey_alg : "rsa-sha2-512", buf, len, sig);
+	else
+		ok = rp_privkey_sign(hk->key, buf, len, sig);
+	OPENSSL_free(buf);
+	return ok;
+}
+
+const char *
+handle_hostkeys_prove(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
+{
+	struct rp_ipc_hostkeys rq, rep;
+	uint8_t *sigs[RP_IPC_MAX_HOSTKEYS] = { NULL };
+	size_t lens[RP_IPC_MAX_HOSTKEYS];
+	const char *why = NULL;
+	CBB cbb;
+
+	if (!rp_ipc_hostkeys_prove_read(payload, &rq))
+		return "malformed";
+	if (c->hostkey_proofs++ >= HOSTKEY_PROOFS_MAX)
+		why = "too many host key proofs on this connection";
+	memset(&rep, 0, sizeof(rep));
+	for (size_t i = 0; why == NULL && i < rq.n; i++) {
+		const struct hostkey *hk = hostkey_by_blob(m, &rq.blobs[i]);
+		CBB sig;
+
+		if (hk == NULL) {
+			why = "not a host key of this server";
+			break;
+		}
+		if (!CBB_init(&sig, 128) || !prove_one(c, hk, &sig) ||
+		    !CBB_finish(&sig, &sigs[i], &lens[i])) {
+			CBB_cleanup(&sig);
+			why = "signature failed";
+			break;
+		}
+		CBS_init(&rep.blobs[i], sigs[i], lens[i]);
+		rep.n = i + 1;
+	}
+	if (why != NULL) {
+		rp_info("conn=%llu host key proof refused: %s", (unsigned long long)c->id, why);
+		ipc_reply_denied(m, c, id, why);
+	} else {
+		rp_debug("conn=%llu proved %zu host keys", (unsigned long long)c->id, rq.n);
+		if (rp_ipc_hostkeys_proved_build(&cbb, id, &rep))
+			(void)ipc_reply(m, c, &cbb, NULL, 0);
+	}
+	for (size_t i = 0; i < RP_IPC_MAX_HOSTKEYS; i++)
+		OPENSSL_free(sigs[i]);
+	return NULL;
 }

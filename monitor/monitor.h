@@ -163,6 +163,7 @@ struct conn {
 	char hostkey_alg[RP_IPC_MAX_NAME];
 	char cipher[RP_IPC_MAX_NAME * 4]; /* server to client, as reported */
 	unsigned kex_tokens;  /* rate limit of KEX_SIGN (monitor/kex_sign.c) */
+	unsigned hostkey_proofs; /* HOSTKEYS_PROVE requests answered */
 	uint64_t last_kex_ms; /* last refill of kex_tokens */
 	unsigned auth_failures;
 	int auth_exhausted;       /* max-auth-tries reached */
@@ -320,6 +321,11 @@ void monitor_audit_admin(struct monitor *m, const char *action, uint64_t conn_id
 int hostkeys_load(struct monitor *m);
 void hostkeys_free(struct monitor *m);
 const struct hostkey *hostkeys_find(const struct monitor *m, const char *alg);
+/* Can hk sign as host key algorithm alg? (Its own type, or an RSA key as
+ * rsa-sha2-512 / rsa-sha2-256.) */
+int hostkey_signs_as(const struct hostkey *hk, const char *alg);
+/* The host key that signs as alg, or NULL. */
+const struct hostkey *hostkeys_for_alg(const struct monitor *m, const char *alg);
 
 /* monitor/privsep.c: checks and preparation for running workers as the
  * unprivileged user in an empty chroot (root mode only). */
@@ -433,6 +439,8 @@ typedef const char *(*ipc_handler_fn)(struct monitor *m, struct conn *c, uint32_
     CBS *payload);
 /* monitor/kex_sign.c */
 const char *handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
+const char *handle_hostkeys_prove(struct monitor *m, struct conn *c, uint32_t id,
+    CBS *payload);
 /* monitor/auth_pubkey.c */
 const char *handle_pubkey_check(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
 const char *handle_pubkey_verify(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);

@@ -43,19 +43,24 @@ offered_hostkeys(const struct monitor *m, const struct rp_policy *p, struct rp_i
 	algs[0] = '\0';
 	h->nhostkeys = 0;
 	CBS_init(&list, (const uint8_t *)p->host_key_algorithms, strlen(p->host_key_algorithms));
+	/* One entry per algorithm, in the policy's order; an RSA key appears
+	 * once for each SHA-2 algorithm, with the same blob. */
 	while (ssh_namelist_next(&list, &name) && h->nhostkeys < RP_IPC_MAX_HOSTKEYS) {
-		for (size_t i = 0; i < m->nhostkeys; i++) {
-			const struct hostkey *hk = &m->hostkeys[i];
-			int n;
+		const struct hostkey *hk;
+		char alg[RP_IPC_MAX_NAME];
+		int n;
 
-			if (!CBS_mem_equal(&name, (const uint8_t *)hk->alg, strlen(hk->alg)))
-				continue;
-			n = snprintf(algs + off, algssz - off, "%s%s", off > 0 ? "," : "", hk->alg);
-			if (n < 0 || (size_t)n >= algssz - off)
-				return;
-			off += (size_t)n;
-			CBS_init(&h->hostkeys[h->nhostkeys++], hk->blob, hk->blob_len);
-		}
+		if (CBS_len(&name) >= sizeof(alg))
+			continue;
+		memcpy(alg, CBS_data(&name), CBS_len(&name));
+		alg[CBS_len(&name)] = '\0';
+		if ((hk = hostkeys_for_alg(m, alg)) == NULL)
+			continue;
+		n = snprintf(algs + off, algssz - off, "%s%s", off > 0 ? "," : "", alg);
+		if (n < 0 || (size_t)n >= algssz - off)
+			return;
+		off += (size_t)n;
+		CBS_init(&h->hostkeys[h->nhostkeys++], hk->blob, hk->blob_len);
 	}
 }
 

@@ -80,9 +80,11 @@ rp_alg_implemented(enum rp_alg_kind kind)
 	case RP_ALG_MAC:
 		return rp_mac_supported_list();
 	case RP_ALG_HOSTKEY:
-		/* Host keys are ed25519; with a host certificate, clients
-		 * that trust its CA need no known_hosts entry. */
-		return "ssh-ed25519-cert-v01@openssh.com,ssh-ed25519";
+		/* With a host certificate, clients that trust its CA need no
+		 * known_hosts entry; then the key types, as OpenSSH orders
+		 * them. Only the algorithms of the keys loaded are offered. */
+		return "ssh-ed25519-cert-v01@openssh.com,ssh-ed25519,ecdsa-sha2-nistp256,"
+		    "ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256";
 	case RP_ALG_PUBKEY:
 		return rp_pubkey_alg_supported_list();
 	case RP_ALG_COMPRESSION:

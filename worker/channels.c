@@ -190,6 +190,8 @@ channel_global_request(struct worker *w, CBS *msg)
 		return listen_tcpip_forward(w, msg, want_reply);
 	if (strcmp(name, "cancel-tcpip-forward") == 0)
 		return listen_cancel_tcpip_forward(w, msg, want_reply);
+	if (strcmp(name, "hostkeys-prove-00@openssh.com") == 0)
+		return hostkeys_prove(w, msg, want_reply);
 	if (strcmp(name, "streamlocal-forward@openssh.com") == 0 &&
 	    !streamlocal_listen_refuse(w, msg))
 		return 0;

@@ -487,6 +487,23 @@ mc_listen_open(struct monitor_client *mc, const struct rp_ipc_listen *req,
 	return 1;
 }
 
+int
+mc_hostkeys_prove(struct monitor_client *mc, const struct rp_ipc_hostkeys *req,
+    struct rp_ipc_hostkeys *sigs, char *reason, size_t reason_size)
+{
+	CBB cbb;
+	uint32_t id = next_id(mc);
+
+	if (!rp_ipc_hostkeys_prove_build(&cbb, id, req) || !call(mc, &cbb, id, NULL, 0))
+		return -1;
+	if (denied_reason(mc, reason, reason_size))
+		return 0;
+	if (mc->msg->type != RP_IPC_HOSTKEYS_PROVED || mc->msg->nfds != 0 ||
+	    !rp_ipc_hostkeys_proved_read(&mc->msg->payload, sigs) || sigs->n != req->n)
+		return -1;
+	return 1;
+}
+
 void
 mc_listen_report(struct monitor_client *mc, uint16_t type, const struct rp_ipc_listen *m)
 {

@@ -120,6 +120,12 @@ struct mc_listen_reply {
 
 /* Ask the monitor to listen for a tcpip-forward. 1 with the sockets, 0
  * denied (reason filled), -1 the IPC failed. */
+/* Signatures proving the host keys in req (hostkeys-prove-00@openssh.com),
+ * one per key in order; they point into the client's receive buffer, valid
+ * until the next call. 1, 0 when denied (reason filled), -1 when the IPC
+ * failed. */
+int mc_hostkeys_prove(struct monitor_client *mc, const struct rp_ipc_hostkeys *req,
+    struct rp_ipc_hostkeys *sigs, char *reason, size_t reason_size);
 int mc_listen_open(struct monitor_client *mc, const struct rp_ipc_listen *req,
     struct mc_listen_reply *out, char *reason, size_t reason_size);
 /* Report a listener closed (RP_IPC_LISTEN_CLOSE) or a connection it

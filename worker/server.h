@@ -246,6 +246,11 @@ int listen_session_add(struct worker *w, const struct channel *session,
 /* A channel went away: close the agent socket or X11 display of it. */
 void listeners_channel_gone(struct worker *w, uint32_t local_id);
 
+/* worker/hostkeys.c: hostkeys-00@openssh.com after authentication, and
+ * hostkeys-prove-00@openssh.com answered through the monitor. */
+int hostkeys_announce(struct worker *w);
+int hostkeys_prove(struct worker *w, CBS *msg, int want_reply);
+
 /* worker/record.c: a pty session's asciicast recording. */
 struct recording *recording_start(int fd, int with_input);
 void recording_output(struct recording *r, const uint8_t *data, size_t len);

@@ -96,7 +96,7 @@ answer(struct worker *w, int result, CBS methods, CBS banner, const char *alg, C
 		rp_info("user %s authenticated", w->auth_user);
 		return send_banner(w, CBS_data(&banner), CBS_len(&banner)) &&
 		    rp_transport_begin(w->t, &cbb, SSH_MSG_USERAUTH_SUCCESS) &&
-		    rp_transport_send_cbb(w->t, &cbb);
+		    rp_transport_send_cbb(w->t, &cbb) && hostkeys_announce(w);
 	case RP_AUTH_PARTIAL:
 		return send_failure(w, methods, 1);
 	case RP_AUTH_FAILURE:

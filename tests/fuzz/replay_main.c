@@ -221,6 +221,17 @@ make_seeds(void)
 			rp_ipc_begin(&cbb, RP_IPC_LISTEN_ACCEPTED, 0);
 			rp_ipc_listen_accepted_write(&cbb, &li);
 			add(state, &cbb);
+
+			/* The fuzz key blob is not a host key: refused, but the
+			 * reader and the lookup run. */
+			struct rp_ipc_hostkeys hk;
+
+			memset(&hk, 0, sizeof(hk));
+			hk.n = 1;
+			CBS_init(&hk.blobs[0], blob, blob_len);
+			rp_ipc_begin(&cbb, RP_IPC_HOSTKEYS_PROVE, 11);
+			rp_ipc_hostkeys_prove_write(&cbb, &hk);
+			add(state, &cbb);
 		}
 
 		cl.reason = 11;

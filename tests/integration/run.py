@@ -325,6 +325,17 @@ class TestPlainZlib(DaemonTest):
         self.assertRegex(r.stderr, rb"compress incoming: raw data \d+, compressed \d+")
 
 
+class TestHostKeyAnnouncement(DaemonTest):
+    """hostkeys-00@openssh.com after authentication (OpenSSH's PROTOCOL
+    2.5): the client's UpdateHostKeys sees every host key the server has."""
+
+    def test_client_hears_of_the_host_key(self):
+        r = self.d.ssh("true", options=[("-vvv",), ("-o", "UpdateHostKeys=yes")])
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        self.assertIn(b"rtype hostkeys-00@openssh.com want_reply 0", r.stderr)
+        self.assertIn(b"client_input_hostkeys: 1 server keys: 0 new, 1 retained", r.stderr)
+
+
 class TestSshAudit(DaemonTest):
     """ssh-audit (Debian's) against the default algorithm lists: no
     failure, and no warning except where the tool predates an algorithm:

@@ -369,6 +369,18 @@ sample_listen(struct rp_ipc_listen *m)
 	m->orig_port = 41000;
 }
 
+#define HOSTKEY_BLOB0 "\0\0\0\x0bssh-ed25519 first key"
+#define HOSTKEY_BLOB1 "second key blob"
+
+static void
+sample_hostkeys(struct rp_ipc_hostkeys *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->n = 2;
+	m->blobs[0] = CBS_LIT(HOSTKEY_BLOB0);
+	m->blobs[1] = CBS_LIT(HOSTKEY_BLOB1);
+}
+
 static void
 sample_listen_opened(struct rp_ipc_listen_opened *m)
 {
@@ -702,6 +714,26 @@ START_TEST(test_session_started_x11_socket_count_is_bounded)
 }
 END_TEST
 
+/* The count is 1..RP_IPC_MAX_HOSTKEYS and says how many blobs follow; an
+ * empty blob is no key. */
+START_TEST(test_hostkeys_counts_and_empty_blobs_are_refused)
+{
+	const struct ipc_case *c = find_case("HOSTKEYS_PROVE");
+	struct rp_ipc_hostkeys m;
+	CBB cbb;
+
+	ck_assert_msg(!read_layout(c, 0, NULL, 0, 0), "zero keys must be refused");
+	ck_assert_msg(!read_layout(c, 0, NULL, 0, 1), "a count below the blobs must be refused");
+	ck_assert_msg(!read_layout(c, 0, NULL, 0, 3), "a count above the blobs must be refused");
+	ck_assert_msg(!read_layout(c, 1, NULL, 0, 0), "an empty key blob must be refused");
+	sample_hostkeys(&m);
+	m.n = RP_IPC_MAX_HOSTKEYS + 1;
+	ck_assert(CBB_init(&cbb, 0));
+	ck_assert_msg(!rp_ipc_hostkeys_prove_write(&cbb, &m), "the writer refuses 9 keys");
+	CBB_cleanup(&cbb);
+}
+END_TEST
+
 START_TEST(test_session_check_and_control_refuse_what_does_not_fit)
 {
 	const struct ipc_case *chk = find_case("SESSION_CHECK");
@@ -943,6 +975,22 @@ LISTEN_CASE_FNS(listen_open)
 LISTEN_CASE_FNS(listen_close)
 LISTEN_CASE_FNS(listen_accepted)
 
+/* HOSTKEYS_PROVE and _PROVED share struct rp_ipc_hostkeys. */
+#define HOSTKEYS_CASE_FNS(msg)                                                   \
+	static int write_##msg(CBB *cbb)                                         \
+	{                                                                        \
+		struct rp_ipc_hostkeys m;                                        \
+		sample_hostkeys(&m);                                             \
+		return rp_ipc_##msg##_write(cbb, &m);                            \
+	}                                                                        \
+	static int read_##msg(CBS *cbs)                                          \
+	{                                                                        \
+		struct rp_ipc_hostkeys m;                                        \
+		return rp_ipc_##msg##_read(cbs, &m);                             \
+	}
+HOSTKEYS_CASE_FNS(hostkeys_prove)
+HOSTKEYS_CASE_FNS(hostkeys_proved)
+
 static const struct ipc_case cases[] = {
 	{ "HELLO", write_hello, read_hello, {
 		F_U32(HELLO_CONN, "connection id"),
@@ -1073,6 +1121,14 @@ static const struct ipc_case cases[] = {
 		F_U32(8080, "port"),
 		F_STR(FK_NAME0, LISTEN_ORIG, RP_IPC_MAX_HOST, "originator address"),
 		F_U32(41000, "originator port") } },
+	{ "HOSTKEYS_PROVE", write_hostkeys_prove, read_hostkeys_prove, {
+		F_U32(2, "number of keys"),
+		F_STR(FK_BLOB, HOSTKEY_BLOB0, RP_IPC_MAX_KEY_BLOB, "key 0"),
+		F_STR(FK_BLOB, HOSTKEY_BLOB1, RP_IPC_MAX_KEY_BLOB, "key 1") } },
+	{ "HOSTKEYS_PROVED", write_hostkeys_proved, read_hostkeys_proved, {
+		F_U32(2, "number of signatures"),
+		F_STR(FK_BLOB, HOSTKEY_BLOB0, RP_IPC_MAX_KEY_BLOB, "signature 0"),
+		F_STR(FK_BLOB, HOSTKEY_BLOB1, RP_IPC_MAX_KEY_BLOB, "signature 1") } },
 	{ "CLOSING", write_closing, read_closing, {
 		F_U32(CLOSING_REASON, "reason"),
 		F_U8(1, "by peer"),
@@ -2130,6 +2186,7 @@ RP_TEST_SUITE(ipc)
 	tcase_add_test(msgs, test_session_start_round_trips_every_field);
 	tcase_add_test(msgs, test_session_start_without_pty_has_no_pty_fields);
 	tcase_add_test(msgs, test_session_start_x11_fields_are_checked);
+	tcase_add_test(msgs, test_hostkeys_counts_and_empty_blobs_are_refused);
 	tcase_add_test(msgs, test_session_started_x11_socket_count_is_bounded);
 	tcase_add_test(msgs, test_session_start_refuses_bad_kinds_names_and_counts);
 	tcase_add_test(msgs, test_session_check_and_control_refuse_what_does_not_fit);

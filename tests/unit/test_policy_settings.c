@@ -40,6 +40,10 @@
 	"ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521," \
 	"diffie-hellman-group16-sha512,diffie-hellman-group18-sha512," \
 	"diffie-hellman-group14-sha256"
+/* Host key algorithms: every key type's, certificates only with a
+ * host-certificate. */
+#define HOSTKEY_ALGS "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
+	"ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256"
 /* Every user-key signature algorithm but SHA-1 (ssh-rsa and its certs). */
 #define DEFAULT_PUBKEY "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
 	"ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-ed25519-cert-v01@openssh.com," \
@@ -68,7 +72,7 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(policy->server_version, "rampart_" RAMPART_VERSION);
 	ck_assert_str_eq(policy->kex_algorithms, DEFAULT_KEX);
 	ck_assert_str_eq(rp_kex_supported_list(), ALL_KEX);
-	ck_assert_str_eq(policy->host_key_algorithms, "ssh-ed25519");
+	ck_assert_str_eq(policy->host_key_algorithms, HOSTKEY_ALGS);
 	ck_assert_str_eq(policy->ciphers, rp_cipher_supported_list());
 	ck_assert_str_eq(policy->macs, DEFAULT_MACS);
 	ck_assert_str_eq(rp_mac_supported_list(), ALL_MACS);
@@ -551,34 +555,36 @@ START_TEST(test_host_certificates)
 	ck_assert_str_eq(policy->host_certificates[1].path, "rel-cert.pub");
 	/* With a host certificate, the default offers the certificate first. */
 	ck_assert_str_eq(policy->host_key_algorithms, "ssh-ed25519-cert-v01@openssh.com,"
-	    "ssh-ed25519");
+	    HOSTKEY_ALGS);
 	rp_policy_free(policy);
 
 	policy = LOAD_OK(BASE);
-	ck_assert_str_eq(policy->host_key_algorithms, "ssh-ed25519");
+	ck_assert_str_eq(policy->host_key_algorithms, HOSTKEY_ALGS);
 	ck_assert_uint_eq(policy->nhost_certificates, 0);
 	rp_policy_free(policy);
 
 	/* Edits apply to the default with certificates, wherever the
 	 * host-certificate line stands. */
-	policy = LOAD_OK(BASE "host-key-algorithms -ssh-ed25519\nhost-certificate /c\n");
+	policy = LOAD_OK(BASE "host-key-algorithms -ssh-ed25519,ecdsa-*,rsa-*\n"
+	    "host-certificate /c\n");
 	ck_assert_str_eq(policy->host_key_algorithms, "ssh-ed25519-cert-v01@openssh.com");
 	rp_policy_free(policy);
 	policy = LOAD_OK(BASE "host-certificate /c\nhost-key-algorithms ^ssh-ed25519\n");
 	ck_assert_str_eq(policy->host_key_algorithms, "ssh-ed25519,"
-	    "ssh-ed25519-cert-v01@openssh.com");
+	    "ssh-ed25519-cert-v01@openssh.com,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,"
+	    "ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256");
 	rp_policy_free(policy);
 	policy = LOAD_OK(BASE "host-certificate /c\nhost-key-algorithms ssh-ed25519\n");
 	ck_assert_str_eq(policy->host_key_algorithms, "ssh-ed25519");
 	rp_policy_free(policy);
 	/* Without one, the certificate algorithm may still be asked for. */
 	policy = LOAD_OK(BASE "host-key-algorithms +ssh-ed25519-cert-v01@openssh.com\n");
-	ck_assert_str_eq(policy->host_key_algorithms, "ssh-ed25519,"
-	    "ssh-ed25519-cert-v01@openssh.com");
+	ck_assert_str_eq(policy->host_key_algorithms, HOSTKEY_ALGS
+	    ",ssh-ed25519-cert-v01@openssh.com");
 	rp_policy_free(policy);
-	EXPECT_ERROR(BASE "host-key-algorithms -ssh-ed25519\n", "t.conf:3:21: "
+	EXPECT_ERROR(BASE "host-key-algorithms -ssh-ed25519,ecdsa-*,rsa-*\n", "t.conf:3:21: "
 	    "'host-key-algorithms': the list leaves no host key algorithm; expected at least one");
-	EXPECT_ERROR(BASE "host-key-algorithms \"-ssh-ed25519*\"\n", "t.conf:3:22: "
+	EXPECT_ERROR(BASE "host-key-algorithms \"-ssh-ed25519*,ecdsa-*,rsa-*\"\n", "t.conf:3:22: "
 	    "'host-key-algorithms': the list leaves no host key algorithm; expected at least one");
 
 	EXPECT_ERROR(BASE "host-certificate /c\nhost-certificate /c\n", "t.conf:4:18: host "
@@ -742,8 +748,9 @@ START_TEST(test_algorithm_edits)
 	    "of: " ALL_KEX);
 	EDIT_ERROR(RP_ALG_MAC, "hmac-sha1-etm@openssh.com", 0, "MAC 'hmac-sha1-etm@openssh.com' is "
 	    "not implemented yet; expected one of: " ALL_MACS);
-	EDIT_ERROR(RP_ALG_HOSTKEY, "rsa-sha2-512", 0, "host key algorithm 'rsa-sha2-512' is not "
-	    "implemented yet; expected one of: ssh-ed25519-cert-v01@openssh.com,ssh-ed25519");
+	EDIT_ERROR(RP_ALG_HOSTKEY, "rsa-sha2-512-cert-v01@openssh.com", 0, "host key algorithm "
+	    "'rsa-sha2-512-cert-v01@openssh.com' is not implemented yet; expected one of: "
+	    "ssh-ed25519-cert-v01@openssh.com," HOSTKEY_ALGS);
 	EDIT_ERROR(RP_ALG_PUBKEY, "+sk-ssh-ed25519@openssh.com", 1, "public key algorithm "
 	    "'sk-ssh-ed25519@openssh.com' is not implemented yet; expected one of: "
 	    DEFAULT_PUBKEY_ALL);
@@ -779,7 +786,7 @@ START_TEST(test_algorithm_edits)
 	}
 	/* Nothing left. */
 	EDIT_ERROR(RP_ALG_CIPHER, "-*", 0, "the list leaves no cipher; expected at least one");
-	EDIT_ERROR(RP_ALG_HOSTKEY, "-ssh-ed25519", 0, "the list leaves no host key algorithm; "
+	EDIT_ERROR(RP_ALG_HOSTKEY, "-ssh-ed25519,ecdsa-*,rsa-*", 0, "the list leaves no host key algorithm; "
 	    "expected at least one");
 	EDIT_ERROR(RP_ALG_COMPRESSION, "-none,zlib*", 0, "the list leaves no compression method; "
 	    "expected at least one");
@@ -800,7 +807,7 @@ START_TEST(test_algorithm_directives_point_at_the_name)
 	    "method 'zstd'; expected one of: none,zlib@openssh.com,zlib");
 	EXPECT_ERROR(BASE "host-key-algorithms ssh-dss\n", "t.conf:3:21: 'host-key-algorithms': "
 	    "unknown host key algorithm 'ssh-dss'; expected one of: "
-	    "ssh-ed25519-cert-v01@openssh.com,ssh-ed25519");
+	    "ssh-ed25519-cert-v01@openssh.com," HOSTKEY_ALGS);
 	EXPECT_ERROR(BASE "pubkey-algorithms ssh-ed25519,ssh-dss\n", "t.conf:3:31: "
 	    "'pubkey-algorithms': unknown public key algorithm 'ssh-dss'; expected one of: "
 	    DEFAULT_PUBKEY_ALL);
