@@ -394,6 +394,9 @@ class TestPenalties(AdminTest):
         harness.ssh_keygen(other)
         mark = self.d.mark()
         self.assertEqual(self.d.ssh("true", key=other).returncode, 255)
+        # The penalty is recorded when the monitor reaps that connection's
+        # worker, which may come after the client has exited.
+        self.d.wait_log(r"source 127\.0\.0\.1 penalised for", after=mark)
         # The right key is refused too now: the source is penalised.
         r = self.d.ssh("true")
         self.assertEqual(r.returncode, 255)
