@@ -9,6 +9,10 @@
  * The data is hashed with SHA-256, SHA-384 or SHA-512 for the three curves
  * (RFC 5656 section 6.2.1). sshkey.c handles the type name and the outer
  * strings; this file the fields inside them.
+ *
+ * Private keys in OpenSSH's format (PROTOCOL.key) carry the public fields
+ * then mpint d; PEM and PKCS#8 keys arrive as an EC_KEY already. Either way
+ * rp_ecdsa_check_private decides whether the key is whole.
  */
 #include "crypto/sshkey_internal.h"
 
@@ -21,6 +25,7 @@
 #include <openssl/err.h>
 #include <openssl/mem.h>
 #include <openssl/nid.h>
+#include <openssl/obj.h>
 #include <openssl/sha.h>
 
 #include "common/wire.h"
@@ -48,6 +53,15 @@ curve_of(enum rp_key_type type)
 {
 	for (size_t i = 0; i < sizeof(curves) / sizeof(curves[0]); i++)
 		if (curves[i].type == type)
+			return &curves[i];
+	return NULL;
+}
+
+static const struct curve *
+curve_of_nid(int nid)
+{
+	for (size_t i = 0; i < sizeof(curves) / sizeof(curves[0]); i++)
+		if (curves[i].nid == nid)
 			return &curves[i];
 	return NULL;
 }
@@ -205,4 +219,117 @@ rp_ecdsa_sign(enum rp_key_type type, const EC_KEY *priv, const uint8_t *data, si
 	ok = rp_ssh_add_bignum(out, r) && rp_ssh_add_bignum(out, s);
 	ECDSA_SIG_free(es);
 	return ok;
+}
+
+/* --- private keys ----------------------------------------------------------- */
+
+int
+rp_ecdsa_check_private(EC_KEY *ec, enum rp_key_type *type, EC_KEY **pub, const char **err)
+{
+	const EC_GROUP *group = EC_KEY_get0_group(ec);
+	const BIGNUM *d = EC_KEY_get0_private_key(ec);
+	const struct curve *c;
+	EC_POINT *q = NULL;
+	EC_KEY *p = NULL;
+	int nid;
+
+	*pub = NULL;
+	if (group == NULL) {
+		*err = "EC key without a curve";
+		return 0;
+	}
+	nid = EC_GROUP_get_curve_name(group);
+	if ((c = curve_of_nid(nid)) == NULL) {
+		const char *name = nid != NID_undef ? OBJ_nid2sn(nid) : NULL;
+
+		*err = rp_key_reason("ECDSA key on curve %s; supported are P-256, P-384 and P-521",
+		    name != NULL ? name : "(unnamed)");
+		return 0;
+	}
+	if (d == NULL) {
+		*err = "EC key without its private part";
+		return 0;
+	}
+	if (BN_is_zero(d) || BN_is_negative(d) || BN_cmp(d, EC_GROUP_get0_order(group)) >= 0) {
+		*err = "ECDSA private key out of range (0 < d < the curve order)";
+		return 0;
+	}
+	/* Q must be d*G, or the file holds two halves of different keys. */
+	if ((q = EC_POINT_new(group)) == NULL || !EC_POINT_mul(group, q, d, NULL, NULL, NULL))
+		goto nomem;
+	if (EC_KEY_get0_public_key(ec) == NULL) {
+		if (!EC_KEY_set_public_key(ec, q))
+			goto nomem;
+	} else if (EC_POINT_cmp(group, q, EC_KEY_get0_public_key(ec), NULL) != 0) {
+		*err = "ECDSA private key does not match its public key (d*G != Q)";
+		goto fail;
+	}
+	if (!EC_KEY_check_key(ec)) {
+		*err = "invalid ECDSA key";
+		goto fail;
+	}
+	if ((p = EC_KEY_new_by_curve_name(c->nid)) == NULL ||
+	    !EC_KEY_set_public_key(p, EC_KEY_get0_public_key(ec)))
+		goto nomem;
+	EC_POINT_free(q);
+	*type = c->type;
+	*pub = p;
+	return 1;
+nomem:
+	*err = "out of memory";
+fail:
+	ERR_clear_error();
+	EC_POINT_free(q);
+	EC_KEY_free(p);
+	return 0;
+}
+
+int
+rp_ecdsa_parse_private(enum rp_key_type type, CBS *cbs, EC_KEY **out, const char **err)
+{
+	const struct curve *c = curve_of(type);
+	EC_KEY *pub = NULL, *k = NULL;
+	BIGNUM *d = NULL;
+	size_t order_len;
+
+	*out = NULL;
+	if (c == NULL) {
+		*err = "not an ECDSA key type";
+		return 0;
+	}
+	if (!rp_ecdsa_parse_public(type, cbs, &pub, err))
+		return 0;
+	order_len = (EC_GROUP_order_bits(EC_KEY_get0_group(pub)) + 7) / 8;
+	if (!rp_ssh_get_bignum(cbs, order_len, &d)) {
+		*err = "malformed ECDSA private key (truncated, negative, padded or too large d)";
+		goto fail;
+	}
+	if (BN_is_zero(d) || BN_cmp(d, EC_GROUP_get0_order(EC_KEY_get0_group(pub))) >= 0) {
+		*err = "ECDSA private key out of range (0 < d < the curve order)";
+		goto fail;
+	}
+	if ((k = EC_KEY_new_by_curve_name(c->nid)) == NULL ||
+	    !EC_KEY_set_public_key(k, EC_KEY_get0_public_key(pub)) ||
+	    !EC_KEY_set_private_key(k, d)) {
+		*err = "out of memory";
+		goto fail;
+	}
+	BN_clear_free(d);
+	EC_KEY_free(pub);
+	*out = k;
+	return 1;
+fail:
+	ERR_clear_error();
+	BN_clear_free(d);
+	EC_KEY_free(pub);
+	EC_KEY_free(k);
+	return 0;
+}
+
+int
+rp_ecdsa_private_to_blob(enum rp_key_type type, const EC_KEY *ec, CBB *out)
+{
+	const BIGNUM *d = EC_KEY_get0_private_key(ec);
+
+	return d != NULL && rp_ecdsa_public_to_blob(type, ec, out) && rp_ssh_add_bignum(out, d);
 }

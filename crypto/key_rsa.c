@@ -9,6 +9,11 @@
  * Like OpenSSH, a signature string shorter than the modulus is accepted and
  * left-padded with zeros (some clients drop leading zero bytes); a longer
  * one is refused. sshkey.c handles the type name and the outer strings.
+ *
+ * Private keys in OpenSSH's format (PROTOCOL.key) carry mpint n, e, d, iqmp,
+ * p, q; the CRT exponents d mod (p-1) and d mod (q-1) are computed here.
+ * PEM and PKCS#8 keys arrive as an RSA already. Either way
+ * rp_rsa_check_private decides whether the key is whole.
  */
 #include "crypto/sshkey_internal.h"
 
@@ -25,7 +30,7 @@
 #include "common/wire.h"
 
 /* OpenSSH's largest modulus, and BoringSSL's. */
-#define RSA_MAX_BITS 16384
+#define RSA_MAX_BITS RP_RSA_MAX_BITS
 #define RSA_MAX_BYTES (RSA_MAX_BITS / 8)
 /* BoringSSL refuses public exponents of more than 33 bits. */
 #define RSA_MAX_E_BITS 33
@@ -52,12 +57,39 @@ rsa_alg(const char *name)
 	return NULL;
 }
 
+/* The checks every RSA key passes, public or private. */
+static int
+check_public_numbers(const BIGNUM *n, const BIGNUM *e, const char **err)
+{
+	unsigned bits = BN_num_bits(n);
+
+	if (bits < RP_RSA_MIN_BITS) {
+		*err = rp_key_reason("RSA key of %u bits: at least %d are required", bits,
+		    RP_RSA_MIN_BITS);
+		return 0;
+	}
+	if (bits > RSA_MAX_BITS) {
+		*err = rp_key_reason("RSA key of %u bits: at most %d are supported", bits,
+		    RSA_MAX_BITS);
+		return 0;
+	}
+	if (!BN_is_odd(n)) {
+		*err = "RSA modulus is even";
+		return 0;
+	}
+	/* Odd and at least 3; BoringSSL handles no more than 33 bits. */
+	if (!BN_is_odd(e) || BN_num_bits(e) < 2 || BN_num_bits(e) > RSA_MAX_E_BITS) {
+		*err = "unsupported RSA public exponent";
+		return 0;
+	}
+	return 1;
+}
+
 int
 rp_rsa_parse_public(CBS *cbs, RSA **out, const char **err)
 {
 	BIGNUM *e = NULL, *n = NULL;
 	RSA *rsa = NULL;
-	unsigned bits;
 
 	*out = NULL;
 	if (!rp_ssh_get_bignum(cbs, RSA_MAX_BYTES, &e) ||
@@ -65,21 +97,8 @@ rp_rsa_parse_public(CBS *cbs, RSA **out, const char **err)
 		*err = "malformed RSA key (truncated, negative, padded or too large number)";
 		goto fail;
 	}
-	bits = BN_num_bits(n);
-	if (bits < RP_RSA_MIN_BITS) {
-		*err = rp_key_reason("RSA key of %u bits: at least %d are required", bits,
-		    RP_RSA_MIN_BITS);
+	if (!check_public_numbers(n, e, err))
 		goto fail;
-	}
-	if (!BN_is_odd(n)) {
-		*err = "RSA modulus is even";
-		goto fail;
-	}
-	/* Odd and at least 3; BoringSSL handles no more than 33 bits. */
-	if (!BN_is_odd(e) || BN_num_bits(e) < 2 || BN_num_bits(e) > RSA_MAX_E_BITS) {
-		*err = "unsupported RSA public exponent";
-		goto fail;
-	}
 	if ((rsa = RSA_new()) == NULL || !RSA_set0_key(rsa, n, e, NULL)) {
 		*err = "out of memory";
 		goto fail;
@@ -188,4 +207,154 @@ rp_rsa_sign(RSA *priv, const char *sig_alg, const uint8_t *data, size_t len, CBB
 		ERR_clear_error();
 	free(sig);
 	return ok;
+}
+
+/* --- private keys ----------------------------------------------------------- */
+
+int
+rp_rsa_check_private(RSA *rsa, RSA **pub, const char **err)
+{
+	const BIGNUM *n, *e, *d, *p, *q, *dmp1, *dmq1, *iqmp;
+	BN_CTX *ctx = NULL;
+	BIGNUM *pq = NULL;
+	RSA *copy = NULL;
+	int same;
+
+	*pub = NULL;
+	RSA_get0_key(rsa, &n, &e, &d);
+	RSA_get0_factors(rsa, &p, &q);
+	RSA_get0_crt_params(rsa, &dmp1, &dmq1, &iqmp);
+	if (n == NULL || e == NULL) {
+		*err = "RSA key without its modulus or exponent";
+		return 0;
+	}
+	if (!check_public_numbers(n, e, err))
+		return 0;
+	if (d == NULL || p == NULL || q == NULL) {
+		*err = "RSA key without its private parts (d, p and q)";
+		return 0;
+	}
+	if (dmp1 == NULL || dmq1 == NULL || iqmp == NULL) {
+		*err = "RSA private key without its CRT values";
+		return 0;
+	}
+	/* RSA_check_key tests this too; here it gets a reason of its own. */
+	if ((ctx = BN_CTX_new()) == NULL || (pq = BN_new()) == NULL || !BN_mul(pq, p, q, ctx)) {
+		*err = "out of memory";
+		goto fail;
+	}
+	same = BN_cmp(pq, n) == 0;
+	BN_clear_free(pq);
+	pq = NULL;
+	if (!same) {
+		*err = "RSA private key does not match its public key (n != p*q)";
+		goto fail;
+	}
+	if (!RSA_check_key(rsa)) {
+		*err = "inconsistent RSA private key (d, p, q and the CRT values do not agree)";
+		goto fail;
+	}
+	if ((copy = RSAPublicKey_dup(rsa)) == NULL) {
+		*err = "out of memory";
+		goto fail;
+	}
+	BN_CTX_free(ctx);
+	*pub = copy;
+	return 1;
+fail:
+	ERR_clear_error();
+	BN_clear_free(pq);
+	BN_CTX_free(ctx);
+	return 0;
+}
+
+/* d mod (prime - 1): a CRT exponent. */
+static BIGNUM *
+crt_exponent(const BIGNUM *d, const BIGNUM *prime, BN_CTX *ctx)
+{
+	BIGNUM *pm1 = BN_new(), *r = BN_new();
+
+	if (pm1 == NULL || r == NULL || !BN_sub(pm1, prime, BN_value_one()) ||
+	    !BN_mod(r, d, pm1, ctx)) {
+		BN_clear_free(r);
+		r = NULL;
+	}
+	BN_clear_free(pm1);
+	return r;
+}
+
+int
+rp_rsa_parse_private(CBS *cbs, RSA **out, const char **err)
+{
+	BIGNUM *n = NULL, *e = NULL, *d = NULL, *iqmp = NULL, *p = NULL, *q = NULL;
+	BIGNUM *dmp1 = NULL, *dmq1 = NULL;
+	BN_CTX *ctx = NULL;
+	RSA *rsa = NULL;
+
+	*out = NULL;
+	if (!rp_ssh_get_bignum(cbs, RSA_MAX_BYTES, &n) ||
+	    !rp_ssh_get_bignum(cbs, RSA_MAX_BYTES, &e) ||
+	    !rp_ssh_get_bignum(cbs, RSA_MAX_BYTES, &d) ||
+	    !rp_ssh_get_bignum(cbs, RSA_MAX_BYTES, &iqmp) ||
+	    !rp_ssh_get_bignum(cbs, RSA_MAX_BYTES, &p) ||
+	    !rp_ssh_get_bignum(cbs, RSA_MAX_BYTES, &q)) {
+		*err = "malformed RSA private key (truncated, negative, padded or too large number)";
+		goto fail;
+	}
+	if (!check_public_numbers(n, e, err))
+		goto fail;
+	/* Primes of at least 2, so p-1 and q-1 are no zero divisors. */
+	if (BN_is_zero(d) || BN_is_zero(iqmp) || BN_cmp(p, BN_value_one()) <= 0 ||
+	    BN_cmp(q, BN_value_one()) <= 0) {
+		*err = "invalid RSA private key (a zero d or iqmp, or a prime below 2)";
+		goto fail;
+	}
+	if ((ctx = BN_CTX_new()) == NULL || (dmp1 = crt_exponent(d, p, ctx)) == NULL ||
+	    (dmq1 = crt_exponent(d, q, ctx)) == NULL || (rsa = RSA_new()) == NULL) {
+		*err = "out of memory";
+		goto fail;
+	}
+	/* Each set0 takes its numbers over only when it succeeds. */
+	if (!RSA_set0_key(rsa, n, e, d))
+		goto nomem;
+	n = e = d = NULL;
+	if (!RSA_set0_factors(rsa, p, q))
+		goto nomem;
+	p = q = NULL;
+	if (!RSA_set0_crt_params(rsa, dmp1, dmq1, iqmp))
+		goto nomem;
+	dmp1 = dmq1 = iqmp = NULL;
+	BN_CTX_free(ctx);
+	*out = rsa;
+	return 1;
+nomem:
+	*err = "out of memory";
+fail:
+	ERR_clear_error();
+	BN_free(n);
+	BN_free(e);
+	BN_clear_free(d);
+	BN_clear_free(iqmp);
+	BN_clear_free(p);
+	BN_clear_free(q);
+	BN_clear_free(dmp1);
+	BN_clear_free(dmq1);
+	BN_CTX_free(ctx);
+	RSA_free(rsa); /* clears the private parts it holds */
+	return 0;
+}
+
+int
+rp_rsa_private_to_blob(const RSA *rsa, CBB *out)
+{
+	const BIGNUM *n, *e, *d, *p, *q, *iqmp;
+
+	RSA_get0_key(rsa, &n, &e, &d);
+	RSA_get0_factors(rsa, &p, &q);
+	RSA_get0_crt_params(rsa, NULL, NULL, &iqmp);
+	if (n == NULL || e == NULL || d == NULL || p == NULL || q == NULL || iqmp == NULL)
+		return 0;
+	return rp_ssh_add_bignum(out, n) && rp_ssh_add_bignum(out, e) &&
+	    rp_ssh_add_bignum(out, d) && rp_ssh_add_bignum(out, iqmp) &&
+	    rp_ssh_add_bignum(out, p) && rp_ssh_add_bignum(out, q);
 }

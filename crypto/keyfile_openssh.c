@@ -18,9 +18,12 @@
  *
  *     uint32  checkint
  *     uint32  checkint          equal to the first, or the passphrase was wrong
- *     string  keytype           then the key's fields; for ssh-ed25519:
- *     string  public key        32 bytes
- *     string  private key       64 bytes: seed || public key
+ *     string  keytype           then the key's fields (rp_privkey_parse_fields):
+ *                               ssh-ed25519: string public key (32 bytes),
+ *                                 string seed || public key (64 bytes)
+ *                               ecdsa-sha2-nistpNNN: string "nistpNNN",
+ *                                 string Q (uncompressed point), mpint d
+ *                               ssh-rsa: mpint n, e, d, iqmp, p, q
  *     string  comment
  *     byte[]  padding
  *
@@ -28,6 +31,9 @@
  * the armour; everything else is checked exactly, and every failure says
  * what was wrong in err. Decoded key material is wiped before it is freed.
  * Encrypted keys are refused, naming their cipher and kdf.
+ *
+ * rp_privkey_parse and rp_privkey_load_file also take PEM keys, which
+ * keyfile_pem.c reads.
  */
 #include "crypto/keyfile.h"
 
@@ -55,8 +61,8 @@
 #define NONE_BLOCK_SIZE 8
 #define B64_LINE_LEN 70
 #define MAX_KEY_FILE (64 * 1024)
-#define ED25519_PUB_LEN 32
-#define ED25519_PRIV_LEN 64
+#define PEM_BEGIN "-----BEGIN "
+#define SUPPORTED_TYPES "ssh-ed25519, ecdsa-sha2-nistp256/384/521 and ssh-rsa"
 
 static int fail(char *err, size_t errsz, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -207,10 +213,9 @@ blob_key_type(CBS blob, enum rp_key_type *type, char *err, size_t errsz)
 
 	if (!get_name(&blob, name, sizeof(name), "public key", err, errsz))
 		return 0;
-	/* ECDSA and RSA keys are known to sshkey.c, but their private key
-	 * fields in this format are not read yet. */
-	if (!rp_key_type_from_name(name, type) || *type != RP_KEY_ED25519)
-		return fail(err, errsz, "key type %s is not supported yet", name);
+	if (!rp_key_type_from_name(name, type))
+		return fail(err, errsz, "key type %s is not supported (supported: " SUPPORTED_TYPES
+		    ")", name);
 	return 1;
 }
 
@@ -225,8 +230,9 @@ parse_private_section(CBS priv, const struct rp_pubkey *pub, struct rp_privkey *
 	uint32_t check1, check2;
 	char type[64];
 	enum rp_key_type kt;
-	CBS pk, sk, comment;
+	CBS comment;
 	struct rp_privkey *key = NULL;
+	const char *why = NULL;
 
 	if (CBS_len(&priv) % NONE_BLOCK_SIZE != 0)
 		return fail(err, errsz, "private section is not a multiple of the block size");
@@ -239,38 +245,44 @@ parse_private_section(CBS priv, const struct rp_pubkey *pub, struct rp_privkey *
 	if (!rp_key_type_from_name(type, &kt) || kt != rp_pubkey_type(pub))
 		return fail(err, errsz, "private key type %s does not match the public key type %s",
 		    type, rp_key_type_name(rp_pubkey_type(pub)));
-	/* Only ssh-ed25519 so far. */
-	if (!ssh_get_string(&priv, &pk) || !ssh_get_string(&priv, &sk) ||
-	    !ssh_get_string(&priv, &comment))
-		return fail(err, errsz, "truncated key data");
-	if (CBS_len(&pk) != ED25519_PUB_LEN || CBS_len(&sk) != ED25519_PRIV_LEN)
-		return fail(err, errsz, "malformed ssh-ed25519 private key");
-	if (CBS_contains_zero_byte(&comment))
-		return fail(err, errsz, "key comment contains a NUL byte");
+	if (!rp_privkey_parse_fields(kt, &priv, &key, &why))
+		return fail(err, errsz, "%s", why);
+	if (!ssh_get_string(&priv, &comment)) {
+		fail(err, errsz, "truncated key data");
+		goto refuse;
+	}
+	if (CBS_contains_zero_byte(&comment)) {
+		fail(err, errsz, "key comment contains a NUL byte");
+		goto refuse;
+	}
 	/* What is left is the padding: 1, 2, 3, ... short of a whole block. */
-	if (CBS_len(&priv) >= NONE_BLOCK_SIZE)
-		return fail(err, errsz, "bad padding after the private key");
+	if (CBS_len(&priv) >= NONE_BLOCK_SIZE) {
+		fail(err, errsz, "bad padding after the private key");
+		goto refuse;
+	}
 	for (uint8_t i = 1; CBS_len(&priv) > 0; i++) {
 		uint8_t pad;
 
-		if (!CBS_get_u8(&priv, &pad) || pad != i)
-			return fail(err, errsz, "bad padding after the private key");
+		if (!CBS_get_u8(&priv, &pad) || pad != i) {
+			fail(err, errsz, "bad padding after the private key");
+			goto refuse;
+		}
 	}
-	if (!rp_privkey_from_ed25519_parts(CBS_data(&pk), CBS_len(&pk), CBS_data(&sk),
-	    CBS_len(&sk), &key))
-		return fail(err, errsz, "private key does not match its public key");
 	if (!rp_pubkey_equal(rp_privkey_public(key), pub)) {
-		rp_privkey_free(key);
-		return fail(err, errsz, "public key does not match the private key");
+		fail(err, errsz, "public key does not match the private key");
+		goto refuse;
 	}
 	/* strndup, not CBS_strdup: callers release the comment with free(). */
 	if (comment_out != NULL &&
 	    (*comment_out = strndup((const char *)CBS_data(&comment), CBS_len(&comment))) == NULL) {
-		rp_privkey_free(key);
-		return fail(err, errsz, "out of memory");
+		fail(err, errsz, "out of memory");
+		goto refuse;
 	}
 	*out = key;
 	return 1;
+refuse:
+	rp_privkey_free(key);
+	return 0;
 }
 
 static int
@@ -282,6 +294,7 @@ parse_binary(const uint8_t *bin, size_t len, struct rp_privkey **out, char **com
 	uint32_t nkeys;
 	enum rp_key_type kt;
 	struct rp_pubkey *pub = NULL;
+	const char *why = NULL;
 	int ok;
 
 	CBS_init(&cbs, bin, len);
@@ -311,8 +324,9 @@ parse_binary(const uint8_t *bin, size_t len, struct rp_privkey **out, char **com
 		return fail(err, errsz, "trailing data after the private section");
 	if (!blob_key_type(blob, &kt, err, errsz))
 		return 0;
-	if (!rp_pubkey_from_blob(CBS_data(&blob), CBS_len(&blob), &pub))
-		return fail(err, errsz, "malformed public key");
+	/* The reason names a refused key ("RSA key of 1024 bits: ..."). */
+	if (!rp_pubkey_parse_blob(CBS_data(&blob), CBS_len(&blob), &pub, &why))
+		return fail(err, errsz, "%s", why);
 	ok = parse_private_section(priv, pub, out, comment_out, err, errsz);
 	rp_pubkey_free(pub);
 	return ok;
@@ -348,6 +362,61 @@ rp_privkey_from_openssh(const uint8_t *text, size_t len, struct rp_privkey **out
 	return ok;
 }
 
+/* --- any format -------------------------------------------------------------- */
+
+/* 1 when line starts with a key type name and a blank: a .pub file's line. */
+static int
+looks_like_public_key(const CBS *line)
+{
+	CBS word = *line;
+	char name[64];
+	enum rp_key_type type;
+	size_t n = 0;
+
+	while (n < CBS_len(&word) && CBS_data(&word)[n] != ' ' && CBS_data(&word)[n] != '\t')
+		n++;
+	if (n == 0 || n >= sizeof(name) || n == CBS_len(&word))
+		return 0;
+	memcpy(name, CBS_data(&word), n);
+	name[n] = '\0';
+	return rp_key_type_from_name(name, &type);
+}
+
+int
+rp_privkey_parse(const uint8_t *text, size_t len, struct rp_privkey **out, char **comment_out,
+    char *err, size_t errsz)
+{
+	CBS cbs, line;
+
+	*out = NULL;
+	if (comment_out != NULL)
+		*comment_out = NULL;
+	/* The format follows from the first line that is not blank. */
+	CBS_init(&cbs, text, len);
+	CBS_init(&line, NULL, 0); /* stays empty when the text is all blank */
+	while (next_line(&cbs, &line) && CBS_len(&line) == 0)
+		;
+	if (line_is(&line, MARK_BEGIN))
+		return rp_privkey_from_openssh(text, len, out, comment_out, err, errsz);
+	if (CBS_len(&line) > strlen(PEM_BEGIN) &&
+	    memcmp(CBS_data(&line), PEM_BEGIN, strlen(PEM_BEGIN)) == 0) {
+		if (!rp_privkey_from_pem(text, len, out, err, errsz))
+			return 0;
+		/* PEM keys carry no comment. */
+		if (comment_out != NULL && (*comment_out = strdup("")) == NULL) {
+			rp_privkey_free(*out);
+			*out = NULL;
+			return fail(err, errsz, "out of memory");
+		}
+		return 1;
+	}
+	if (looks_like_public_key(&line))
+		return fail(err, errsz, "this is a public key; a private key file is needed "
+		    "(OpenSSH or PEM format)");
+	return fail(err, errsz, "not an OpenSSH or PEM private key (no \"" MARK_BEGIN
+	    "\" or \"-----BEGIN ... PRIVATE KEY-----\" line)");
+}
+
 /* --- writing ---------------------------------------------------------------- */
 
 /* The binary form, in CBB memory (release with OPENSSL_free, which wipes). */
@@ -355,21 +424,17 @@ static int
 build_binary(const struct rp_privkey *key, const char *comment, uint8_t **out, size_t *out_len)
 {
 	CBB priv, file, blob;
-	const uint8_t *pk, *sk;
 	uint8_t *priv_buf = NULL;
 	size_t priv_len = 0;
 	uint32_t check;
 	int ok;
 
-	if (!rp_privkey_ed25519_parts(key, &pk, &sk))
-		return 0;
 	check = rp_random_u32();
 	if (!CBB_init(&priv, 256))
 		return 0;
 	ok = CBB_add_u32(&priv, check) && CBB_add_u32(&priv, check) &&
 	    ssh_add_cstring(&priv, rp_key_type_name(rp_pubkey_type(rp_privkey_public(key)))) &&
-	    ssh_add_string(&priv, pk, ED25519_PUB_LEN) &&
-	    ssh_add_string(&priv, sk, ED25519_PRIV_LEN) &&
+	    rp_privkey_fields_to_blob(key, &priv) &&
 	    ssh_add_cstring(&priv, comment != NULL ? comment : "");
 	for (uint8_t i = 1; ok && CBB_len(&priv) % NONE_BLOCK_SIZE != 0; i++)
 		ok = CBB_add_u8(&priv, i);
@@ -493,7 +558,7 @@ rp_privkey_load_file(const char *path, struct rp_privkey **out, char **comment_o
 	if (len > MAX_KEY_FILE)
 		ok = fail(err, errsz, "file too large (more than %d KiB)", MAX_KEY_FILE / 1024);
 	else
-		ok = rp_privkey_from_openssh(buf, len, out, comment_out, err, errsz);
+		ok = rp_privkey_parse(buf, len, out, comment_out, err, errsz);
 out:
 	OPENSSL_cleanse(buf, len);
 	free(buf);

@@ -250,6 +250,30 @@ rp_sig_alg_suits(enum rp_key_type type, const char *sig_alg)
 	return strcmp(sig_alg, rp_key_type_name(type)) == 0;
 }
 
+const char *const *
+rp_key_sig_algs(enum rp_key_type type)
+{
+	static const char *const ed25519[] = { "ssh-ed25519", NULL };
+	static const char *const p256[] = { "ecdsa-sha2-nistp256", NULL };
+	static const char *const p384[] = { "ecdsa-sha2-nistp384", NULL };
+	static const char *const p521[] = { "ecdsa-sha2-nistp521", NULL };
+	static const char *const rsa[] = { "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa", NULL };
+
+	switch (type) {
+	case RP_KEY_ED25519:
+		return ed25519;
+	case RP_KEY_ECDSA_P256:
+		return p256;
+	case RP_KEY_ECDSA_P384:
+		return p384;
+	case RP_KEY_ECDSA_P521:
+		return p521;
+	case RP_KEY_RSA:
+		return rsa;
+	}
+	return NULL;
+}
+
 const char *
 rp_pubkey_alg_supported_list(void)
 {
@@ -506,12 +530,26 @@ rp_pubkey_verify(const struct rp_pubkey *key, const char *sig_alg, const uint8_t
 /* --- private keys ----------------------------------------------------------- */
 
 int
-rp_privkey_generate(enum rp_key_type type, struct rp_privkey **out)
+rp_privkey_generate_bits(enum rp_key_type type, unsigned bits, struct rp_privkey **out)
 {
 	struct rp_privkey *key;
 	int ok = 0;
 
 	*out = NULL;
+	if (type == RP_KEY_RSA) {
+		if (bits == 0)
+			bits = RSA_GENERATE_BITS;
+		/* BoringSSL rounds other sizes down to a multiple of 128. */
+		if (bits < RP_RSA_MIN_BITS || bits > RP_RSA_MAX_BITS || bits % 128 != 0)
+			return 0;
+	} else {
+		size_t i;
+
+		for (i = 0; i < NKEY_TYPES && key_types[i].type != type; i++)
+			;
+		if (i == NKEY_TYPES || (bits != 0 && bits != key_types[i].bits))
+			return 0;
+	}
 	if ((key = calloc(1, sizeof(*key))) == NULL)
 		return 0;
 	key->pub.type = type;
@@ -521,7 +559,7 @@ rp_privkey_generate(enum rp_key_type type, struct rp_privkey **out)
 	} else if (is_ecdsa(type)) {
 		ok = rp_ecdsa_generate(type, &key->ec, &key->pub.ec);
 	} else if (type == RP_KEY_RSA) {
-		ok = rp_rsa_generate(RSA_GENERATE_BITS, &key->rsa, &key->pub.rsa);
+		ok = rp_rsa_generate(bits, &key->rsa, &key->pub.rsa);
 	}
 	if (!ok) {
 		rp_privkey_free(key);
@@ -529,6 +567,123 @@ rp_privkey_generate(enum rp_key_type type, struct rp_privkey **out)
 	}
 	*out = key;
 	return 1;
+}
+
+int
+rp_privkey_generate(enum rp_key_type type, struct rp_privkey **out)
+{
+	return rp_privkey_generate_bits(type, 0, out);
+}
+
+int
+rp_privkey_from_ec_key(EC_KEY *ec, struct rp_privkey **out, const char **err)
+{
+	struct rp_privkey *key;
+	enum rp_key_type type;
+	EC_KEY *pub;
+
+	*out = NULL;
+	if (!rp_ecdsa_check_private(ec, &type, &pub, err)) {
+		EC_KEY_free(ec);
+		return 0;
+	}
+	if ((key = calloc(1, sizeof(*key))) == NULL) {
+		EC_KEY_free(ec);
+		EC_KEY_free(pub);
+		*err = "out of memory";
+		return 0;
+	}
+	key->pub.type = type;
+	key->pub.ec = pub;
+	key->ec = ec;
+	*out = key;
+	return 1;
+}
+
+int
+rp_privkey_from_rsa(RSA *rsa, struct rp_privkey **out, const char **err)
+{
+	struct rp_privkey *key;
+	RSA *pub;
+
+	*out = NULL;
+	if (!rp_rsa_check_private(rsa, &pub, err)) {
+		RSA_free(rsa);
+		return 0;
+	}
+	if ((key = calloc(1, sizeof(*key))) == NULL) {
+		RSA_free(rsa);
+		RSA_free(pub);
+		*err = "out of memory";
+		return 0;
+	}
+	key->pub.type = RP_KEY_RSA;
+	key->pub.rsa = pub;
+	key->rsa = rsa;
+	*out = key;
+	return 1;
+}
+
+int
+rp_privkey_parse_fields(enum rp_key_type type, CBS *cbs, struct rp_privkey **out,
+    const char **err)
+{
+	CBS pk, sk;
+	EC_KEY *ec;
+	RSA *rsa;
+
+	*out = NULL;
+	if (type == RP_KEY_ED25519) {
+		if (!ssh_get_string(cbs, &pk) || !ssh_get_string(cbs, &sk)) {
+			*err = "truncated ssh-ed25519 private key";
+			return 0;
+		}
+		if (CBS_len(&pk) != ED25519_PUB_LEN || CBS_len(&sk) != ED25519_PRIV_LEN) {
+			*err = "malformed ssh-ed25519 private key (not 32 and 64 bytes)";
+			return 0;
+		}
+		if (!rp_privkey_from_ed25519_parts(CBS_data(&pk), CBS_len(&pk), CBS_data(&sk),
+		    CBS_len(&sk), out)) {
+			*err = "private key does not match its public key";
+			return 0;
+		}
+		return 1;
+	}
+	if (is_ecdsa(type)) {
+		enum rp_key_type got;
+
+		if (!rp_ecdsa_parse_private(type, cbs, &ec, err) ||
+		    !rp_privkey_from_ec_key(ec, out, err))
+			return 0;
+		got = (*out)->pub.type;
+		if (got != type) { /* cannot happen: the curve comes from the type */
+			rp_privkey_free(*out);
+			*out = NULL;
+			*err = rp_key_reason("ECDSA key of type %s is on another curve",
+			    rp_key_type_name(type));
+			return 0;
+		}
+		return 1;
+	}
+	if (type == RP_KEY_RSA)
+		return rp_rsa_parse_private(cbs, &rsa, err) && rp_privkey_from_rsa(rsa, out, err);
+	*err = "unsupported key type";
+	return 0;
+}
+
+int
+rp_privkey_fields_to_blob(const struct rp_privkey *key, CBB *out)
+{
+	enum rp_key_type type = key->pub.type;
+
+	if (type == RP_KEY_ED25519)
+		return ssh_add_string(out, key->pub.ed25519, ED25519_PUB_LEN) &&
+		    ssh_add_string(out, key->ed25519, ED25519_PRIV_LEN);
+	if (is_ecdsa(type))
+		return key->ec != NULL && rp_ecdsa_private_to_blob(type, key->ec, out);
+	if (type == RP_KEY_RSA)
+		return key->rsa != NULL && rp_rsa_private_to_blob(key->rsa, out);
+	return 0;
 }
 
 int

@@ -26,6 +26,8 @@ enum rp_key_type {
 
 /* RSA keys shorter than this are refused wherever a key is parsed. */
 #define RP_RSA_MIN_BITS 2048
+/* And longer ones (OpenSSH's limit, and BoringSSL's). */
+#define RP_RSA_MAX_BITS 16384
 
 struct rp_pubkey;
 struct rp_privkey;
@@ -51,6 +53,12 @@ unsigned rp_pubkey_bits(const struct rp_pubkey *key);
  * ssh-ed25519; ecdsa-sha2-nistp256/384/521 (each its own curve);
  * rsa-sha2-256, rsa-sha2-512 and the SHA-1 ssh-rsa for RSA. */
 int rp_sig_alg_suits(enum rp_key_type type, const char *sig_alg);
+/* The signature algorithms a key of this type signs with, best first, as a
+ * NULL-terminated array of static strings: the type's own name for
+ * ssh-ed25519 and ECDSA; "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa" for RSA
+ * (the last is SHA-1: leave it out of host key offers, as OpenSSH does).
+ * Each one works with rp_privkey_sign_alg. NULL for an unknown type. */
+const char *const *rp_key_sig_algs(enum rp_key_type type);
 /* Every user-authentication signature algorithm implemented, plain keys
  * then certificates, best first, comma-separated. Includes ssh-rsa
  * (SHA-1); the policy's default leaves it out. */
@@ -82,6 +90,11 @@ int rp_pubkey_verify(const struct rp_pubkey *key, const char *sig_alg,
 
 /* A new key; RSA keys have 3072 bits. */
 int rp_privkey_generate(enum rp_key_type type, struct rp_privkey **out);
+/* The same with a size: for RSA RP_RSA_MIN_BITS to RP_RSA_MAX_BITS in
+ * steps of 128 (BoringSSL makes no others); for the other types only their
+ * own size (256, 384, 521; 256 for ed25519). 0 means the default (3072 for
+ * RSA). Returns 0 for any other size. */
+int rp_privkey_generate_bits(enum rp_key_type type, unsigned bits, struct rp_privkey **out);
 const struct rp_pubkey *rp_privkey_public(const struct rp_privkey *key);
 /* Sign data; append the signature blob (string alg, string sig) to out.
  * The algorithm is the key type's own; RSA keys sign with rsa-sha2-512. */

@@ -16,7 +16,7 @@ int rp_cmd_fail(const char *command, const char *fmt, ...)
 int rp_cmd_usage_error(const char *command, void (*usage)(FILE *out), const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* keygen -t ed25519 -f PATH [-C COMMENT]: tools/keygen.c */
+/* keygen -t ed25519|ecdsa|rsa [-b BITS] -f PATH [-C COMMENT]: tools/keygen.c */
 int rp_cmd_keygen(int argc, char **argv);
 void rp_cmd_keygen_usage(FILE *out);
 

@@ -17,6 +17,7 @@ import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -334,6 +335,80 @@ class TestHostKeyAnnouncement(DaemonTest):
         self.assertEqual(r.returncode, 0, r.stderr[-2000:])
         self.assertIn(b"rtype hostkeys-00@openssh.com want_reply 0", r.stderr)
         self.assertIn(b"client_input_hostkeys: 1 server keys: 0 new, 1 retained", r.stderr)
+
+
+class TestHostKeyTypes(DaemonTest):
+    """ECDSA and RSA host keys made by `rampartctl keygen`, besides the
+    harness's ed25519 one: each is offered under its algorithms (RSA under
+    rsa-sha2-512 and rsa-sha2-256) and signs the exchange; a client that
+    knows only one key learns the others through hostkeys-00 and has the
+    monitor prove them (UpdateHostKeys)."""
+
+    KEYS = (("ecdsa", "384", "ecdsa-sha2-nistp384"), ("rsa", "3072", "ssh-rsa"))
+
+    @classmethod
+    def setUpClass(cls):
+        cls.keydir = tempfile.mkdtemp(prefix="rampart-hostkeys-")
+        cls.pubs = {}
+        lines = []
+        for kind, bits, name in cls.KEYS:
+            path = os.path.join(cls.keydir, "host_%s" % kind)
+            subprocess.run([os.path.join(BUILD, "rampartctl"), "keygen", "-t", kind, "-b", bits,
+                            "-f", path, "-C", "test"], check=True, stdout=subprocess.DEVNULL,
+                           timeout=120)
+            with open(path + ".pub") as f:
+                cls.pubs[name] = " ".join(f.read().split()[:2])
+            lines.append("host-key %s" % path)
+        cls.daemon_args = {"extra_policy": "\n".join(lines)}
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(cls.keydir, ignore_errors=True)
+
+    def known_hosts_with(self, *names):
+        path = os.path.join(self.keydir, "known_hosts_%d" % len(os.listdir(self.keydir)))
+        with open(path, "w") as f:
+            for pub in names:
+                f.write("[127.0.0.1]:%d %s\n" % (self.d.port, pub))
+        return path
+
+    def ssh_knowing(self, kh, command, options):
+        # ssh takes an option's first value: replace the harness's own
+        # UserKnownHostsFile instead of adding a second one.
+        cmd = ["UserKnownHostsFile=%s" % kh if a.startswith("UserKnownHostsFile=") else a
+               for a in self.d.ssh_cmd(options=options)] + [command]
+        return subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=60)
+
+    def test_each_host_key_algorithm_signs_the_exchange(self):
+        for alg, pub, shown in (("ecdsa-sha2-nistp384", self.pubs["ecdsa-sha2-nistp384"],
+                                 "ecdsa-sha2-nistp384"),
+                                ("rsa-sha2-512", self.pubs["ssh-rsa"], "ssh-rsa"),
+                                ("rsa-sha2-256", self.pubs["ssh-rsa"], "ssh-rsa"),
+                                ("ssh-ed25519", self.d.host_pub, "ssh-ed25519")):
+            with self.subTest(alg=alg):
+                kh = self.known_hosts_with(pub)
+                r = self.ssh_knowing(kh, "echo ok", [("-v",), ("-o", "HostKeyAlgorithms=%s" % alg)])
+                self.assertEqual(r.stdout, b"ok\n", r.stderr[-2000:])
+                self.assertIn(("kex: host key algorithm: %s" % alg).encode(), r.stderr)
+                self.assertIn(("Server host key: %s " % shown).encode(), r.stderr)
+
+    def test_client_learns_and_the_monitor_proves_the_other_keys(self):
+        kh = self.known_hosts_with(self.d.host_pub)
+        # The client's default algorithms: it prefers the known ed25519
+        # key for the exchange and accepts the announced others.
+        r = self.ssh_knowing(kh, "true", [("-vvv",), ("-o", "UpdateHostKeys=yes")])
+        self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+        # The client checked the monitor's proofs before learning them.
+        self.assertIn(b"asking server to prove ownership for 2 keys", r.stderr)
+        self.assertIn(b"Learned new hostkey: ECDSA", r.stderr)
+        self.assertIn(b"Learned new hostkey: RSA", r.stderr)
+        with open(kh) as f:
+            learned = f.read()
+        for name, pub in self.pubs.items():
+            self.assertIn(pub.split()[1], learned, "%s not learned:\n%s" % (name, learned))
 
 
 class TestSshAudit(DaemonTest):

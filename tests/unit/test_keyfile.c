@@ -567,8 +567,13 @@ START_TEST(test_structural_errors_are_refused_with_reason)
 	expect_knobs_refused(&k, "malformed cipher name");
 
 	k = good_knobs();
+	k.outer_type = "ssh-dss";
+	expect_knobs_refused(&k, "key type ssh-dss is not supported (supported: ssh-ed25519, "
+	    "ecdsa-sha2-nistp256/384/521 and ssh-rsa)");
+	/* A type rampart has, with another type's fields. */
+	k = good_knobs();
 	k.outer_type = "ssh-rsa";
-	expect_knobs_refused(&k, "key type ssh-rsa is not supported yet");
+	expect_knobs_refused(&k, "malformed RSA key");
 	k = good_knobs();
 	k.inner_type = "ssh-dss";
 	expect_knobs_refused(&k, "private key type ssh-dss does not match");
@@ -646,7 +651,7 @@ START_TEST(test_load_file_refuses_missing_odd_and_large_files)
 	/* Exactly 64 KiB is read (and refused for its content). */
 	ck_assert(truncate(path, sizeof(big) - 1) == 0);
 	ck_assert(!rp_privkey_load_file(path, &key, NULL, err, sizeof(err)));
-	ck_assert_msg(strstr(err, "not an OpenSSH private key") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "not an OpenSSH or PEM private key") != NULL, "%s", err);
 	unlink(path);
 	ck_assert_ptr_null(key);
 }

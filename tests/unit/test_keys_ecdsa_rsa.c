@@ -333,27 +333,6 @@ START_TEST(test_trailing_bytes_after_a_key_are_refused)
 }
 END_TEST
 
-START_TEST(test_private_key_files_not_supported_yet)
-{
-	static const char *const files[][2] = {
-		{ "tests/vectors/keys/ecdsa256.key", "ecdsa-sha2-nistp256" },
-		{ "tests/vectors/keys/rsa2048.key", "ssh-rsa" },
-	};
-
-	for (size_t i = 0; i < 2; i++) {
-		char *text = read_text(files[i][0]), err[256], want[128];
-		struct rp_privkey *key = NULL;
-
-		ck_assert(!rp_privkey_from_openssh((const uint8_t *)text, strlen(text), &key, NULL,
-		    err, sizeof(err)));
-		ck_assert_ptr_null(key);
-		snprintf(want, sizeof(want), "key type %s is not supported yet", files[i][1]);
-		ck_assert_str_eq(err, want);
-		free(text);
-	}
-}
-END_TEST
-
 /* --- signatures from pyca/cryptography ------------------------------------------- */
 
 START_TEST(test_signatures_from_cryptography_verify)
@@ -853,7 +832,6 @@ RP_TEST_SUITE(keys_ecdsa_rsa)
 	    NFIXTURE_KEYS);
 	tcase_add_loop_test(fixtures, test_trailing_bytes_after_a_key_are_refused, 0,
 	    NFIXTURE_KEYS);
-	tcase_add_test(fixtures, test_private_key_files_not_supported_yet);
 	tcase_add_test(fixtures, test_invalid_ec_points_are_refused);
 	tcase_add_test(fixtures, test_rsa_key_numbers_are_checked);
 	tcase_add_test(fixtures, test_unsupported_key_types_are_named);

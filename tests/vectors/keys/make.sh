@@ -4,13 +4,15 @@
 #   NAME.pub  a public key line made by Debian's ssh-keygen (openssh-client)
 #   NAME.fp   what `ssh-keygen -l -f NAME.pub` prints for it
 #   ecdsa256.key, rsa2048.key  two of the private keys (test keys, not
-#             secrets), which crypto/keyfile_openssh.c must refuse for now
+#             secrets), which tests/unit/test_keyfile_types.c loads and
+#             compares with ecdsa256.pub and rsa2048.pub
 #   signatures.txt  keys and signatures from pyca/cryptography
 #                   (gen_signatures.py)
 #
 # Regenerate with `sh tests/vectors/keys/make.sh`. Keys are new each time;
 # the tests read everything they compare from these files. The other
-# private keys live only in a temporary directory.
+# private keys live only in a temporary directory. The private key files in
+# private/ have their own make.sh.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
