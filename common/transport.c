@@ -70,7 +70,8 @@ struct rp_transport {
 	uint8_t *hostkey_blob[RP_TRANSPORT_MAX_HOSTKEYS];
 	size_t hostkey_blob_len[RP_TRANSPORT_MAX_HOSTKEYS];
 	char *server_sig_algs;
-	int (*sign)(void *, const char *, const char *, const struct rp_kex_hash_parts *, CBB *);
+	int (*sign)(void *, const char *, const char *, const struct rp_kex_hash_parts *, CBB *,
+	    char *, size_t);
 	void *sign_ctx;
 	uint64_t rekey_bytes;
 
@@ -928,10 +929,19 @@ handle_ecdh_init(struct rp_transport *t, CBS *msg)
 		fail(t, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "exchange hash failed");
 		goto out;
 	}
-	if (!CBB_init(&sig, 128) || !t->sign(t->sign_ctx, t->algs.kex, t->algs.hostkey, &parts,
-	    &sig) || !CBB_finish(&sig, &sig_data, &sig_len)) {
-		fail(t, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "host key signature refused");
-		goto out;
+	{
+		char why[256] = "";
+		int r = CBB_init(&sig, 128) ? t->sign(t->sign_ctx, t->algs.kex, t->algs.hostkey,
+		    &parts, &sig, why, sizeof(why)) : 0;
+
+		if (r < 0) {
+			fail(t, SSH_DISCONNECT_PROTOCOL_VERSION_NOT_SUPPORTED, "%s", why);
+			goto out;
+		}
+		if (r == 0 || !CBB_finish(&sig, &sig_data, &sig_len)) {
+			fail(t, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "host key signature refused");
+			goto out;
+		}
 	}
 	if (t->session_id_len == 0) {
 		memcpy(t->session_id, h, h_len);

@@ -40,9 +40,12 @@ struct rp_transport_config {
 	/* server-sig-algs for EXT_INFO (RFC 8308 3.1); NULL sends none. */
 	const char *server_sig_algs;
 	/* Sign the exchange: append the signature blob for host key algorithm
-	 * hostkey_alg over the exchange hash of parts to sig. 1 on success. */
+	 * hostkey_alg over the exchange hash of parts to sig. 1 on success, 0
+	 * on failure, -1 when the signer refuses this client's software
+	 * version (why says so; the connection ends with
+	 * PROTOCOL_VERSION_NOT_SUPPORTED). */
 	int (*sign)(void *ctx, const char *kex, const char *hostkey_alg,
-	    const struct rp_kex_hash_parts *parts, CBB *sig);
+	    const struct rp_kex_hash_parts *parts, CBB *sig, char *why, size_t whysz);
 	void *sign_ctx;
 	/* Re-exchange keys after this many bytes in either direction under one
 	 * set of keys (0: 1 GiB). */

@@ -69,6 +69,19 @@ monitor_audit_refuse(struct monitor *m, const char *addr, unsigned port, const c
 }
 
 void
+monitor_audit_version_refused(struct monitor *m, const struct conn *c, const char *version,
+    const char *rule)
+{
+	struct audit_record r;
+
+	audit_begin(&r, &m->audit, "version-refused", c->id);
+	conn_fields(&r, c);
+	audit_str(&r, "client_version", version);
+	audit_str(&r, "rule", rule);
+	audit_end(&r);
+}
+
+void
 monitor_audit_kex(struct monitor *m, const struct conn *c, const struct rp_ipc_kex_done *k)
 {
 	struct audit_record r;

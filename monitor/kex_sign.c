@@ -61,6 +61,37 @@ starts_with(const CBS *s, const char *prefix)
 	return CBS_len(s) >= n && memcmp(CBS_data(s), prefix, n) == 0;
 }
 
+/* refuse-client-version: the client's software version (after "SSH-2.0-"
+ * or "SSH-1.99-", without comments) against the policy's patterns, at the
+ * first exchange. 1 when refused: logged, audited, and DENIED answered
+ * (the worker ends the connection with PROTOCOL_VERSION_NOT_SUPPORTED). */
+static int
+version_refused(struct monitor *m, struct conn *c, const CBS *v_c, uint32_t id)
+{
+	const struct rp_policy_version_pattern *v;
+	char version[RP_IPC_MAX_VERSION + 1], software[RP_IPC_MAX_VERSION + 1], rule[512];
+	char why[RP_IPC_MAX_VERSION + 64];
+	const char *dash;
+	size_t len;
+
+	rp_log_escape(CBS_data(v_c), CBS_len(v_c), version, sizeof(version));
+	/* "SSH-protoversion-softwareversion SP comments" (RFC 4253 4.2). */
+	if ((dash = strchr(version + 4, '-')) == NULL)
+		return 0;
+	len = strcspn(dash + 1, " ");
+	snprintf(software, sizeof(software), "%.*s", (int)len, dash + 1);
+	if ((v = rp_policy_refused_version(c->pref->policy, software)) == NULL)
+		return 0;
+	snprintf(rule, sizeof(rule), "%s:%u: refuse-client-version %s", v->pos.file, v->pos.line,
+	    v->pattern);
+	snprintf(why, sizeof(why), "client software %s is not allowed here", software);
+	rp_info("conn=%llu client version refused version=\"%s\" rule=\"%s\"",
+	    (unsigned long long)c->id, version, rule);
+	monitor_audit_version_refused(m, c, version, rule);
+	ipc_reply_denied(m, c, id, why);
+	return 1;
+}
+
 const char *
 handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 {
@@ -97,6 +128,8 @@ handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 		return "malformed KEXINIT";
 	if (!kex_rate_ok(c, now))
 		return "key exchanges faster than 32 a second";
+	if (c->session_id_len == 0 && version_refused(m, c, &req.v_c, id))
+		return NULL;
 
 	parts.v_c = req.v_c;
 	parts.v_s = req.v_s;

@@ -295,6 +295,8 @@ void monitor_audit_accept(struct monitor *m, const struct conn *c, const char *r
 void monitor_audit_refuse(struct monitor *m, const char *addr, unsigned port, const char *reason,
     const char *rule);
 void monitor_audit_kex(struct monitor *m, const struct conn *c, const struct rp_ipc_kex_done *k);
+void monitor_audit_version_refused(struct monitor *m, const struct conn *c, const char *version,
+    const char *rule);
 void monitor_audit_auth(struct monitor *m, const struct conn *c, const char *user,
     const struct auth_attempt *at, const char *result, const char *reason);
 void monitor_audit_session_start(struct monitor *m, const struct conn *c, uint32_t session,

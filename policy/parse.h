@@ -140,6 +140,7 @@ int rp_do_max_startups(struct parser *, const struct directive *, const struct s
 int rp_do_tcp_nodelay(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_log_level(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_audit_log(struct parser *, const struct directive *, const struct stmt *);
+int rp_do_refuse_client_version(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_audit_failure(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_penalties(struct parser *, const struct directive *, const struct stmt *);
 int rp_set_penalty(struct parser *, const struct directive *, const struct stmt *);

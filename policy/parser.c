@@ -61,6 +61,8 @@ static const struct directive directives[] = {
 	{ "revoked-keys", IN_TOP, 1, 1, NO_BLOCK, ONCE, "PATH", rp_do_revoked_keys, 0, 0, 0 },
 	{ "server-version", IN_TOP, 1, 1, NO_BLOCK, ONCE, "TEXT", rp_do_server_version, 0, 0,
 	    0 },
+	{ "refuse-client-version", IN_TOP, 1, MANY, NO_BLOCK, 0, "PATTERN...",
+	    rp_do_refuse_client_version, 0, 0, 0 },
 	{ "kex-algorithms", IN_TOP, 1, 1, NO_BLOCK, ONCE, "[+-^]NAME,...", rp_do_algorithms,
 	    POLICY_FIELD(kex_algorithms), RP_ALG_KEX, 0 },
 	{ "host-key-algorithms", IN_TOP, 1, 1, NO_BLOCK, ONCE, "[+-^]NAME,...",

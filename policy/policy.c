@@ -4,6 +4,7 @@
  */
 #include "policy/internal.h"
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,15 @@ static const struct {
 	[RP_AUTH_KEYBOARD_INTERACTIVE] = { "keyboard-interactive", 1 },
 	[RP_AUTH_NONE] = { "none", 1 },
 };
+
+const struct rp_policy_version_pattern *
+rp_policy_refused_version(const struct rp_policy *policy, const char *software)
+{
+	for (size_t i = 0; i < policy->nrefused_versions; i++)
+		if (fnmatch(policy->refused_versions[i].pattern, software, 0) == 0)
+			return &policy->refused_versions[i];
+	return NULL;
+}
 
 const char *
 rp_action_name(enum rp_action action)
@@ -467,6 +477,9 @@ rp_policy_free(struct rp_policy *policy)
 	for (size_t i = 0; i < policy->naudit_logs; i++)
 		free(policy->audit_logs[i].path);
 	free(policy->audit_logs);
+	for (size_t i = 0; i < policy->nrefused_versions; i++)
+		free(policy->refused_versions[i].pattern);
+	free(policy->refused_versions);
 	free(policy->recording_dir);
 	for (size_t i = 0; i < policy->nsubsystems; i++) {
 		free(policy->subsystems[i].name);

@@ -202,6 +202,13 @@ struct rp_policy_audit_log {
 	struct rp_srcpos pos;
 };
 
+/* refuse-client-version PATTERN: a glob over the client's software
+ * version (its identification string after "SSH-2.0-"). */
+struct rp_policy_version_pattern {
+	char *pattern;
+	struct rp_srcpos pos;
+};
+
 /* PerSourcePenalties, as OpenSSH 9.8 has them. Durations in seconds. */
 struct rp_penalties {
 	int enabled;              /* default 1; `penalties off` */
@@ -298,6 +305,8 @@ struct rp_policy {
 	enum rp_log_level log_level; /* default info */
 	struct rp_policy_audit_log *audit_logs; /* none by default */
 	size_t naudit_logs;
+	struct rp_policy_version_pattern *refused_versions; /* none by default */
+	size_t nrefused_versions;
 	int audit_failure_refuse;    /* 1: refuse new connections (default); 0: continue */
 	char *recording_dir;         /* NULL: not set */
 	/* `subsystem` lines, in file order, each name once. The built-in sftp
@@ -368,6 +377,10 @@ void rp_policy_advise(const struct rp_policy *policy, struct rp_policy_diag *dia
  * pointer into the policy (or a constant). Whether a principal may use it
  * is rp_policy_decide's question (`allow subsystem NAME`). */
 const char *rp_policy_subsystem_command(const struct rp_policy *policy, const char *name);
+/* The refuse-client-version pattern that software (a client's version
+ * after "SSH-2.0-", without comments) matches, or NULL. */
+const struct rp_policy_version_pattern *rp_policy_refused_version(const struct rp_policy *policy,
+    const char *software);
 
 /* --- admission ------------------------------------------------------------ */
 

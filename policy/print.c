@@ -261,6 +261,9 @@ print_daemon(struct printer *pr, const struct rp_policy *policy)
 	for (size_t i = 0; i < policy->naudit_logs; i++)
 		emit(pr, &policy->audit_logs[i].pos, NULL, "audit-log %s",
 		    policy->audit_logs[i].path != NULL ? policy->audit_logs[i].path : "syslog");
+	for (size_t i = 0; i < policy->nrefused_versions; i++)
+		emit(pr, &policy->refused_versions[i].pos, NULL, "refuse-client-version %s",
+		    policy->refused_versions[i].pattern);
 	emit(pr, set_at(policy, "audit-failure"), NULL, "audit-failure %s",
 	    policy->audit_failure_refuse ? "refuse" : "continue");
 	if (policy->recording_dir == NULL)

@@ -452,6 +452,45 @@ rp_do_log_level(struct parser *p, const struct directive *d, const struct stmt *
 
 /* --- audit ------------------------------------------------------------------ */
 
+/* refuse-client-version PATTERN...: globs over the client's software
+ * version. Printable ASCII without spaces, as the version itself is
+ * (RFC 4253 4.2). */
+int
+rp_do_refuse_client_version(struct parser *p, const struct directive *d, const struct stmt *st)
+{
+	struct rp_policy *policy = p->policy;
+
+	(void)d;
+	for (size_t w = 1; w < st->n; w++) {
+		const struct rp_token *arg = &st->words[w];
+		struct rp_policy_version_pattern *v;
+
+		for (size_t i = 0; i < arg->len; i++) {
+			unsigned char c = (unsigned char)arg->text[i];
+
+			if (c <= 0x20 || c >= 0x7f)
+				return rp_perr(p, arg, "'refuse-client-version' pattern '%s' has a space "
+				    "or non-ASCII character; expected a glob over the version after "
+				    "SSH-2.0-, such as 'libssh_0.9.*' or '*PuTTY_Release_0.7?*'",
+				    arg->text);
+		}
+		if (arg->len == 0 || policy->nrefused_versions >= 64)
+			return rp_perr(p, arg, "'refuse-client-version' expects 1 to 64 non-empty "
+			    "patterns in all");
+		v = rp_array_grow(policy->refused_versions, policy->nrefused_versions,
+		    sizeof(*v));
+		if (v == NULL)
+			return rp_out_of_memory(p, arg);
+		policy->refused_versions = v;
+		v = &v[policy->nrefused_versions];
+		if ((v->pattern = strdup(arg->text)) == NULL)
+			return rp_out_of_memory(p, arg);
+		v->pos = rp_at(p, arg);
+		policy->nrefused_versions++;
+	}
+	return 1;
+}
+
 int
 rp_do_audit_log(struct parser *p, const struct directive *d, const struct stmt *st)
 {

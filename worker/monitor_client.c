@@ -159,9 +159,11 @@ mc_read_hello(struct monitor_client *mc, struct rp_ipc_hello *hello)
 	    rp_ipc_hello_read(&mc->msg->payload, hello);
 }
 
+static int denied_reason(struct monitor_client *mc, char *reason, size_t reason_size);
+
 int
 mc_sign_exchange(void *arg, const char *kex, const char *hostkey_alg,
-    const struct rp_kex_hash_parts *parts, CBB *sig)
+    const struct rp_kex_hash_parts *parts, CBB *sig, char *why, size_t whysz)
 {
 	struct monitor_client *mc = arg;
 	struct rp_ipc_kex_sign req;
@@ -182,6 +184,9 @@ mc_sign_exchange(void *arg, const char *kex, const char *hostkey_alg,
 	id = next_id(mc);
 	if (!rp_ipc_kex_sign_build(&cbb, id, &req) || !call(mc, &cbb, id, NULL, 0))
 		return 0;
+	/* The monitor refuses an exchange only for the client's version. */
+	if (denied_reason(mc, why, whysz))
+		return -1;
 	if (mc->msg->type != RP_IPC_KEX_SIGNED || mc->msg->nfds != 0 ||
 	    !rp_ipc_kex_signed_read(&mc->msg->payload, &rep))
 		return 0;

@@ -56,7 +56,7 @@ int mc_read_hello(struct monitor_client *mc, struct rp_ipc_hello *hello);
 
 /* The transport's sign hook (struct rp_transport_config.sign). */
 int mc_sign_exchange(void *mc, const char *kex, const char *hostkey_alg,
-    const struct rp_kex_hash_parts *parts, CBB *sig);
+    const struct rp_kex_hash_parts *parts, CBB *sig, char *why, size_t whysz);
 
 /* The monitor's answer to an authentication request. status: -1 the IPC
  * failed (end the connection), 0 an AUTH_RESULT (result, methods, banner),

@@ -411,6 +411,44 @@ class TestHostKeyTypes(DaemonTest):
             self.assertIn(pub.split()[1], learned, "%s not learned:\n%s" % (name, learned))
 
 
+class TestRefuseClientVersion(DaemonTest):
+    """refuse-client-version: a client whose software version matches is
+    disconnected with PROTOCOL_VERSION_NOT_SUPPORTED at the first key
+    exchange, logged and audited with the rule; others are served."""
+
+    daemon_args = {"extra_policy": "refuse-client-version paramiko_* libssh_0.9.*"}
+
+    def test_matching_client_is_refused_and_audited(self):
+        import paramiko
+        before = len(self.d.audit_records())
+        t = paramiko.Transport(("127.0.0.1", self.d.port))
+        try:
+            with self.assertRaises(paramiko.SSHException) as cm:
+                t.start_client(timeout=20)
+        finally:
+            t.close()
+        recs = [x for x in self.d.audit_records()[before:] if x["event"] == "version-refused"]
+        self.assertEqual(len(recs), 1, self.d.audit_records()[before:])
+        self.assertTrue(recs[0]["client_version"].startswith("SSH-2.0-paramiko_"))
+        # The pattern that matched, with its file and line.
+        self.assertRegex(recs[0]["rule"], r"rampart\.conf:\d+: refuse-client-version paramiko_\*$")
+        self.assertIsNotNone(cm.exception)
+        # The client was told why, with PROTOCOL_VERSION_NOT_SUPPORTED (8).
+        deadline = time.monotonic() + 10
+        while True:
+            closes = [x for x in self.d.audit_records()[before:] if x["event"] == "close"]
+            if closes or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertTrue(closes, self.d.audit_records()[before:])
+        self.assertEqual(closes[-1].get("reason"), 8, closes[-1])
+        self.assertIn("not allowed here", closes[-1].get("text", ""))
+
+    def test_other_clients_are_served(self):
+        r = self.d.ssh("echo ok")
+        self.assertEqual(r.stdout, b"ok\n", r.stderr)
+
+
 class TestSshAudit(DaemonTest):
     """ssh-audit (Debian's) against the default algorithm lists: no
     failure, and no warning except where the tool predates an algorithm:

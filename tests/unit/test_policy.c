@@ -445,7 +445,7 @@ START_TEST(test_unknown_directive_lists_the_known_ones)
 {
 	EXPECT_ERROR(BASE "\n\n\n\npermit all\n", "t.conf:7:1: ",
 	    "unknown directive 'permit' (expected one of: include, listen, host-key, "
-	    "host-certificate, revoked-keys, server-version, kex-algorithms, host-key-algorithms, "
+	    "host-certificate, revoked-keys, server-version, refuse-client-version, kex-algorithms, host-key-algorithms, "
 	    "ciphers, macs, "
 	    "pubkey-algorithms, compression, login-grace-time, max-auth-tries, idle-timeout, "
 	    "keepalive, rekey-limit, max-connections, max-startups, max-channels, "

@@ -118,6 +118,36 @@ START_TEST(test_defaults)
 }
 END_TEST
 
+/* refuse-client-version: globs over the software version, in any number
+ * of lines, each remembered with its position for the audit record. */
+START_TEST(test_refuse_client_version)
+{
+	struct rp_policy *policy = LOAD_OK(BASE "refuse-client-version libssh_0.9.* *PuTTY*\n"
+	    "refuse-client-version Go\n");
+	const struct rp_policy_version_pattern *v;
+
+	ck_assert_uint_eq(policy->nrefused_versions, 3);
+	v = rp_policy_refused_version(policy, "libssh_0.9.6");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_str_eq(v->pattern, "libssh_0.9.*");
+	ck_assert_uint_eq(v->pos.line, 3);
+	ck_assert_ptr_nonnull(rp_policy_refused_version(policy, "PuTTY_Release_0.78"));
+	v = rp_policy_refused_version(policy, "Go");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(v->pos.line, 4);
+	ck_assert_ptr_null(rp_policy_refused_version(policy, "OpenSSH_9.2p1"));
+	ck_assert_ptr_null(rp_policy_refused_version(policy, "libssh_0.10.4"));
+	rp_policy_free(policy);
+	policy = LOAD_OK(BASE);
+	ck_assert_ptr_null(rp_policy_refused_version(policy, "anything"));
+	rp_policy_free(policy);
+	EXPECT_ERROR(BASE "refuse-client-version \"Open SSH\"\n", "t.conf:3:23: "
+	    "'refuse-client-version' pattern 'Open SSH' has a space or non-ASCII character; "
+	    "expected a glob over the version after SSH-2.0-, such as 'libssh_0.9.*' or "
+	    "'*PuTTY_Release_0.7?*'");
+}
+END_TEST
+
 START_TEST(test_every_setting_with_its_value)
 {
 	struct rp_policy *policy = LOAD_OK(
@@ -826,6 +856,7 @@ RP_TEST_SUITE(policy_settings)
 
 	tcase_add_test(settings, test_defaults);
 	tcase_add_test(settings, test_every_setting_with_its_value);
+	tcase_add_test(settings, test_refuse_client_version);
 	tcase_add_test(settings, test_penalty_exemptions_match);
 	tcase_add_test(settings, test_listen_wildcard);
 	tcase_add_test(settings, test_server_version);
