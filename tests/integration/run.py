@@ -11,6 +11,7 @@ unprivileged mode as that user.
 """
 
 import argparse
+import asyncio
 import os
 import pwd
 import re
@@ -222,6 +223,74 @@ class TestExec(DaemonTest):
             timer.cancel()
             t.close()
 
+    def paramiko_echo(self, kex=None, cipher=None, mac=None):
+        import paramiko
+        t = paramiko.Transport(("127.0.0.1", self.d.port))
+        timer = threading.Timer(60, t.close)
+        timer.daemon = True
+        timer.start()
+        try:
+            opts = t.get_security_options()
+            if kex:
+                opts.kex = (kex,)
+            if cipher:
+                opts.ciphers = (cipher,)
+            if mac:
+                opts.digests = (mac,)
+            t.start_client(timeout=20)
+            t.auth_publickey(self.d.default_user(),
+                             paramiko.Ed25519Key.from_private_key_file(self.d.client_key))
+            ch = t.open_session(timeout=20)
+            ch.exec_command("echo ok")
+            out = ch.makefile("rb").read()
+            return out, t.remote_cipher, t.remote_mac
+        finally:
+            timer.cancel()
+            t.close()
+
+    def test_paramiko_matrix(self):
+        # Every algorithm paramiko 2.12 shares with us, forced in turn.
+        for kex in ("curve25519-sha256@libssh.org", "ecdh-sha2-nistp256", "ecdh-sha2-nistp384",
+                    "ecdh-sha2-nistp521", "diffie-hellman-group16-sha512",
+                    "diffie-hellman-group14-sha256"):
+            with self.subTest(kex=kex):
+                self.assertEqual(self.paramiko_echo(kex=kex)[0], b"ok\n")
+        for cipher in ("aes128-ctr", "aes192-ctr", "aes256-ctr"):
+            for mac in ("hmac-sha2-256", "hmac-sha2-512", "hmac-sha2-256-etm@openssh.com",
+                        "hmac-sha2-512-etm@openssh.com"):
+                with self.subTest(cipher=cipher, mac=mac):
+                    out, got_cipher, got_mac = self.paramiko_echo(cipher=cipher, mac=mac)
+                    self.assertEqual((out, got_cipher, got_mac), (b"ok\n", cipher, mac))
+
+    def test_asyncssh_matrix(self):
+        import asyncssh
+
+        async def echo(**algs):
+            async with asyncssh.connect(
+                    "127.0.0.1", port=self.d.port, username=self.d.default_user(),
+                    client_keys=[self.d.client_key], known_hosts=self.d.known_hosts,
+                    agent_path=None, **algs) as conn:
+                r = await conn.run("echo ok", check=False, timeout=20)
+                return r.stdout, conn.get_extra_info("send_cipher"), conn.get_extra_info("send_mac")
+
+        def run(**algs):
+            return asyncio.run(asyncio.wait_for(echo(**algs), 60))
+
+        for kex in ("curve25519-sha256", "curve25519-sha256@libssh.org", "ecdh-sha2-nistp256",
+                    "ecdh-sha2-nistp384", "ecdh-sha2-nistp521", "diffie-hellman-group14-sha256",
+                    "diffie-hellman-group16-sha512", "diffie-hellman-group18-sha512"):
+            with self.subTest(kex=kex):
+                self.assertEqual(run(kex_algs=[kex])[0], "ok\n")
+        for cipher in ("chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com",
+                       "aes256-gcm@openssh.com", "aes128-ctr", "aes192-ctr", "aes256-ctr"):
+            with self.subTest(cipher=cipher):
+                out, got, _ = run(encryption_algs=[cipher])
+                self.assertEqual((out, got), ("ok\n", cipher))
+        for mac in MACS:
+            with self.subTest(mac=mac):
+                out, _, got = run(encryption_algs=["aes128-ctr"], mac_algs=[mac])
+                self.assertEqual((out, got), ("ok\n", mac))
+
     def test_concurrent_connections(self):
         def one(i):
             return self.d.ssh("echo %d" % i)
@@ -394,6 +463,34 @@ class TestHostKeyTypes(DaemonTest):
                 self.assertEqual(r.stdout, b"ok\n", r.stderr[-2000:])
                 self.assertIn(("kex: host key algorithm: %s" % alg).encode(), r.stderr)
                 self.assertIn(("Server host key: %s " % shown).encode(), r.stderr)
+
+    def test_paramiko_and_asyncssh_verify_each_host_key_algorithm(self):
+        import asyncssh
+        import paramiko
+        algs = ("ssh-ed25519", "ecdsa-sha2-nistp384", "rsa-sha2-512", "rsa-sha2-256")
+        for alg in algs:
+            with self.subTest(client="paramiko", alg=alg):
+                t = paramiko.Transport(("127.0.0.1", self.d.port))
+                try:
+                    t.get_security_options().key_types = (alg,)
+                    t.start_client(timeout=20)  # verifies the exchange signature
+                    self.assertEqual(t.host_key_type, alg)
+                finally:
+                    t.close()
+
+        async def host_key(alg):
+            # The signature over the exchange is checked whatever
+            # known_hosts says; None only skips trusting the key itself.
+            async with asyncssh.connect(
+                    "127.0.0.1", port=self.d.port, username=self.d.default_user(),
+                    client_keys=[self.d.client_key], known_hosts=None, agent_path=None,
+                    server_host_key_algs=[alg]) as conn:
+                return conn.get_server_host_key().get_algorithm()
+
+        for alg in algs:
+            with self.subTest(client="asyncssh", alg=alg):
+                got = asyncio.run(asyncio.wait_for(host_key(alg), 60))
+                self.assertEqual(got, "ssh-rsa" if alg.startswith("rsa-") else alg)
 
     def test_client_learns_and_the_monitor_proves_the_other_keys(self):
         kh = self.known_hosts_with(self.d.host_pub)
