@@ -39,7 +39,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +50,7 @@
 #include "common/wire.h"
 #include "crypto/encoding.h"
 #include "crypto/secret.h"
+#include "crypto/keyfile_internal.h"
 #include "crypto/sshkey_internal.h"
 
 #define MARK_BEGIN "-----BEGIN OPENSSH PRIVATE KEY-----"
@@ -64,63 +64,6 @@
 #define PEM_BEGIN "-----BEGIN "
 #define SUPPORTED_TYPES "ssh-ed25519, ecdsa-sha2-nistp256/384/521 and ssh-rsa"
 
-static int fail(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Write the reason into err; always returns 0. */
-static int
-fail(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errsz > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errsz, fmt, ap);
-		va_end(ap);
-	}
-	return 0;
-}
-
-/* --- armour --------------------------------------------------------------- */
-
-static int
-is_blank(uint8_t c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-static int
-is_base64_char(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	    c == '+' || c == '/' || c == '=';
-}
-
-/* The next line of text without its line end and surrounding blanks. */
-static int
-next_line(CBS *text, CBS *line)
-{
-	CBS raw;
-	const uint8_t *p;
-	size_t n;
-
-	if (CBS_len(text) == 0)
-		return 0;
-	if (!CBS_get_until_first(text, &raw, '\n'))
-		CBS_get_bytes(text, &raw, CBS_len(text));
-	else
-		CBS_skip(text, 1);
-	p = CBS_data(&raw);
-	n = CBS_len(&raw);
-	while (n > 0 && is_blank(p[n - 1]))
-		n--;
-	while (n > 0 && is_blank(p[0])) {
-		p++;
-		n--;
-	}
-	CBS_init(line, p, n);
-	return 1;
-}
 
 static int
 line_is(const CBS *line, const char *s)
@@ -144,8 +87,8 @@ unarmour(const uint8_t *text, size_t len, char **b64_out, size_t *b64_len_out, c
 	*b64_out = NULL;
 	CBS_init(&cbs, text, len);
 	if ((b64 = malloc(len + 1)) == NULL)
-		return fail(err, errsz, "out of memory");
-	while (next_line(&cbs, &line)) {
+		return rp_keyfile_fail(err, errsz, "out of memory");
+	while (rp_keyfile_next_line(&cbs, &line)) {
 		if (CBS_len(&line) == 0)
 			continue;
 		if (ended)
@@ -161,7 +104,7 @@ unarmour(const uint8_t *text, size_t len, char **b64_out, size_t *b64_len_out, c
 			continue;
 		}
 		for (size_t i = 0; i < CBS_len(&line); i++)
-			if (!is_base64_char(CBS_data(&line)[i]))
+			if (!rp_keyfile_is_base64_char(CBS_data(&line)[i]))
 				goto bad_char;
 		memcpy(b64 + b64_len, CBS_data(&line), CBS_len(&line));
 		b64_len += CBS_len(&line);
@@ -169,7 +112,7 @@ unarmour(const uint8_t *text, size_t len, char **b64_out, size_t *b64_len_out, c
 	if (!begun)
 		goto no_begin;
 	if (!ended) {
-		fail(err, errsz, "missing \"" MARK_END "\" line");
+		rp_keyfile_fail(err, errsz, "missing \"" MARK_END "\" line");
 		goto out;
 	}
 	*b64_out = b64;
@@ -177,13 +120,13 @@ unarmour(const uint8_t *text, size_t len, char **b64_out, size_t *b64_len_out, c
 	return 1;
 
 no_begin:
-	fail(err, errsz, "not an OpenSSH private key (no \"" MARK_BEGIN "\" line)");
+	rp_keyfile_fail(err, errsz, "not an OpenSSH private key (no \"" MARK_BEGIN "\" line)");
 	goto out;
 bad_char:
-	fail(err, errsz, "invalid base64 in key data");
+	rp_keyfile_fail(err, errsz, "invalid base64 in key data");
 	goto out;
 trailing:
-	fail(err, errsz, "unexpected text after the END line");
+	rp_keyfile_fail(err, errsz, "unexpected text after the END line");
 out:
 	OPENSSL_cleanse(b64, len + 1);
 	free(b64);
@@ -199,9 +142,9 @@ get_name(CBS *cbs, char *out, size_t outsz, const char *what, char *err, size_t 
 	CBS peek = *cbs, s;
 
 	if (!ssh_get_string(&peek, &s))
-		return fail(err, errsz, "truncated key data");
+		return rp_keyfile_fail(err, errsz, "truncated key data");
 	if (!ssh_get_name(cbs, out, outsz, 0))
-		return fail(err, errsz, "malformed %s", what);
+		return rp_keyfile_fail(err, errsz, "malformed %s", what);
 	return 1;
 }
 
@@ -214,7 +157,7 @@ blob_key_type(CBS blob, enum rp_key_type *type, char *err, size_t errsz)
 	if (!get_name(&blob, name, sizeof(name), "public key", err, errsz))
 		return 0;
 	if (!rp_key_type_from_name(name, type))
-		return fail(err, errsz, "key type %s is not supported (supported: " SUPPORTED_TYPES
+		return rp_keyfile_fail(err, errsz, "key type %s is not supported (supported: " SUPPORTED_TYPES
 		    ")", name);
 	return 1;
 }
@@ -235,47 +178,47 @@ parse_private_section(CBS priv, const struct rp_pubkey *pub, struct rp_privkey *
 	const char *why = NULL;
 
 	if (CBS_len(&priv) % NONE_BLOCK_SIZE != 0)
-		return fail(err, errsz, "private section is not a multiple of the block size");
+		return rp_keyfile_fail(err, errsz, "private section is not a multiple of the block size");
 	if (!CBS_get_u32(&priv, &check1) || !CBS_get_u32(&priv, &check2))
-		return fail(err, errsz, "truncated key data");
+		return rp_keyfile_fail(err, errsz, "truncated key data");
 	if (check1 != check2)
-		return fail(err, errsz, "check integers differ (wrong passphrase or corrupt key)");
+		return rp_keyfile_fail(err, errsz, "check integers differ (wrong passphrase or corrupt key)");
 	if (!get_name(&priv, type, sizeof(type), "private key type", err, errsz))
 		return 0;
 	if (!rp_key_type_from_name(type, &kt) || kt != rp_pubkey_type(pub))
-		return fail(err, errsz, "private key type %s does not match the public key type %s",
+		return rp_keyfile_fail(err, errsz, "private key type %s does not match the public key type %s",
 		    type, rp_key_type_name(rp_pubkey_type(pub)));
 	if (!rp_privkey_parse_fields(kt, &priv, &key, &why))
-		return fail(err, errsz, "%s", why);
+		return rp_keyfile_fail(err, errsz, "%s", why);
 	if (!ssh_get_string(&priv, &comment)) {
-		fail(err, errsz, "truncated key data");
+		rp_keyfile_fail(err, errsz, "truncated key data");
 		goto refuse;
 	}
 	if (CBS_contains_zero_byte(&comment)) {
-		fail(err, errsz, "key comment contains a NUL byte");
+		rp_keyfile_fail(err, errsz, "key comment contains a NUL byte");
 		goto refuse;
 	}
 	/* What is left is the padding: 1, 2, 3, ... short of a whole block. */
 	if (CBS_len(&priv) >= NONE_BLOCK_SIZE) {
-		fail(err, errsz, "bad padding after the private key");
+		rp_keyfile_fail(err, errsz, "bad padding after the private key");
 		goto refuse;
 	}
 	for (uint8_t i = 1; CBS_len(&priv) > 0; i++) {
 		uint8_t pad;
 
 		if (!CBS_get_u8(&priv, &pad) || pad != i) {
-			fail(err, errsz, "bad padding after the private key");
+			rp_keyfile_fail(err, errsz, "bad padding after the private key");
 			goto refuse;
 		}
 	}
 	if (!rp_pubkey_equal(rp_privkey_public(key), pub)) {
-		fail(err, errsz, "public key does not match the private key");
+		rp_keyfile_fail(err, errsz, "public key does not match the private key");
 		goto refuse;
 	}
 	/* strndup, not CBS_strdup: callers release the comment with free(). */
 	if (comment_out != NULL &&
 	    (*comment_out = strndup((const char *)CBS_data(&comment), CBS_len(&comment))) == NULL) {
-		fail(err, errsz, "out of memory");
+		rp_keyfile_fail(err, errsz, "out of memory");
 		goto refuse;
 	}
 	*out = key;
@@ -299,34 +242,34 @@ parse_binary(const uint8_t *bin, size_t len, struct rp_privkey **out, char **com
 
 	CBS_init(&cbs, bin, len);
 	if (!CBS_get_bytes(&cbs, &magic, KEY_MAGIC_LEN))
-		return fail(err, errsz, "truncated key data");
+		return rp_keyfile_fail(err, errsz, "truncated key data");
 	if (!CBS_mem_equal(&magic, (const uint8_t *)KEY_MAGIC, KEY_MAGIC_LEN))
-		return fail(err, errsz, "not an openssh-key-v1 key (bad magic)");
+		return rp_keyfile_fail(err, errsz, "not an openssh-key-v1 key (bad magic)");
 	if (!get_name(&cbs, cipher, sizeof(cipher), "cipher name", err, errsz) ||
 	    !get_name(&cbs, kdf, sizeof(kdf), "kdf name", err, errsz))
 		return 0;
 	if (!ssh_get_string(&cbs, &kdfoptions))
-		return fail(err, errsz, "truncated key data");
+		return rp_keyfile_fail(err, errsz, "truncated key data");
 	if (strcmp(cipher, "none") != 0)
-		return fail(err, errsz, "encrypted keys are not supported: cipher %s, kdf %s",
+		return rp_keyfile_fail(err, errsz, "encrypted keys are not supported: cipher %s, kdf %s",
 		    cipher, kdf);
 	if (strcmp(kdf, "none") != 0)
-		return fail(err, errsz, "unencrypted key with kdf %s", kdf);
+		return rp_keyfile_fail(err, errsz, "unencrypted key with kdf %s", kdf);
 	if (CBS_len(&kdfoptions) != 0)
-		return fail(err, errsz, "unencrypted key with kdf options");
+		return rp_keyfile_fail(err, errsz, "unencrypted key with kdf options");
 	if (!CBS_get_u32(&cbs, &nkeys))
-		return fail(err, errsz, "truncated key data");
+		return rp_keyfile_fail(err, errsz, "truncated key data");
 	if (nkeys != 1)
-		return fail(err, errsz, "%u keys in the file; exactly one is supported", nkeys);
+		return rp_keyfile_fail(err, errsz, "%u keys in the file; exactly one is supported", nkeys);
 	if (!ssh_get_string(&cbs, &blob) || !ssh_get_string(&cbs, &priv))
-		return fail(err, errsz, "truncated key data");
+		return rp_keyfile_fail(err, errsz, "truncated key data");
 	if (CBS_len(&cbs) != 0)
-		return fail(err, errsz, "trailing data after the private section");
+		return rp_keyfile_fail(err, errsz, "trailing data after the private section");
 	if (!blob_key_type(blob, &kt, err, errsz))
 		return 0;
 	/* The reason names a refused key ("RSA key of 1024 bits: ..."). */
 	if (!rp_pubkey_parse_blob(CBS_data(&blob), CBS_len(&blob), &pub, &why))
-		return fail(err, errsz, "%s", why);
+		return rp_keyfile_fail(err, errsz, "%s", why);
 	ok = parse_private_section(priv, pub, out, comment_out, err, errsz);
 	rp_pubkey_free(pub);
 	return ok;
@@ -349,13 +292,13 @@ rp_privkey_from_openssh(const uint8_t *text, size_t len, struct rp_privkey **out
 		return 0;
 	if (b64_len == 0) {
 		free(b64);
-		return fail(err, errsz, "truncated key data");
+		return rp_keyfile_fail(err, errsz, "truncated key data");
 	}
 	ok = rp_base64_decode(b64, b64_len, &bin, &bin_len);
 	OPENSSL_cleanse(b64, b64_len);
 	free(b64);
 	if (!ok)
-		return fail(err, errsz, "invalid base64 in key data");
+		return rp_keyfile_fail(err, errsz, "invalid base64 in key data");
 	ok = parse_binary(bin, bin_len, out, comment_out, err, errsz);
 	OPENSSL_cleanse(bin, bin_len);
 	free(bin);
@@ -394,7 +337,7 @@ rp_privkey_parse(const uint8_t *text, size_t len, struct rp_privkey **out, char 
 	/* The format follows from the first line that is not blank. */
 	CBS_init(&cbs, text, len);
 	CBS_init(&line, NULL, 0); /* stays empty when the text is all blank */
-	while (next_line(&cbs, &line) && CBS_len(&line) == 0)
+	while (rp_keyfile_next_line(&cbs, &line) && CBS_len(&line) == 0)
 		;
 	if (line_is(&line, MARK_BEGIN))
 		return rp_privkey_from_openssh(text, len, out, comment_out, err, errsz);
@@ -406,14 +349,14 @@ rp_privkey_parse(const uint8_t *text, size_t len, struct rp_privkey **out, char 
 		if (comment_out != NULL && (*comment_out = strdup("")) == NULL) {
 			rp_privkey_free(*out);
 			*out = NULL;
-			return fail(err, errsz, "out of memory");
+			return rp_keyfile_fail(err, errsz, "out of memory");
 		}
 		return 1;
 	}
 	if (looks_like_public_key(&line))
-		return fail(err, errsz, "this is a public key; a private key file is needed "
+		return rp_keyfile_fail(err, errsz, "this is a public key; a private key file is needed "
 		    "(OpenSSH or PEM format)");
-	return fail(err, errsz, "not an OpenSSH or PEM private key (no \"" MARK_BEGIN
+	return rp_keyfile_fail(err, errsz, "not an OpenSSH or PEM private key (no \"" MARK_BEGIN
 	    "\" or \"-----BEGIN ... PRIVATE KEY-----\" line)");
 }
 
@@ -505,7 +448,7 @@ fail_errno(char *err, size_t errsz, const char *what, int saved)
 {
 	char buf[128];
 
-	return fail(err, errsz, "%s: %s", what, strerror_r(saved, buf, sizeof(buf)));
+	return rp_keyfile_fail(err, errsz, "%s: %s", what, strerror_r(saved, buf, sizeof(buf)));
 }
 
 int
@@ -531,16 +474,16 @@ rp_privkey_load_file(const char *path, struct rp_privkey **out, char **comment_o
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return fail(err, errsz, "not a regular file");
+		return rp_keyfile_fail(err, errsz, "not a regular file");
 	}
 	if (st.st_size > MAX_KEY_FILE) {
 		close(fd);
-		return fail(err, errsz, "file too large (more than %d KiB)", MAX_KEY_FILE / 1024);
+		return rp_keyfile_fail(err, errsz, "file too large (more than %d KiB)", MAX_KEY_FILE / 1024);
 	}
 	/* One byte more than allowed, to notice a file that grew meanwhile. */
 	if ((buf = malloc(MAX_KEY_FILE + 1)) == NULL) {
 		close(fd);
-		return fail(err, errsz, "out of memory");
+		return rp_keyfile_fail(err, errsz, "out of memory");
 	}
 	while (len < MAX_KEY_FILE + 1) {
 		n = read(fd, buf + len, MAX_KEY_FILE + 1 - len);
@@ -556,7 +499,7 @@ rp_privkey_load_file(const char *path, struct rp_privkey **out, char **comment_o
 		len += (size_t)n;
 	}
 	if (len > MAX_KEY_FILE)
-		ok = fail(err, errsz, "file too large (more than %d KiB)", MAX_KEY_FILE / 1024);
+		ok = rp_keyfile_fail(err, errsz, "file too large (more than %d KiB)", MAX_KEY_FILE / 1024);
 	else
 		ok = rp_privkey_parse(buf, len, out, comment_out, err, errsz);
 out:

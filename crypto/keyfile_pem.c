@@ -23,7 +23,6 @@
  */
 #include "crypto/keyfile.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +36,7 @@
 #include <openssl/rsa.h>
 
 #include "crypto/encoding.h"
+#include "crypto/keyfile_internal.h"
 #include "crypto/sshkey_internal.h"
 
 #define BEGIN_PREFIX "-----BEGIN "
@@ -59,63 +59,6 @@ static const struct {
 	{ "RSA PRIVATE KEY", PEM_RSA },
 };
 
-static int fail(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Write the reason into err; always returns 0. */
-static int
-fail(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errsz > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errsz, fmt, ap);
-		va_end(ap);
-	}
-	return 0;
-}
-
-/* --- armour --------------------------------------------------------------- */
-
-static int
-is_blank(uint8_t c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-static int
-is_base64_char(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	    c == '+' || c == '/' || c == '=';
-}
-
-/* The next line of text without its line end and surrounding blanks. */
-static int
-next_line(CBS *text, CBS *line)
-{
-	CBS raw;
-	const uint8_t *p;
-	size_t n;
-
-	if (CBS_len(text) == 0)
-		return 0;
-	if (!CBS_get_until_first(text, &raw, '\n'))
-		CBS_get_bytes(text, &raw, CBS_len(text));
-	else
-		CBS_skip(text, 1);
-	p = CBS_data(&raw);
-	n = CBS_len(&raw);
-	while (n > 0 && is_blank(p[n - 1]))
-		n--;
-	while (n > 0 && is_blank(p[0])) {
-		p++;
-		n--;
-	}
-	CBS_init(line, p, n);
-	return 1;
-}
 
 static int
 has_prefix(const CBS *line, const char *prefix)
@@ -166,7 +109,7 @@ next_begin(CBS *text, CBS *label)
 	CBS line;
 
 	do {
-		if (!next_line(text, &line))
+		if (!rp_keyfile_next_line(text, &line))
 			return 0;
 	} while (CBS_len(&line) == 0);
 	return marker_label(&line, BEGIN_PREFIX, label);
@@ -191,13 +134,13 @@ label_kind(const CBS *label, enum pem_kind *kind, char *err, size_t errsz)
 		}
 	}
 	if (label_is(label, "ENCRYPTED PRIVATE KEY"))
-		return fail(err, errsz, "encrypted PKCS#8 keys (\"BEGIN ENCRYPTED PRIVATE KEY\") "
+		return rp_keyfile_fail(err, errsz, "encrypted PKCS#8 keys (\"BEGIN ENCRYPTED PRIVATE KEY\") "
 		    "are not supported; " DECRYPT_HINT);
 	if (label_is(label, "DSA PRIVATE KEY"))
-		return fail(err, errsz, "DSA keys are not supported (supported: Ed25519, ECDSA "
+		return rp_keyfile_fail(err, errsz, "DSA keys are not supported (supported: Ed25519, ECDSA "
 		    "P-256/384/521 and RSA)");
 	printable_label(label, shown, sizeof(shown));
-	return fail(err, errsz, "PEM block \"%s\" is not a private key rampart reads (expected "
+	return rp_keyfile_fail(err, errsz, "PEM block \"%s\" is not a private key rampart reads (expected "
 	    "PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY)", shown);
 }
 
@@ -217,33 +160,33 @@ unarmour(const uint8_t *text, size_t len, enum pem_kind *kind, char **b64_out,
 	*b64_out = NULL;
 	CBS_init(&cbs, text, len);
 	if (!next_begin(&cbs, &label))
-		return fail(err, errsz, "not a PEM private key (no \"" BEGIN_PREFIX
+		return rp_keyfile_fail(err, errsz, "not a PEM private key (no \"" BEGIN_PREFIX
 		    "...-----\" line)");
 	/* `openssl ecparam -genkey` puts the curve's block in front; the key
 	 * names its curve again. */
 	if (label_is(&label, EC_PARAMS)) {
-		while (next_line(&cbs, &line) && !line_is(&line, END_PREFIX EC_PARAMS DASHES))
+		while (rp_keyfile_next_line(&cbs, &line) && !line_is(&line, END_PREFIX EC_PARAMS DASHES))
 			;
 		if (!next_begin(&cbs, &label))
-			return fail(err, errsz, "no private key after the EC PARAMETERS block");
+			return rp_keyfile_fail(err, errsz, "no private key after the EC PARAMETERS block");
 	}
 	if (!label_kind(&label, kind, err, errsz))
 		return 0;
 	if ((b64 = malloc(len + 1)) == NULL)
-		return fail(err, errsz, "out of memory");
-	while (next_line(&cbs, &line)) {
+		return rp_keyfile_fail(err, errsz, "out of memory");
+	while (rp_keyfile_next_line(&cbs, &line)) {
 		const uint8_t *colon;
 
 		if (CBS_len(&line) == 0)
 			continue;
 		if (ended) {
-			fail(err, errsz, "unexpected text after the END line");
+			rp_keyfile_fail(err, errsz, "unexpected text after the END line");
 			goto out;
 		}
 		if (has_prefix(&line, END_PREFIX)) {
 			if (!marker_label(&line, END_PREFIX, &end_label) ||
 			    !CBS_mem_equal(&end_label, CBS_data(&label), CBS_len(&label))) {
-				fail(err, errsz, "the PEM END line does not match its BEGIN line");
+				rp_keyfile_fail(err, errsz, "the PEM END line does not match its BEGIN line");
 				goto out;
 			}
 			ended = 1;
@@ -267,14 +210,14 @@ unarmour(const uint8_t *text, size_t len, enum pem_kind *kind, char **b64_out,
 					cipher[i++] = (char)*p++;
 				cipher[i] = '\0';
 			} else {
-				fail(err, errsz, "unexpected header line in the PEM key");
+				rp_keyfile_fail(err, errsz, "unexpected header line in the PEM key");
 				goto out;
 			}
 			continue;
 		}
 		for (size_t i = 0; i < CBS_len(&line); i++) {
-			if (!is_base64_char(CBS_data(&line)[i])) {
-				fail(err, errsz, "invalid base64 in PEM key data");
+			if (!rp_keyfile_is_base64_char(CBS_data(&line)[i])) {
+				rp_keyfile_fail(err, errsz, "invalid base64 in PEM key data");
 				goto out;
 			}
 		}
@@ -283,19 +226,19 @@ unarmour(const uint8_t *text, size_t len, enum pem_kind *kind, char **b64_out,
 	}
 	if (encrypted) {
 		if (cipher[0] != '\0')
-			fail(err, errsz, "encrypted PEM keys are not supported (Proc-Type: "
+			rp_keyfile_fail(err, errsz, "encrypted PEM keys are not supported (Proc-Type: "
 			    "4,ENCRYPTED, cipher %s); " DECRYPT_HINT, cipher);
 		else
-			fail(err, errsz, "encrypted PEM keys are not supported (Proc-Type: "
+			rp_keyfile_fail(err, errsz, "encrypted PEM keys are not supported (Proc-Type: "
 			    "4,ENCRYPTED); " DECRYPT_HINT);
 		goto out;
 	}
 	if (!ended) {
-		fail(err, errsz, "missing PEM END line");
+		rp_keyfile_fail(err, errsz, "missing PEM END line");
 		goto out;
 	}
 	if (b64_len == 0) {
-		fail(err, errsz, "empty PEM key");
+		rp_keyfile_fail(err, errsz, "empty PEM key");
 		goto out;
 	}
 	*b64_out = b64;
@@ -318,7 +261,7 @@ from_ed25519_seed(const uint8_t *seed, struct rp_privkey **out, char *err, size_
 	ED25519_keypair_from_seed(pub, priv, seed);
 	ok = rp_privkey_from_ed25519_parts(pub, sizeof(pub), priv, sizeof(priv), out);
 	OPENSSL_cleanse(priv, sizeof(priv));
-	return ok ? 1 : fail(err, errsz, "out of memory");
+	return ok ? 1 : rp_keyfile_fail(err, errsz, "out of memory");
 }
 
 /* A PrivateKeyInfo's key; takes pkey over. */
@@ -337,32 +280,32 @@ from_evp_pkey(EVP_PKEY *pkey, struct rp_privkey **out, char *err, size_t errsz)
 		rsa = EVP_PKEY_get1_RSA(pkey);
 		EVP_PKEY_free(pkey);
 		if (rsa == NULL)
-			return fail(err, errsz, "out of memory");
-		return rp_privkey_from_rsa(rsa, out, &why) ? 1 : fail(err, errsz, "%s", why);
+			return rp_keyfile_fail(err, errsz, "out of memory");
+		return rp_privkey_from_rsa(rsa, out, &why) ? 1 : rp_keyfile_fail(err, errsz, "%s", why);
 	case EVP_PKEY_EC:
 		ec = EVP_PKEY_get1_EC_KEY(pkey);
 		EVP_PKEY_free(pkey);
 		if (ec == NULL)
-			return fail(err, errsz, "out of memory");
-		return rp_privkey_from_ec_key(ec, out, &why) ? 1 : fail(err, errsz, "%s", why);
+			return rp_keyfile_fail(err, errsz, "out of memory");
+		return rp_privkey_from_ec_key(ec, out, &why) ? 1 : rp_keyfile_fail(err, errsz, "%s", why);
 	case EVP_PKEY_ED25519:
 		ok = EVP_PKEY_get_raw_private_key(pkey, seed, &seed_len) &&
 		    seed_len == sizeof(seed);
 		EVP_PKEY_free(pkey);
 		if (!ok) {
 			OPENSSL_cleanse(seed, sizeof(seed));
-			return fail(err, errsz, "malformed Ed25519 key in PKCS#8");
+			return rp_keyfile_fail(err, errsz, "malformed Ed25519 key in PKCS#8");
 		}
 		ok = from_ed25519_seed(seed, out, err, errsz);
 		OPENSSL_cleanse(seed, sizeof(seed));
 		return ok;
 	case EVP_PKEY_DSA:
 		EVP_PKEY_free(pkey);
-		return fail(err, errsz, "DSA keys are not supported (supported: Ed25519, ECDSA "
+		return rp_keyfile_fail(err, errsz, "DSA keys are not supported (supported: Ed25519, ECDSA "
 		    "P-256/384/521 and RSA)");
 	default:
 		EVP_PKEY_free(pkey);
-		return fail(err, errsz, "PKCS#8 key of an unsupported algorithm (supported: "
+		return rp_keyfile_fail(err, errsz, "PKCS#8 key of an unsupported algorithm (supported: "
 		    "Ed25519, ECDSA P-256/384/521 and RSA)");
 	}
 }
@@ -381,32 +324,32 @@ parse_der(enum pem_kind kind, const uint8_t *der, size_t len, struct rp_privkey 
 	switch (kind) {
 	case PEM_PKCS8:
 		if ((pkey = EVP_parse_private_key(&cbs)) == NULL)
-			return fail(err, errsz, "malformed PKCS#8 private key, or one of an "
+			return rp_keyfile_fail(err, errsz, "malformed PKCS#8 private key, or one of an "
 			    "unsupported algorithm (supported: Ed25519, ECDSA P-256/384/521 and RSA)");
 		if (CBS_len(&cbs) != 0) {
 			EVP_PKEY_free(pkey);
-			return fail(err, errsz, "trailing data after the PKCS#8 private key");
+			return rp_keyfile_fail(err, errsz, "trailing data after the PKCS#8 private key");
 		}
 		return from_evp_pkey(pkey, out, err, errsz);
 	case PEM_EC:
 		if ((ec = EC_KEY_parse_private_key(&cbs, NULL)) == NULL)
-			return fail(err, errsz, "malformed EC private key (RFC 5915), or one on an "
+			return rp_keyfile_fail(err, errsz, "malformed EC private key (RFC 5915), or one on an "
 			    "unsupported curve (supported: P-256, P-384 and P-521)");
 		if (CBS_len(&cbs) != 0) {
 			EC_KEY_free(ec);
-			return fail(err, errsz, "trailing data after the EC private key");
+			return rp_keyfile_fail(err, errsz, "trailing data after the EC private key");
 		}
-		return rp_privkey_from_ec_key(ec, out, &why) ? 1 : fail(err, errsz, "%s", why);
+		return rp_privkey_from_ec_key(ec, out, &why) ? 1 : rp_keyfile_fail(err, errsz, "%s", why);
 	case PEM_RSA:
 		if ((rsa = RSA_parse_private_key(&cbs)) == NULL)
-			return fail(err, errsz, "malformed or inconsistent RSA private key (PKCS#1)");
+			return rp_keyfile_fail(err, errsz, "malformed or inconsistent RSA private key (PKCS#1)");
 		if (CBS_len(&cbs) != 0) {
 			RSA_free(rsa);
-			return fail(err, errsz, "trailing data after the RSA private key");
+			return rp_keyfile_fail(err, errsz, "trailing data after the RSA private key");
 		}
-		return rp_privkey_from_rsa(rsa, out, &why) ? 1 : fail(err, errsz, "%s", why);
+		return rp_privkey_from_rsa(rsa, out, &why) ? 1 : rp_keyfile_fail(err, errsz, "%s", why);
 	}
-	return fail(err, errsz, "unknown PEM key kind");
+	return rp_keyfile_fail(err, errsz, "unknown PEM key kind");
 }
 
 int
@@ -426,7 +369,7 @@ rp_privkey_from_pem(const uint8_t *text, size_t len, struct rp_privkey **out, ch
 	OPENSSL_cleanse(b64, b64_len);
 	free(b64);
 	if (!ok)
-		return fail(err, errsz, "invalid base64 in PEM key data");
+		return rp_keyfile_fail(err, errsz, "invalid base64 in PEM key data");
 	ok = parse_der(kind, der, der_len, out, err, errsz);
 	/* BoringSSL leaves the reasons of a refusal queued. */
 	ERR_clear_error();
