@@ -29,35 +29,12 @@
 
 /* --- reading the vector files -------------------------------------------------- */
 
-static int
-hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decode hex that must be exactly len bytes. (rp_test_unhex works too, but
- * its sscanf per byte is slow for the 780 keys of the modulus file.) */
+/* Decode hex that must be exactly len bytes. */
 static void
 unhex_exact(const char *hex, uint8_t *out, size_t len)
 {
-	int bad = 0;
-
 	ck_assert_msg(strlen(hex) == 2 * len, "hex is %zu chars, want %zu", strlen(hex), 2 * len);
-	/* One assertion at the end: in fork mode every ck_assert writes to
-	 * the parent, which made a per-byte check the slowest part. */
-	for (size_t i = 0; i < len; i++) {
-		int hi = hexdigit(hex[2 * i]), lo = hexdigit(hex[2 * i + 1]);
-
-		bad |= hi < 0 || lo < 0;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	ck_assert_msg(!bad, "bad hex digit");
+	rp_test_unhex(hex, out, len);
 }
 
 static void
