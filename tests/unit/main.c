@@ -27,8 +27,8 @@ rp_register_suite(const char *name, rp_suite_fn fn)
 	nsuites++;
 }
 
-static int
-hex_digit(char c)
+int
+rp_test_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -50,7 +50,7 @@ rp_test_unhex(const char *hex, uint8_t *out, size_t outsz)
 	/* One assertion at the end: in fork mode every ck_assert talks to the
 	 * parent, which made a per-byte check slow for large vectors. */
 	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+		int hi = rp_test_hex_digit(hex[2 * i]), lo = rp_test_hex_digit(hex[2 * i + 1]);
 
 		bad |= hi < 0 || lo < 0;
 		out[i] = (uint8_t)(hi << 4 | lo);

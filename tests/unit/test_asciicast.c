@@ -171,18 +171,6 @@ struct event {
 	size_t len;
 };
 
-static int
-hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Read one event line at p (n bytes left) strictly: `[S.UUUUUU, "C", "..."]`
  * and '\n', the string holding only valid UTF-8, no raw control character
@@ -245,7 +233,7 @@ parse_event(const uint8_t *p, size_t n, struct event *ev)
 				ck_assert_msg(n - i >= 4, "\\u cut");
 				cp = 0;
 				for (j = 0; j < 4; j++) {
-					int h = hexval(p[i + j]);
+					int h = rp_test_hex_digit((char)p[i + j]);
 					ck_assert_msg(h >= 0, "bad hex in \\u");
 					cp = cp << 4 | (uint32_t)h;
 				}

@@ -34,6 +34,8 @@ void rp_register_suite(const char *name, rp_suite_fn fn);
 /* Decode a hex string into out (at most outsz bytes); returns the length.
  * Fails the current test on bad input. */
 size_t rp_test_unhex(const char *hex, uint8_t *out, size_t outsz);
+/* The value of one hex digit (either case), or -1. */
+int rp_test_hex_digit(char c);
 /* Path of a file under the shared test vectors or tests/ data, resolved
  * from the RAMPART_SOURCE_DIR environment variable (default "."). */
 const char *rp_test_path(const char *relative);
