@@ -257,10 +257,14 @@ hostkeys_find(const struct monitor *m, const char *alg)
 int
 hostkey_signs_as(const struct hostkey *hk, const char *alg)
 {
-	/* An RSA key ("ssh-rsa") serves both SHA-2 algorithms (RFC 8332);
-	 * SHA-1 ssh-rsa host signatures are not offered. */
+	/* An RSA key ("ssh-rsa") serves both SHA-2 algorithms (RFC 8332), and
+	 * an RSA certificate both SHA-2 certificate algorithms
+	 * (PROTOCOL.certkeys); SHA-1 ssh-rsa host signatures are not offered. */
 	if (strcmp(hk->alg, "ssh-rsa") == 0)
 		return strcmp(alg, "rsa-sha2-512") == 0 || strcmp(alg, "rsa-sha2-256") == 0;
+	if (strcmp(hk->alg, "ssh-rsa-cert-v01@openssh.com") == 0)
+		return strcmp(alg, "rsa-sha2-512-cert-v01@openssh.com") == 0 ||
+		    strcmp(alg, "rsa-sha2-256-cert-v01@openssh.com") == 0;
 	return strcmp(hk->alg, alg) == 0;
 }
 

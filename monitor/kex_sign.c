@@ -33,6 +33,17 @@
 #define HOSTKEY_PROOFS_MAX 4
 #define PROVE_PREFIX "hostkeys-prove-00@openssh.com"
 
+/* The signature algorithm of an RSA host key or certificate: the hash the
+ * host key algorithm names (RFC 8332; rsa-sha2-256-cert-v01 signs with
+ * rsa-sha2-256). NULL for other keys, which sign with their own. */
+static const char *
+rsa_sig_alg(const struct hostkey *hk, const char *hostkey_alg)
+{
+	if (strncmp(hk->alg, "ssh-rsa", 7) != 0)
+		return NULL;
+	return strncmp(hostkey_alg, "rsa-sha2-256", 12) == 0 ? "rsa-sha2-256" : "rsa-sha2-512";
+}
+
 /* Token bucket: 1 when one more signature is allowed now. */
 static int
 kex_rate_ok(struct conn *c, uint64_t now)
@@ -147,8 +158,8 @@ handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 	CBB_zero(&sig);
 	/* RSA signs with the negotiated hash (RFC 8332); every other key and
 	 * certificate with its own algorithm. */
-	if (!CBB_init(&sig, 128) || !(strcmp(hk->alg, "ssh-rsa") == 0 ?
-	    rp_privkey_sign_alg(hk->key, req.hostkey_alg, h, h_len, &sig) :
+	if (!CBB_init(&sig, 128) || !(rsa_sig_alg(hk, req.hostkey_alg) != NULL ?
+	    rp_privkey_sign_alg(hk->key, rsa_sig_alg(hk, req.hostkey_alg), h, h_len, &sig) :
 	    rp_privkey_sign(hk->key, h, h_len, &sig)) ||
 	    !CBB_finish(&sig, &sig_data, &sig_len)) {
 		CBB_cleanup(&sig);
@@ -190,8 +201,8 @@ hostkey_by_blob(const struct monitor *m, const CBS *blob)
 }
 
 /* The proof for one key: its signature over (string PROVE_PREFIX, string
- * session identifier, string blob). RSA signs with the algorithm the
- * exchange used when that was RSA, else rsa-sha2-512, as sshd does. */
+ * session identifier, string blob). RSA signs with SHA-256 when the
+ * exchange used an rsa-sha2-256 algorithm, else with SHA-512. */
 static int
 prove_one(const struct conn *c, const struct hostkey *hk, CBB *sig)
 {
@@ -206,9 +217,8 @@ prove_one(const struct conn *c, const struct hostkey *hk, CBB *sig)
 		CBB_cleanup(&data);
 		return 0;
 	}
-	if (strcmp(hk->alg, "ssh-rsa") == 0)
-		ok = rp_privkey_sign_alg(hk->key, strncmp(c->hostkey_alg, "rsa-sha2-", 9) == 0 ?
-		    c->hostkey_alg : "rsa-sha2-512", buf, len, sig);
+	if (rsa_sig_alg(hk, c->hostkey_alg) != NULL)
+		ok = rp_privkey_sign_alg(hk->key, rsa_sig_alg(hk, c->hostkey_alg), buf, len, sig);
 	else
 		ok = rp_privkey_sign(hk->key, buf, len, sig);
 	OPENSSL_free(buf);

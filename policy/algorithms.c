@@ -83,7 +83,10 @@ rp_alg_implemented(enum rp_alg_kind kind)
 		/* With a host certificate, clients that trust its CA need no
 		 * known_hosts entry; then the key types, as OpenSSH orders
 		 * them. Only the algorithms of the keys loaded are offered. */
-		return "ssh-ed25519-cert-v01@openssh.com,ssh-ed25519,ecdsa-sha2-nistp256,"
+		return "ssh-ed25519-cert-v01@openssh.com,ecdsa-sha2-nistp256-cert-v01@openssh.com,"
+		    "ecdsa-sha2-nistp384-cert-v01@openssh.com,"
+		    "ecdsa-sha2-nistp521-cert-v01@openssh.com,rsa-sha2-512-cert-v01@openssh.com,"
+		    "rsa-sha2-256-cert-v01@openssh.com,ssh-ed25519,ecdsa-sha2-nistp256,"
 		    "ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256";
 	case RP_ALG_PUBKEY:
 		return rp_pubkey_alg_supported_list();

@@ -477,6 +477,55 @@ class TestHostCertificate(AuthTest):
         self.assertEqual(r.returncode, 0, r.stderr)
 
 
+class TestEcdsaRsaHostCertificates(AuthTest):
+    """ECDSA and RSA host keys with certificates from the host CA: each
+    certificate algorithm (RSA's under both SHA-2 names) signs the exchange
+    for a client that trusts only the CA."""
+
+    daemon_args = {"users": None}
+
+    @classmethod
+    def fixtures(cls, fx):
+        cls.host_ca = os.path.join(fx, "host_ca")
+        cls.host_ca_pub = keygen(cls.host_ca, "ed25519")
+        cls.host_keys = {}
+        for kind, bits in (("ecdsa", 256), ("rsa", 3072)):
+            path = os.path.join(fx, "host_%s" % kind)
+            keygen(path, kind, bits)
+            cls.host_keys[kind] = path
+        return ""
+
+    @classmethod
+    def prepare_daemon(cls, d):
+        with open(d.policy, "a") as f:
+            for path in cls.host_keys.values():
+                cert = sign_cert(cls.host_ca, path + ".pub", "bastion", "127.0.0.1", 7,
+                                 validity="-5m:+1h", host=True)
+                f.write("host-key %s\nhost-certificate %s\n" % (path, cert))
+
+    def test_each_certificate_algorithm_signs_the_exchange(self):
+        kh = os.path.join(self.fx, "ca_known_hosts")
+        with open(kh, "w") as f:
+            f.write("@cert-authority * %s\n" % self.host_ca_pub)
+        for alg, cert_type in (
+                ("ecdsa-sha2-nistp256-cert-v01@openssh.com",
+                 "ecdsa-sha2-nistp256-cert-v01@openssh.com"),
+                ("rsa-sha2-512-cert-v01@openssh.com", "ssh-rsa-cert-v01@openssh.com"),
+                ("rsa-sha2-256-cert-v01@openssh.com", "ssh-rsa-cert-v01@openssh.com")):
+            with self.subTest(alg=alg):
+                cmd = ["ssh", "-F", "/dev/null", "-p", str(self.d.port), "-i", self.d.client_key,
+                       "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+                       "-o", "UserKnownHostsFile=%s" % kh, "-o", "StrictHostKeyChecking=yes",
+                       "-o", "HostKeyAlgorithms=%s" % alg,
+                       "-v", "%s@127.0.0.1" % self.user(), "echo trusted"]
+                r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   timeout=60, stdin=subprocess.DEVNULL)
+                self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+                self.assertEqual(r.stdout, b"trusted\n")
+                self.assertIn(("kex: host key algorithm: %s" % alg).encode(), r.stderr)
+                self.assertIn(("Server host certificate: %s" % cert_type).encode(), r.stderr)
+
+
 # ---------------------------------------------------------------------------
 # authorized_keys options
 
