@@ -59,6 +59,26 @@ rp_test_unhex(const char *hex, uint8_t *out, size_t outsz)
 	return n / 2;
 }
 
+#define READ_FILE_MAX (1 << 20)
+
+char *
+rp_test_read_file(const char *relative, size_t *len)
+{
+	FILE *f = fopen(rp_test_path(relative), "rb");
+	char *buf = malloc(READ_FILE_MAX + 1);
+	size_t n;
+
+	ck_assert_msg(f != NULL, "cannot open %s", rp_test_path(relative));
+	ck_assert(buf != NULL);
+	n = fread(buf, 1, READ_FILE_MAX + 1, f);
+	fclose(f);
+	ck_assert_msg(n <= READ_FILE_MAX, "%s is over %d bytes", relative, READ_FILE_MAX);
+	buf[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	return buf;
+}
+
 const char *
 rp_test_path(const char *relative)
 {

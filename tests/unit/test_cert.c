@@ -41,28 +41,12 @@ static const char *const default_extensions[] = {
 
 /* --- helpers --------------------------------------------------------------- */
 
-static char *
-read_text(const char *relative)
-{
-	const char *path = rp_test_path(relative);
-	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n;
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	buf = malloc(1 << 16);
-	ck_assert(buf != NULL);
-	n = fread(buf, 1, (1 << 16) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
 
 /* The blob of a "TYPE BASE64 [COMMENT]" line in a fixture file. */
 static void
 read_blob(const char *relative, uint8_t **blob, size_t *len)
 {
-	char *text = read_text(relative), *b64, *end;
+	char *text = rp_test_read_file(relative, NULL), *b64, *end;
 
 	b64 = strchr(text, ' ');
 	ck_assert_msg(b64 != NULL, "%s: no key data", relative);
@@ -98,7 +82,7 @@ load_key(const char *name)
 	const char *err = NULL;
 
 	snprintf(rel, sizeof(rel), "tests/vectors/certs/%s.pub", name);
-	text = read_text(rel);
+	text = rp_test_read_file(rel, NULL);
 	text[strcspn(text, "\n")] = '\0';
 	ck_assert_msg(rp_pubkey_from_text(text, &key, NULL, &err), "%s refused: %s", name, err);
 	free(text);
@@ -724,7 +708,7 @@ END_TEST
 
 START_TEST(test_certified_rsa_key_below_minimum_is_refused)
 {
-	char *text = read_text("tests/vectors/keys/rsa1024.pub"), *b64, *end;
+	char *text = rp_test_read_file("tests/vectors/keys/rsa1024.pub", NULL), *b64, *end;
 	uint8_t *blob;
 	size_t len;
 	struct spec s = { 0 };

@@ -25,16 +25,7 @@
 static uint8_t *
 slurp(const char *relative, size_t *len)
 {
-	FILE *f = fopen(rp_test_path(relative), "rb");
-	uint8_t *buf = malloc(65536);
-	size_t n;
-
-	ck_assert_msg(f != NULL, "cannot open %s", relative);
-	ck_assert(buf != NULL);
-	n = fread(buf, 1, 65536, f);
-	fclose(f);
-	*len = n;
-	return buf;
+	return (uint8_t *)rp_test_read_file(relative, len);
 }
 
 /* The decoded binary of an armoured key text, malloc'd. */

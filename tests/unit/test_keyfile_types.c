@@ -37,28 +37,11 @@
 
 /* --- helpers ---------------------------------------------------------------- */
 
-/* The whole file (under the source tree), malloc'd and NUL-terminated. */
-static char *
-slurp(const char *relative, size_t *len)
-{
-	FILE *f = fopen(rp_test_path(relative), "rb");
-	char *buf = malloc(65537);
-	size_t n;
-
-	ck_assert_msg(f != NULL, "cannot open %s", relative);
-	ck_assert(buf != NULL);
-	n = fread(buf, 1, 65536, f);
-	fclose(f);
-	buf[n] = '\0';
-	if (len != NULL)
-		*len = n;
-	return buf;
-}
 
 static struct rp_pubkey *
 pub_of_file(const char *relative, char **comment)
 {
-	char *line = slurp(relative, NULL);
+	char *line = rp_test_read_file(relative, NULL);
 	struct rp_pubkey *pub = NULL;
 	const char *err = NULL;
 
@@ -377,7 +360,7 @@ START_TEST(test_writer_output_equals_ssh_keygen_file)
 	if (!f->openssh)
 		return;
 	key = load(f->file, &comment);
-	theirs = slurp(f->file, NULL);
+	theirs = rp_test_read_file(f->file, NULL);
 	ck_assert(rp_privkey_to_openssh(key, comment, &ours, &len));
 	split(theirs, &a);
 	split(ours, &b);
@@ -487,7 +470,7 @@ static const char *const openssh_files[] = {
 
 START_TEST(test_every_truncation_is_refused)
 {
-	char *text = slurp(openssh_files[_i], NULL);
+	char *text = rp_test_read_file(openssh_files[_i], NULL);
 	size_t bin_len;
 	uint8_t *bin = unarmour(text, &bin_len);
 
@@ -517,7 +500,7 @@ END_TEST
 START_TEST(test_bit_flips_are_refused)
 {
 	const char *file = openssh_files[_i];
-	char *text = slurp(file, NULL), *want_comment = NULL;
+	char *text = rp_test_read_file(file, NULL), *want_comment = NULL;
 	struct rp_privkey *orig = load(file, &want_comment);
 	size_t bin_len, c_start, c_end;
 	uint8_t *bin = unarmour(text, &bin_len);
@@ -556,7 +539,7 @@ END_TEST
 START_TEST(test_mismatched_ecdsa_halves_are_refused)
 {
 	/* Two P-256 keys; b's parts go into a's file. */
-	char *ta = slurp(DIR "ecdsa256.key", NULL), *tb = slurp("tests/vectors/keys/ecdsa256.key",
+	char *ta = rp_test_read_file(DIR "ecdsa256.key", NULL), *tb = rp_test_read_file("tests/vectors/keys/ecdsa256.key",
 	    NULL), *text;
 	struct parts a, b, p;
 	static const uint8_t order[] = {
@@ -634,7 +617,7 @@ END_TEST
 START_TEST(test_mismatched_rsa_parts_are_refused)
 {
 	/* Two 2048-bit keys; b's numbers go into a's file. Fields: n e d iqmp p q. */
-	char *ta = slurp(DIR "rsa2048.key", NULL), *tb = slurp("tests/vectors/keys/rsa2048.key",
+	char *ta = rp_test_read_file(DIR "rsa2048.key", NULL), *tb = rp_test_read_file("tests/vectors/keys/rsa2048.key",
 	    NULL);
 	struct parts a, b, p;
 	static const uint8_t one[] = { 1 };
@@ -689,7 +672,7 @@ replace(const char *text, const char *from, const char *to)
 
 START_TEST(test_bad_pem_armour_is_refused)
 {
-	char *ec = slurp(DIR "ecdsa256.pem", NULL), *s;
+	char *ec = rp_test_read_file(DIR "ecdsa256.pem", NULL), *s;
 
 	expect_str_refused("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
 	    "PEM block \"CERTIFICATE\" is not a private key rampart reads (expected PRIVATE KEY, "
@@ -746,7 +729,7 @@ static const struct {
 
 START_TEST(test_broken_der_is_refused)
 {
-	char *text = slurp(pem_files[_i].file, NULL), *arm, err[ERRSZ];
+	char *text = rp_test_read_file(pem_files[_i].file, NULL), *arm, err[ERRSZ];
 	const char *label = pem_files[_i].label;
 	size_t der_len;
 	uint8_t *der = unarmour(text, &der_len), *longer;

@@ -35,22 +35,6 @@ static const struct {
 
 /* --- helpers --------------------------------------------------------------- */
 
-static char *
-read_text(const char *relative)
-{
-	const char *path = rp_test_path(relative);
-	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n;
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	buf = malloc(1 << 17);
-	ck_assert(buf != NULL);
-	n = fread(buf, 1, (1 << 17) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
 
 /* The first line of a fixture file, without its newline. */
 static char *
@@ -59,7 +43,7 @@ read_line(const char *name, const char *ext)
 	char rel[256], *text;
 
 	snprintf(rel, sizeof(rel), "tests/vectors/keys/%s.%s", name, ext);
-	text = read_text(rel);
+	text = rp_test_read_file(rel, NULL);
 	text[strcspn(text, "\n")] = '\0';
 	return text;
 }
@@ -97,7 +81,7 @@ struct vector {
 static size_t
 load_vectors(struct vector *v)
 {
-	char *text = read_text("tests/vectors/keys/signatures.txt"), *line, *save = NULL;
+	char *text = rp_test_read_file("tests/vectors/keys/signatures.txt", NULL), *line, *save = NULL;
 	size_t n = 0;
 
 	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {

@@ -34,6 +34,10 @@ void rp_register_suite(const char *name, rp_suite_fn fn);
 /* Decode a hex string into out (at most outsz bytes); returns the length.
  * Fails the current test on bad input. */
 size_t rp_test_unhex(const char *hex, uint8_t *out, size_t outsz);
+/* The whole file at relative (resolved with rp_test_path), malloc'd and
+ * NUL-terminated; its length in *len when len is given. Fails the test
+ * when it cannot be read or is over 1 MiB. */
+char *rp_test_read_file(const char *relative, size_t *len);
 /* The value of one hex digit (either case), or -1. */
 int rp_test_hex_digit(char c);
 /* Path of a file under the shared test vectors or tests/ data, resolved
