@@ -28,18 +28,6 @@
 #define AGENT_DIR_TEMPLATE "/tmp/rampart-agent-XXXXXXXXXX"
 #define AGENT_BACKLOG 16
 
-int
-agent_available(const struct monitor *m, const struct conn *c, char *why, size_t whysz)
-{
-	struct session_account acct;
-
-	if (!session_account(m, c->user, &acct)) {
-		snprintf(why, whysz, "no account for %s", c->user);
-		return 0;
-	}
-	return 1;
-}
-
 void
 agent_socket_remove(char *path)
 {

@@ -567,6 +567,10 @@ struct spawned {
 
 /* The account user's sessions run as (rampartd's own when unprivileged). */
 int session_account(const struct monitor *m, const char *user, struct session_account *a);
+/* Is there an account for c's user? 0 with why set when not (agent and
+ * X11 forwarding need one to own their socket or X authority file). */
+int session_account_exists(const struct monitor *m, const struct conn *c, char *why,
+    size_t whysz);
 /* Start rq's process for c's user. 0 with why set on failure. */
 int session_spawn(const struct monitor *m, const struct conn *c, const struct spawn_request *rq,
     struct spawned *out, char *why, size_t whysz);
@@ -613,7 +617,6 @@ const char *handle_listen_accepted(struct monitor *m, struct conn *c, uint32_t i
     CBS *payload);
 
 /* monitor/agent.c: agent forwarding. */
-int agent_available(const struct monitor *m, const struct conn *c, char *why, size_t whysz);
 /* The listening socket of session number's SSH_AUTH_SOCK for c's user
  * (its path in path, at most 108 bytes), or -1 with why set. */
 int agent_socket_create(const struct monitor *m, const struct conn *c, uint32_t session,

@@ -104,7 +104,7 @@ handle_session_check(struct monitor *m, struct conn *c, uint32_t id, CBS *payloa
 			type = "agent";
 			ok = !grant_forbids(c, req.what, why, sizeof(why)) &&
 			    decide(c, &pr, RP_ACTION_AGENT, NULL, why, sizeof(why), rule,
-			    sizeof(rule)) && agent_available(m, c, why, sizeof(why));
+			    sizeof(rule)) && session_account_exists(m, c, why, sizeof(why));
 			break;
 		case RP_CHECK_X11:
 			type = "x11";

@@ -55,6 +55,18 @@ session_account(const struct monitor *m, const char *user, struct session_accoun
 	return 1;
 }
 
+int
+session_account_exists(const struct monitor *m, const struct conn *c, char *why, size_t whysz)
+{
+	struct session_account acct;
+
+	if (!session_account(m, c->user, &acct)) {
+		snprintf(why, whysz, "no account for %s", c->user);
+		return 0;
+	}
+	return 1;
+}
+
 /* envp[n++] = "NAME=VALUE"; 0 when out of room or memory. */
 static int
 env_add(char **envp, size_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

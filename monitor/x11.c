@@ -36,12 +36,8 @@
 int
 x11_available(const struct monitor *m, const struct conn *c, char *why, size_t whysz)
 {
-	struct session_account acct;
-
-	if (!session_account(m, c->user, &acct)) {
-		snprintf(why, whysz, "no account for %s", c->user);
+	if (!session_account_exists(m, c, why, whysz))
 		return 0;
-	}
 	/* Without xauth the session could not use the display: refuse the
 	 * request rather than hand out a display nobody can open. */
 	if (access(XAUTH_PATH, X_OK) != 0) {

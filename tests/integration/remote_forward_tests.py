@@ -20,21 +20,10 @@ import unittest
 
 import paramiko
 
-from forward_tests import DigestSink, ForwardTest, expected, free_port, send_and_digest
+from forward_tests import DigestSink, ForwardTest, expected, free_port, send_and_digest, wait_port
 import forward_tests
 
 MB = 1024 * 1024
-
-
-def wait_listening(port, timeout=15):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return True
-        except OSError:
-            time.sleep(0.1)
-    return False
 
 
 class RemoteForwardTest(ForwardTest):
@@ -65,7 +54,7 @@ class TestRemoteForwarding(RemoteForwardTest):
         before = len(self.d.audit_records())
         p = self.ssh_R("127.0.0.1:%d:127.0.0.1:%d" % (rport, self.sink.port))
         try:
-            self.assertTrue(wait_listening(rport), "rampart did not listen for ssh -R")
+            self.assertTrue(wait_port(rport), "rampart did not listen for ssh -R")
             data = os.urandom(20 * MB)
             with socket.create_connection(("127.0.0.1", rport), timeout=30) as s:
                 self.assertEqual(send_and_digest(s, data), expected(data))
@@ -82,7 +71,7 @@ class TestRemoteForwarding(RemoteForwardTest):
         self.assertEqual(rec[0]["bind_port"], rport)
         self.assertIn("allow remote-forward", rec[0]["rule"])
         conns = self.records("remote-forward-connection", before)
-        self.assertEqual(len(conns), 5, conns)  # wait_listening's probe, then 4
+        self.assertEqual(len(conns), 5, conns)  # wait_port's probe, then 4
         self.assertTrue(conns[0]["origin"].startswith("127.0.0.1:"), conns[0])
         # The listener went away with the connection.
         deadline = time.monotonic() + 10
@@ -290,7 +279,7 @@ class TestStreamlocalRefused(RemoteForwardTest):
         p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
         try:
-            self.assertTrue(wait_listening(lport), "ssh -L did not listen")
+            self.assertTrue(wait_port(lport), "ssh -L did not listen")
             with socket.create_connection(("127.0.0.1", lport), timeout=20) as s:
                 s.settimeout(20)
                 self.assertEqual(s.recv(10), b"")
@@ -298,7 +287,7 @@ class TestStreamlocalRefused(RemoteForwardTest):
             self.stop(p)
         self.assertIn(b"administratively prohibited", p.stderr.read())
         rec = self.records("session-denied", before)
-        # wait_listening's probe, then the test's own connection.
+        # wait_port's probe, then the test's own connection.
         self.assertEqual([r["type"] for r in rec], ["direct-streamlocal"] * 2, rec)
         self.assertEqual(rec[0]["command"], "/run/rampart-test.sock")
         self.assertIn("Unix socket forwarding is not supported", rec[0]["reason"])

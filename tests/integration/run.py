@@ -186,22 +186,14 @@ class TestExec(DaemonTest):
         self.assertLogged(r"signed key exchange (1[0-9]|[2-9][0-9])\b", after=mark)
 
     def test_paramiko_initiated_rekey_keeps_data_intact(self):
-        import paramiko
-        t = paramiko.Transport(("127.0.0.1", self.d.port))
-        timer = threading.Timer(60, t.close)
-        timer.daemon = True
-        timer.start()
-        try:
-            t.start_client(timeout=20)
-            t.auth_publickey(self.d.default_user(),
-                             paramiko.Ed25519Key.from_private_key_file(self.d.client_key))
-            ch = t.open_session(timeout=20)
+        with session_tests.ParamikoConn(self.d) as c:
+            ch = c.t.open_session(timeout=20)
             ch.exec_command("cat")
             chunk = os.urandom(1024 * 1024)
             got = bytearray()
 
             def read_all():
-                # Ends at EOF, or when the timer closes the transport.
+                # Ends at EOF, or when the deadline closes the transport.
                 while True:
                     b = ch.recv(1 << 20)
                     if not b:
@@ -213,23 +205,15 @@ class TestExec(DaemonTest):
             for i in range(8):
                 ch.sendall(chunk)
                 if i == 3:
-                    t.renegotiate_keys()  # waits for the exchange to finish
+                    c.t.renegotiate_keys()  # waits for the exchange to finish
             ch.shutdown_write()
             reader.join(60)
             self.assertEqual(ch.recv_exit_status(), 0)
             self.assertEqual(sha256(bytes(got)), sha256(chunk * 8))
             self.assertLogged(r"signed key exchange 2\b", after=mark)
-        finally:
-            timer.cancel()
-            t.close()
 
     def paramiko_echo(self, kex=None, cipher=None, mac=None):
-        import paramiko
-        t = paramiko.Transport(("127.0.0.1", self.d.port))
-        timer = threading.Timer(60, t.close)
-        timer.daemon = True
-        timer.start()
-        try:
+        def choose(t):
             opts = t.get_security_options()
             if kex:
                 opts.kex = (kex,)
@@ -237,16 +221,11 @@ class TestExec(DaemonTest):
                 opts.ciphers = (cipher,)
             if mac:
                 opts.digests = (mac,)
-            t.start_client(timeout=20)
-            t.auth_publickey(self.d.default_user(),
-                             paramiko.Ed25519Key.from_private_key_file(self.d.client_key))
-            ch = t.open_session(timeout=20)
+        with session_tests.ParamikoConn(self.d, prepare=choose) as c:
+            ch = c.t.open_session(timeout=20)
             ch.exec_command("echo ok")
             out = ch.makefile("rb").read()
-            return out, t.remote_cipher, t.remote_mac
-        finally:
-            timer.cancel()
-            t.close()
+            return out, c.t.remote_cipher, c.t.remote_mac
 
     def test_paramiko_matrix(self):
         # Every algorithm paramiko 2.12 shares with us, forced in turn.
@@ -353,29 +332,18 @@ class TestCompression(DaemonTest):
 
     def test_decompression_bomb_ends_the_connection(self):
         import paramiko
-        t = paramiko.Transport(("127.0.0.1", self.d.port))
-        t.use_compression(True)
-        timer = threading.Timer(60, t.close)
-        timer.daemon = True
-        timer.start()
         mark = self.d.mark()
-        try:
-            t.start_client(timeout=20)
-            t.auth_publickey(self.d.default_user(),
-                             paramiko.Ed25519Key.from_private_key_file(self.d.client_key))
+        with session_tests.ParamikoConn(self.d, prepare=lambda t: t.use_compression(True)) as c:
             # SSH_MSG_IGNORE with 1 MiB of zeros: about a kilobyte on the
             # wire, four times the largest packet once inflated.
             m = paramiko.Message()
             m.add_byte(bytes([2]))
             m.add_string(b"\0" * (1 << 20))
-            t._send_message(m)
+            c.t._send_message(m)
             deadline = time.monotonic() + 20
-            while t.is_active() and time.monotonic() < deadline:
+            while c.t.is_active() and time.monotonic() < deadline:
                 time.sleep(0.05)
-            self.assertFalse(t.is_active(), "the connection survived a decompression bomb")
-        finally:
-            timer.cancel()
-            t.close()
+            self.assertFalse(c.t.is_active(), "the connection survived a decompression bomb")
         self.assertLogged(r"inflates beyond", after=mark)
 
 

@@ -62,15 +62,18 @@ def parse_env(text):
 class ParamikoConn:
     """An authenticated paramiko transport; closed after `deadline` seconds
     whatever happens, which ends every paramiko wait (several of which, such
-    as invoke_shell's, have no timeout of their own)."""
+    as invoke_shell's, have no timeout of their own). `prepare(transport)`
+    runs before the key exchange (to choose algorithms or compression)."""
 
-    def __init__(self, d, user=None, deadline=60):
+    def __init__(self, d, user=None, deadline=60, prepare=None):
         import paramiko
         self.t = paramiko.Transport(("127.0.0.1", d.port))
         self.timer = threading.Timer(deadline, self.t.close)
         self.timer.daemon = True
         self.timer.start()
         try:
+            if prepare is not None:
+                prepare(self.t)
             self.t.start_client(timeout=20)
             if self.t.get_remote_server_key().get_base64() != d.host_pub.split()[1]:
                 raise AssertionError("paramiko saw another host key")
