@@ -221,6 +221,10 @@ rp_ipc_type_name(uint16_t type)
 		return "HOSTKEYS_PROVE";
 	case RP_IPC_HOSTKEYS_PROVED:
 		return "HOSTKEYS_PROVED";
+	case RP_IPC_GEX_REQUEST:
+		return "GEX_REQUEST";
+	case RP_IPC_GEX_GROUP:
+		return "GEX_GROUP";
 	case RP_IPC_SESSION_EXITED:
 		return "SESSION_EXITED";
 	case RP_IPC_DENIED:

@@ -109,6 +109,11 @@ enum rp_ipc_type {
 	 *   string  Q_C, client ephemeral public value
 	 *   string  Q_S, server ephemeral public value
 	 *   string  K, shared secret (for curve25519: the raw 32 bytes)
+	 *   uint32  group exchange: the client's min, n and max bits, and
+	 *   uint32  the group's prime p and generator g, which must be the
+	 *   uint32  group the monitor last gave this connection in GEX_GROUP
+	 *   string  (every other method: four zeros and two empty strings)
+	 *   string
 	 * reply KEX_SIGNED:
 	 *   string  signature blob
 	 */
@@ -342,6 +347,22 @@ enum rp_ipc_type {
 	 */
 	RP_IPC_HOSTKEYS_PROVE = 45,
 	RP_IPC_HOSTKEYS_PROVED = 46,
+
+	/*
+	 * worker -> monitor: a group for diffie-hellman-group-exchange (RFC
+	 * 4419 3), which the client asked for with min <= n <= max bits (max
+	 * at least 2048). The monitor picks from its moduli file and records
+	 * the choice; the next KEX_SIGN must name it.
+	 *   uint32  min
+	 *   uint32  n
+	 *   uint32  max
+	 * reply GEX_GROUP:
+	 *   string  prime p, unsigned big-endian, no leading zero byte
+	 *   string  generator g, the same
+	 * or DENIED when no group lies within [min, max].
+	 */
+	RP_IPC_GEX_REQUEST = 47,
+	RP_IPC_GEX_GROUP = 48,
 
 	/*
 	 * monitor -> worker: the request was valid but the policy says no.

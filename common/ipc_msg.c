@@ -87,7 +87,8 @@ rp_ipc_kex_sign_write(CBB *cbb, const struct rp_ipc_kex_sign *m)
 	return ssh_add_cstring(cbb, m->kex) && ssh_add_cstring(cbb, m->hostkey_alg) &&
 	    add_cbs(cbb, &m->v_c) && add_cbs(cbb, &m->v_s) && add_cbs(cbb, &m->i_c) &&
 	    add_cbs(cbb, &m->i_s) && add_cbs(cbb, &m->q_c) && add_cbs(cbb, &m->q_s) &&
-	    add_cbs(cbb, &m->k);
+	    add_cbs(cbb, &m->k) && CBB_add_u32(cbb, m->gex_min) && CBB_add_u32(cbb, m->gex_n) &&
+	    CBB_add_u32(cbb, m->gex_max) && add_cbs(cbb, &m->gex_p) && add_cbs(cbb, &m->gex_g);
 }
 
 int
@@ -102,7 +103,10 @@ rp_ipc_kex_sign_read(CBS *cbs, struct rp_ipc_kex_sign *m)
 	    get_bounded(cbs, &m->i_s, RP_IPC_MAX_KEXINIT) &&
 	    get_bounded(cbs, &m->q_c, RP_IPC_MAX_KEX_VALUE) &&
 	    get_bounded(cbs, &m->q_s, RP_IPC_MAX_KEX_VALUE) &&
-	    get_bounded(cbs, &m->k, RP_IPC_MAX_KEX_VALUE) && done(cbs);
+	    get_bounded(cbs, &m->k, RP_IPC_MAX_KEX_VALUE) && CBS_get_u32(cbs, &m->gex_min) &&
+	    CBS_get_u32(cbs, &m->gex_n) && CBS_get_u32(cbs, &m->gex_max) &&
+	    get_bounded(cbs, &m->gex_p, RP_IPC_MAX_KEX_VALUE) &&
+	    get_bounded(cbs, &m->gex_g, RP_IPC_MAX_KEX_VALUE) && done(cbs);
 }
 
 /* KEX_SIGNED */
@@ -117,6 +121,38 @@ int
 rp_ipc_kex_signed_read(CBS *cbs, struct rp_ipc_kex_signed *m)
 {
 	return get_bounded(cbs, &m->sig, RP_IPC_MAX_SIG_BLOB) && done(cbs);
+}
+
+/* GEX_REQUEST, GEX_GROUP */
+
+int
+rp_ipc_gex_request_write(CBB *cbb, const struct rp_ipc_gex_request *m)
+{
+	return CBB_add_u32(cbb, m->min) && CBB_add_u32(cbb, m->n) && CBB_add_u32(cbb, m->max);
+}
+
+int
+rp_ipc_gex_request_read(CBS *cbs, struct rp_ipc_gex_request *m)
+{
+	return CBS_get_u32(cbs, &m->min) && CBS_get_u32(cbs, &m->n) &&
+	    CBS_get_u32(cbs, &m->max) && done(cbs);
+}
+
+int
+rp_ipc_gex_group_write(CBB *cbb, const struct rp_ipc_gex_group *m)
+{
+	return add_cbs(cbb, &m->p) && add_cbs(cbb, &m->g);
+}
+
+/* Both numbers non-empty and without a leading zero byte: the form the
+ * exchange hash and the transport expect. */
+int
+rp_ipc_gex_group_read(CBS *cbs, struct rp_ipc_gex_group *m)
+{
+	return get_bounded(cbs, &m->p, RP_IPC_MAX_KEX_VALUE) &&
+	    get_bounded(cbs, &m->g, RP_IPC_MAX_KEX_VALUE) && CBS_len(&m->p) > 0 &&
+	    CBS_len(&m->g) > 0 && CBS_data(&m->p)[0] != 0 && CBS_data(&m->g)[0] != 0 &&
+	    done(cbs);
 }
 
 /* AUTH_PUBKEY_CHECK */
@@ -821,6 +857,8 @@ rp_ipc_hostkeys_proved_read(CBS *cbs, struct rp_ipc_hostkeys *m)
 BUILDER(hello, RP_IPC_HELLO)
 BUILDER(kex_sign, RP_IPC_KEX_SIGN)
 BUILDER(kex_signed, RP_IPC_KEX_SIGNED)
+BUILDER(gex_request, RP_IPC_GEX_REQUEST)
+BUILDER(gex_group, RP_IPC_GEX_GROUP)
 BUILDER(pubkey_check, RP_IPC_AUTH_PUBKEY_CHECK)
 BUILDER(pubkey_verify, RP_IPC_AUTH_PUBKEY_VERIFY)
 BUILDER(auth_result, RP_IPC_AUTH_RESULT)

@@ -38,6 +38,16 @@ struct rp_ipc_kex_sign {
 	char kex[RP_IPC_MAX_NAME];
 	char hostkey_alg[RP_IPC_MAX_NAME];
 	CBS v_c, v_s, i_c, i_s, q_c, q_s, k;
+	uint32_t gex_min, gex_n, gex_max;
+	CBS gex_p, gex_g;
+};
+
+struct rp_ipc_gex_request {
+	uint32_t min, n, max;
+};
+
+struct rp_ipc_gex_group {
+	CBS p, g;
 };
 
 struct rp_ipc_kex_signed {
@@ -237,6 +247,8 @@ struct rp_ipc_disconnect {
 int rp_ipc_hello_build(CBB *cbb, uint32_t id, const struct rp_ipc_hello *m);
 int rp_ipc_kex_sign_build(CBB *cbb, uint32_t id, const struct rp_ipc_kex_sign *m);
 int rp_ipc_kex_signed_build(CBB *cbb, uint32_t id, const struct rp_ipc_kex_signed *m);
+int rp_ipc_gex_request_build(CBB *cbb, uint32_t id, const struct rp_ipc_gex_request *m);
+int rp_ipc_gex_group_build(CBB *cbb, uint32_t id, const struct rp_ipc_gex_group *m);
 int rp_ipc_pubkey_check_build(CBB *cbb, uint32_t id, const struct rp_ipc_pubkey_check *m);
 int rp_ipc_pubkey_verify_build(CBB *cbb, uint32_t id, const struct rp_ipc_pubkey_verify *m);
 int rp_ipc_auth_result_build(CBB *cbb, uint32_t id, const struct rp_ipc_auth_result *m);
@@ -272,6 +284,10 @@ int rp_ipc_kex_sign_write(CBB *cbb, const struct rp_ipc_kex_sign *m);
 int rp_ipc_kex_sign_read(CBS *cbs, struct rp_ipc_kex_sign *m);
 int rp_ipc_kex_signed_write(CBB *cbb, const struct rp_ipc_kex_signed *m);
 int rp_ipc_kex_signed_read(CBS *cbs, struct rp_ipc_kex_signed *m);
+int rp_ipc_gex_request_write(CBB *cbb, const struct rp_ipc_gex_request *m);
+int rp_ipc_gex_request_read(CBS *cbs, struct rp_ipc_gex_request *m);
+int rp_ipc_gex_group_write(CBB *cbb, const struct rp_ipc_gex_group *m);
+int rp_ipc_gex_group_read(CBS *cbs, struct rp_ipc_gex_group *m);
 int rp_ipc_pubkey_check_write(CBB *cbb, const struct rp_ipc_pubkey_check *m);
 int rp_ipc_pubkey_check_read(CBS *cbs, struct rp_ipc_pubkey_check *m);
 int rp_ipc_pubkey_verify_write(CBB *cbb, const struct rp_ipc_pubkey_verify *m);

@@ -30,6 +30,8 @@ static const struct rp_kex_method kex_methods[] = {
 	{ "ecdh-sha2-nistp256", RP_HASH_SHA256, RP_KEX_ECDH_P256, 65, 65, 32, 1, 0 },
 	{ "ecdh-sha2-nistp384", RP_HASH_SHA384, RP_KEX_ECDH_P384, 97, 97, 48, 1, 0 },
 	{ "ecdh-sha2-nistp521", RP_HASH_SHA512, RP_KEX_ECDH_P521, 133, 133, 66, 1, 0 },
+	/* RFC 4419 with SHA-256 (RFC 8270): sizes follow the group. */
+	{ "diffie-hellman-group-exchange-sha256", RP_HASH_SHA256, RP_KEX_DH_GEX, 0, 0, 0, 1, 1 },
 	/* RFC 8268: e, f and K as mpints, padded here to the prime's size. */
 	{ "diffie-hellman-group16-sha512", RP_HASH_SHA512, RP_KEX_DH_GROUP16, 512, 512, 512, 1, 1 },
 	{ "diffie-hellman-group18-sha512", RP_HASH_SHA512, RP_KEX_DH_GROUP18, 1024, 1024, 1024, 1,
@@ -52,8 +54,20 @@ rp_kex_supported_list(void)
 	return "mlkem768x25519-sha256,sntrup761x25519-sha512,"
 	    "sntrup761x25519-sha512@openssh.com,curve25519-sha256,curve25519-sha256@libssh.org,"
 	    "ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,"
-	    "diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,"
-	    "diffie-hellman-group14-sha256";
+	    "diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,"
+	    "diffie-hellman-group18-sha512,diffie-hellman-group14-sha256";
+}
+
+size_t
+rp_kex_value_len(const struct rp_kex_method *method, size_t fixed, const struct rp_kex_gex *gex)
+{
+	return method->kind == RP_KEX_DH_GEX ? (gex != NULL ? CBS_len(&gex->p) : 0) : fixed;
+}
+
+int
+rp_kex_gex_request_ok(uint32_t min, uint32_t n, uint32_t max)
+{
+	return min <= n && n <= max && max >= RP_DH_GEX_MIN_BITS;
 }
 
 /* Our X25519 value into q_s_x and the secret into shared; 0 for the
@@ -71,8 +85,8 @@ x25519_respond(const uint8_t *q_c_x, uint8_t *q_s_x, uint8_t shared[RP_X25519_LE
 }
 
 int
-rp_kex_server_reply(const struct rp_kex_method *method, const uint8_t *q_c, uint8_t *q_s,
-    uint8_t *k)
+rp_kex_server_reply(const struct rp_kex_method *method, const struct rp_kex_gex *gex,
+    const uint8_t *q_c, uint8_t *q_s, uint8_t *k)
 {
 	/* The KEM's secret, then X25519's: what K hashes. */
 	uint8_t secrets[RP_SNTRUP761_SS_LEN + RP_X25519_LEN];
@@ -94,6 +108,9 @@ rp_kex_server_reply(const struct rp_kex_method *method, const uint8_t *q_c, uint
 		return rp_dh_respond(RP_DH_GROUP16, q_c, q_s, k);
 	case RP_KEX_DH_GROUP18:
 		return rp_dh_respond(RP_DH_GROUP18, q_c, q_s, k);
+	case RP_KEX_DH_GEX:
+		return gex != NULL && rp_dh_respond_group(CBS_data(&gex->p), CBS_len(&gex->p),
+		    CBS_data(&gex->g), CBS_len(&gex->g), q_c, q_s, k);
 	case RP_KEX_MLKEM768_X25519:
 		kem_ct_len = RP_MLKEM768_CT_LEN;
 		ok = rp_mlkem768_encaps(q_c, q_s, secrets) &&
@@ -246,7 +263,8 @@ rp_kex_guess_right(const struct rp_kexinit *client, const struct rp_kexinit *ser
 int
 rp_kex_encode_k(const struct rp_kex_method *method, const uint8_t *k, size_t k_len, CBB *out)
 {
-	if (k_len != method->k_len)
+	if (method->kind == RP_KEX_DH_GEX ? k_len == 0 || k_len > RP_KEX_MAX_K :
+	    k_len != method->k_len)
 		return 0;
 	return method->k_is_mpint ? ssh_add_mpint_be(out, k, k_len) :
 	    ssh_add_string(out, k, k_len);
@@ -274,12 +292,23 @@ rp_kex_exchange_hash(const struct rp_kex_method *method, const struct rp_kex_has
 	uint8_t *data;
 	size_t len;
 
-	if (CBS_len(&p->q_c) != method->q_c_len || CBS_len(&p->q_s) != method->q_s_len)
+	int gex = method->kind == RP_KEX_DH_GEX;
+
+	if (CBS_len(&p->q_c) != rp_kex_value_len(method, method->q_c_len, &p->gex) ||
+	    CBS_len(&p->q_s) != rp_kex_value_len(method, method->q_s_len, &p->gex) ||
+	    CBS_len(&p->q_c) == 0)
+		return 0;
+	if (gex && (CBS_len(&p->k) != CBS_len(&p->gex.p) || CBS_len(&p->gex.g) == 0 ||
+	    !rp_kex_gex_request_ok(p->gex.min, p->gex.n, p->gex.max)))
 		return 0;
 	if (!CBB_init(&cbb, 2048))
 		return 0;
 	if (!add_part(&cbb, &p->v_c) || !add_part(&cbb, &p->v_s) || !add_part(&cbb, &p->i_c) ||
 	    !add_part(&cbb, &p->i_s) || !add_part(&cbb, &p->k_s) ||
+	    (gex && (!CBB_add_u32(&cbb, p->gex.min) || !CBB_add_u32(&cbb, p->gex.n) ||
+	    !CBB_add_u32(&cbb, p->gex.max) ||
+	    !ssh_add_mpint_be(&cbb, CBS_data(&p->gex.p), CBS_len(&p->gex.p)) ||
+	    !ssh_add_mpint_be(&cbb, CBS_data(&p->gex.g), CBS_len(&p->gex.g)))) ||
 	    !add_value(&cbb, method, &p->q_c) || !add_value(&cbb, method, &p->q_s) ||
 	    !rp_kex_encode_k(method, CBS_data(&p->k), CBS_len(&p->k), &cbb) ||
 	    !CBB_finish(&cbb, &data, &len)) {

@@ -35,6 +35,9 @@ enum rp_kex_kind {
 	RP_KEX_DH_GROUP14,       /* RFC 4253 8, RFC 8268: MODP groups */
 	RP_KEX_DH_GROUP16,
 	RP_KEX_DH_GROUP18,
+	/* RFC 4419: the client asks for a size, the server names the group
+	 * (from its moduli file); then e, f and K as for the fixed groups. */
+	RP_KEX_DH_GEX,
 };
 
 /* Largest Q_C / Q_S of any method (mlkem768x25519's client value), and
@@ -48,7 +51,8 @@ struct rp_kex_method {
 	enum rp_kex_kind kind;
 	/* Exact lengths of Q_C, Q_S and the shared secret K as carried in
 	 * IPC KEX_SIGN (for curve25519: 32, 32 and the raw 32-byte output;
-	 * for the hybrids the hash output). */
+	 * for the hybrids the hash output). 0 for group exchange, where each
+	 * is as long as the group's prime: see rp_kex_value_len(). */
 	size_t q_c_len, q_s_len, k_len;
 	/* 1 when K enters the hash as an mpint made from K's bytes (RFC 8731
 	 * section 3: the X25519 output read as a big-endian integer); 0 when
@@ -60,16 +64,33 @@ struct rp_kex_method {
 	int q_is_mpint;
 };
 
+/* The group of a group exchange (RFC 4419 3): what the client asked for
+ * (min <= n <= max bits) and the prime p and generator g the server chose,
+ * unsigned big-endian without leading zero bytes. Unused (all zero) for
+ * every other method. */
+struct rp_kex_gex {
+	uint32_t min, n, max;
+	CBS p, g;
+};
+
 const struct rp_kex_method *rp_kex_method_by_name(const char *name);
+/* Length of Q_C, Q_S and K (all three are the same size when the method's
+ * are 0): the method's fixed length, or the group exchange prime's. */
+size_t rp_kex_value_len(const struct rp_kex_method *method, size_t fixed,
+    const struct rp_kex_gex *gex);
+/* 1 when a group exchange request (RFC 4419 3) is one a server may
+ * answer: min <= n <= max, and max at least RP_DH_GEX_MIN_BITS. */
+int rp_kex_gex_request_ok(uint32_t min, uint32_t n, uint32_t max);
 /* Every kex method implemented, best first. */
 const char *rp_kex_supported_list(void);
 /* The server's side of the exchange: from the client's Q_C (q_c_len
  * bytes), our Q_S (q_s_len bytes, at most RP_KEX_MAX_Q) and the raw shared
  * secret K (k_len bytes, at most RP_KEX_MAX_K). 0 (nothing secret left in
  * the outputs) when Q_C is not acceptable: an X25519 value giving the
- * all-zero secret, or a KEM public key failing its check. */
-int rp_kex_server_reply(const struct rp_kex_method *method, const uint8_t *q_c, uint8_t *q_s,
-    uint8_t *k);
+ * all-zero secret, or a KEM public key failing its check. gex names the
+ * group for group exchange and is ignored otherwise. */
+int rp_kex_server_reply(const struct rp_kex_method *method, const struct rp_kex_gex *gex,
+    const uint8_t *q_c, uint8_t *q_s, uint8_t *k);
 
 /* The algorithms both sides agreed on. */
 struct rp_kex_algs {
@@ -120,17 +141,21 @@ int rp_kex_guess_right(const struct rp_kexinit *client, const struct rp_kexinit 
 /* The parts of the exchange hash. */
 struct rp_kex_hash_parts {
 	CBS v_c, v_s, i_c, i_s, k_s, q_c, q_s, k;
+	struct rp_kex_gex gex; /* group exchange only */
 };
 
 /* H = HASH(string V_C || string V_S || string I_C || string I_S ||
  *          string K_S || string Q_C || string Q_S || K)
- * where K is an mpint (of K's bytes when the method says so). out must hold
- * RP_HASH_MAX_LEN bytes; *out_len gets the hash length. */
+ * where K is an mpint (of K's bytes when the method says so); for group
+ * exchange (RFC 4419 3) uint32 min || uint32 n || uint32 max || mpint p ||
+ * mpint g come between K_S and Q_C. out must hold RP_HASH_MAX_LEN bytes;
+ * *out_len gets the hash length. */
 int rp_kex_exchange_hash(const struct rp_kex_method *method,
     const struct rp_kex_hash_parts *parts, uint8_t *out, size_t *out_len);
 
 /* Encode the shared secret as it enters the hash and key derivation
- * (mpint), appending to out. */
+ * (mpint), appending to out. k_len must be the method's (for group
+ * exchange: at most RP_KEX_MAX_K). */
 int rp_kex_encode_k(const struct rp_kex_method *method, const uint8_t *k, size_t k_len,
     CBB *out);
 

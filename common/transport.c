@@ -15,6 +15,10 @@
  *   WAIT_METHOD --KEX_ECDH_INIT--> (reply, NEWKEYS, new send keys) WAIT_NEWKEYS
  *   WAIT_NEWKEYS --NEWKEYS--> (new receive keys) IDLE
  *
+ * Group exchange (RFC 4419) has one more step inside WAIT_METHOD: the
+ * client's GEX_REQUEST is answered with GEX_GROUP, then GEX_INIT plays the
+ * part of KEX_ECDH_INIT.
+ *
  * The first KEXINIT is sent at start, so a new connection begins in
  * SENT_INIT. Messages the current state does not expect are refused in one
  * place, check_allowed().
@@ -33,6 +37,7 @@
 #include "common/log.h"
 #include "common/ssh_msg.h"
 #include "common/wire.h"
+#include "crypto/dh.h"
 #include "crypto/pkt_cipher.h"
 #include "crypto/secret.h"
 
@@ -73,6 +78,8 @@ struct rp_transport {
 	int (*sign)(void *, const char *, const char *, const struct rp_kex_hash_parts *, CBB *,
 	    char *, size_t);
 	void *sign_ctx;
+	int (*gex_group)(void *, uint32_t, uint32_t, uint32_t, uint8_t *, size_t *, uint8_t *,
+	    size_t *);
 	uint64_t rekey_bytes;
 
 	struct rp_buf in, out, deferred;
@@ -99,6 +106,11 @@ struct rp_transport {
 	struct rp_kex_algs algs, cur_algs;
 	int have_cur_algs;
 	const struct rp_kex_method *method;
+	/* Group exchange: the group sent (gex_sent), what it was asked for,
+	 * and where gex's p and g point. */
+	int gex_sent;
+	struct rp_kex_gex gex;
+	uint8_t gex_p[RP_DH_MAX_BYTES], gex_g[RP_DH_MAX_BYTES];
 	uint8_t session_id[RP_HASH_MAX_LEN];
 	size_t session_id_len;
 	uint64_t bytes_since_kex;
@@ -184,6 +196,7 @@ rp_transport_new(int fd, const struct rp_transport_config *cfg)
 	}
 	t->sign = cfg->sign;
 	t->sign_ctx = cfg->sign_ctx;
+	t->gex_group = cfg->gex_group;
 	t->rekey_bytes = cfg->rekey_bytes != 0 ? cfg->rekey_bytes : DEFAULT_REKEY_BYTES;
 	rp_buf_init(&t->in, IN_LIMIT);
 	rp_buf_init(&t->out, OUT_LIMIT);
@@ -792,6 +805,8 @@ handle_kexinit(struct rp_transport *t, const uint8_t *msg, size_t len)
 		return 0;
 	}
 	t->method = rp_kex_method_by_name(t->algs.kex);
+	t->gex_sent = 0;
+	memset(&t->gex, 0, sizeof(t->gex));
 	t->ignore_next_kex = t->peer_init.first_kex_follows &&
 	    !rp_kex_guess_right(&t->peer_init, &ours);
 	t->kex = KEX_WAIT_METHOD;
@@ -863,29 +878,81 @@ send_ext_info(struct rp_transport *t)
 	return ok;
 }
 
-/* The client's Q_C as the method carries it: a string of exactly
- * q_c_len bytes, or (finite-field DH, RFC 4253 8) e as an mpint, which
- * must be positive and no longer than the prime; it is then left-padded
- * into buf and *q_c points there. */
+/* The client's Q_C as the method carries it: a string of exactly len
+ * bytes, or (finite-field DH, RFC 4253 8) e as an mpint, which must be
+ * positive and no longer than the prime (len bytes); it is then
+ * left-padded into buf and *q_c points there. */
 static int
-client_value(const struct rp_kex_method *method, CBS *q_c, uint8_t *buf)
+client_value(const struct rp_kex_method *method, size_t len, CBS *q_c, uint8_t *buf)
 {
 	if (!method->q_is_mpint)
-		return CBS_len(q_c) == method->q_c_len;
+		return CBS_len(q_c) == len;
 	if (CBS_len(q_c) > 0 && (CBS_data(q_c)[0] & 0x80))
 		return 0; /* negative */
 	while (CBS_len(q_c) > 0 && CBS_data(q_c)[0] == 0)
 		CBS_skip(q_c, 1);
-	if (CBS_len(q_c) > method->q_c_len)
+	if (CBS_len(q_c) > len || len > RP_KEX_MAX_Q)
 		return 0;
-	memset(buf, 0, method->q_c_len - CBS_len(q_c));
-	memcpy(buf + method->q_c_len - CBS_len(q_c), CBS_data(q_c), CBS_len(q_c));
-	CBS_init(q_c, buf, method->q_c_len);
+	memset(buf, 0, len - CBS_len(q_c));
+	memcpy(buf + len - CBS_len(q_c), CBS_data(q_c), CBS_len(q_c));
+	CBS_init(q_c, buf, len);
 	return 1;
 }
 
-/* RFC 8731 / RFC 5656 4: the client's ephemeral key arrives; answer with
- * ours, the host key and the monitor's signature, then switch keys. */
+/* RFC 4419 3: the client asks for a group of min <= n <= max bits; the
+ * hook (the monitor, for rampartd) picks it, and GEX_GROUP names it. */
+static int
+handle_gex_request(struct rp_transport *t, CBS *msg)
+{
+	uint32_t min, n, max;
+	size_t p_len = 0, g_len = 0;
+	CBB cbb;
+	uint8_t *data;
+	size_t len;
+	int ok;
+
+	if (!CBS_get_u32(msg, &min) || !CBS_get_u32(msg, &n) || !CBS_get_u32(msg, &max) ||
+	    CBS_len(msg) != 0) {
+		fail(t, SSH_DISCONNECT_PROTOCOL_ERROR, "malformed KEX_DH_GEX_REQUEST");
+		return 0;
+	}
+	if (!rp_kex_gex_request_ok(min, n, max)) {
+		fail(t, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "group exchange request for %u<%u<%u "
+		    "bits: out of order, or a maximum under %u", min, n, max, RP_DH_GEX_MIN_BITS);
+		return 0;
+	}
+	if (t->gex_group == NULL ||
+	    !t->gex_group(t->sign_ctx, min, n, max, t->gex_p, &p_len, t->gex_g, &g_len) ||
+	    p_len == 0 || p_len > RP_DH_MAX_BYTES || g_len == 0 || g_len > p_len) {
+		fail(t, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "no group exchange group of %u to %u bits",
+		    min, max);
+		return 0;
+	}
+	t->gex.min = min;
+	t->gex.n = n;
+	t->gex.max = max;
+	CBS_init(&t->gex.p, t->gex_p, p_len);
+	CBS_init(&t->gex.g, t->gex_g, g_len);
+	if (!CBB_init(&cbb, p_len + g_len + 16) || !CBB_add_u8(&cbb, SSH_MSG_KEX_DH_GEX_GROUP) ||
+	    !ssh_add_mpint_be(&cbb, t->gex_p, p_len) || !ssh_add_mpint_be(&cbb, t->gex_g, g_len) ||
+	    !CBB_finish(&cbb, &data, &len)) {
+		CBB_cleanup(&cbb);
+		fail(t, SSH_DISCONNECT_BY_APPLICATION, "out of memory");
+		return 0;
+	}
+	ok = send_now(t, data, len);
+	OPENSSL_free(data);
+	if (!ok) {
+		fail(t, SSH_DISCONNECT_BY_APPLICATION, "output queue full");
+		return 0;
+	}
+	t->gex_sent = 1;
+	return 1;
+}
+
+/* RFC 8731 / RFC 5656 4 / RFC 4419 3: the client's ephemeral key arrives;
+ * answer with ours, the host key and the monitor's signature, then switch
+ * keys. */
 static int
 handle_ecdh_init(struct rp_transport *t, CBS *msg)
 {
@@ -901,19 +968,26 @@ handle_ecdh_init(struct rp_transport *t, CBS *msg)
 	int ok = 0;
 	static const uint8_t newkeys = SSH_MSG_NEWKEYS;
 
+	const struct rp_kex_gex *gex = t->gex_sent ? &t->gex : NULL;
+	size_t q_c_len = rp_kex_value_len(t->method, t->method->q_c_len, gex);
+	size_t q_s_len = rp_kex_value_len(t->method, t->method->q_s_len, gex);
+	size_t k_len = rp_kex_value_len(t->method, t->method->k_len, gex);
+
 	CBB_zero(&sig);
 	CBB_zero(&reply);
 	CBB_zero(&kenc);
+	memset(&parts, 0, sizeof(parts));
 	if (!ssh_get_string(msg, &q_c) || CBS_len(msg) != 0 ||
-	    !client_value(t->method, &q_c, q_c_buf)) {
-		fail(t, SSH_DISCONNECT_PROTOCOL_ERROR, "malformed KEX_ECDH_INIT");
+	    !client_value(t->method, q_c_len, &q_c, q_c_buf)) {
+		fail(t, SSH_DISCONNECT_PROTOCOL_ERROR, "malformed %s",
+		    gex != NULL ? "KEX_DH_GEX_INIT" : "KEX_ECDH_INIT");
 		return 0;
 	}
 	if (!find_hostkey(t, t->algs.hostkey, &k_s)) {
 		fail(t, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "no host key for %s", t->algs.hostkey);
 		return 0;
 	}
-	if (!rp_kex_server_reply(t->method, CBS_data(&q_c), q_s, shared)) {
+	if (!rp_kex_server_reply(t->method, gex, CBS_data(&q_c), q_s, shared)) {
 		fail(t, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "invalid client public value");
 		goto out;
 	}
@@ -923,8 +997,10 @@ handle_ecdh_init(struct rp_transport *t, CBS *msg)
 	CBS_init(&parts.i_s, t->i_s, t->i_s_len);
 	parts.k_s = k_s;
 	parts.q_c = q_c;
-	CBS_init(&parts.q_s, q_s, t->method->q_s_len);
-	CBS_init(&parts.k, shared, t->method->k_len);
+	CBS_init(&parts.q_s, q_s, q_s_len);
+	CBS_init(&parts.k, shared, k_len);
+	if (gex != NULL)
+		parts.gex = *gex;
 	if (!rp_kex_exchange_hash(t->method, &parts, h, &h_len)) {
 		fail(t, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "exchange hash failed");
 		goto out;
@@ -947,13 +1023,15 @@ handle_ecdh_init(struct rp_transport *t, CBS *msg)
 		memcpy(t->session_id, h, h_len);
 		t->session_id_len = h_len;
 	}
-	if (!CBB_init(&reply, 256) || !CBB_add_u8(&reply, SSH_MSG_KEX_ECDH_REPLY) ||
+	/* KEX_ECDH_REPLY and KEXDH_REPLY are 31; the group exchange's is 33. */
+	if (!CBB_init(&reply, 256) || !CBB_add_u8(&reply, gex != NULL ?
+	    SSH_MSG_KEX_DH_GEX_REPLY : SSH_MSG_KEX_ECDH_REPLY) ||
 	    !ssh_add_string(&reply, CBS_data(&k_s), CBS_len(&k_s)) ||
-	    !(t->method->q_is_mpint ? ssh_add_mpint_be(&reply, q_s, t->method->q_s_len) :
-	    ssh_add_string(&reply, q_s, t->method->q_s_len)) ||
+	    !(t->method->q_is_mpint ? ssh_add_mpint_be(&reply, q_s, q_s_len) :
+	    ssh_add_string(&reply, q_s, q_s_len)) ||
 	    !ssh_add_string(&reply, sig_data, sig_len) ||
 	    !CBB_finish(&reply, &reply_data, &reply_len) || !CBB_init(&kenc, 40) ||
-	    !rp_kex_encode_k(t->method, shared, t->method->k_len, &kenc) ||
+	    !rp_kex_encode_k(t->method, shared, k_len, &kenc) ||
 	    !CBB_finish(&kenc, &k_enc, &k_enc_len)) {
 		fail(t, SSH_DISCONNECT_BY_APPLICATION, "out of memory");
 		goto out;
@@ -1129,8 +1207,16 @@ transport_message(struct rp_transport *t, uint8_t type, CBS *msg, const uint8_t 
 			t->ignore_next_kex = 0;
 			return 1;
 		}
-		if (type == SSH_MSG_KEX_ECDH_INIT)
+		if (t->method->kind == RP_KEX_DH_GEX) {
+			/* RFC 4419 3: REQUEST, then INIT; the old request
+			 * (30, without min and max) is not supported. */
+			if (type == SSH_MSG_KEX_DH_GEX_REQUEST && !t->gex_sent)
+				return handle_gex_request(t, msg) ? 1 : -1;
+			if (type == SSH_MSG_KEX_DH_GEX_INIT && t->gex_sent)
+				return handle_ecdh_init(t, msg) ? 1 : -1;
+		} else if (type == SSH_MSG_KEX_ECDH_INIT) {
 			return handle_ecdh_init(t, msg) ? 1 : -1;
+		}
 		fail(t, SSH_DISCONNECT_PROTOCOL_ERROR, "unexpected key exchange message %u", type);
 		return -1;
 	}

@@ -47,6 +47,14 @@ struct rp_transport_config {
 	int (*sign)(void *ctx, const char *kex, const char *hostkey_alg,
 	    const struct rp_kex_hash_parts *parts, CBB *sig, char *why, size_t whysz);
 	void *sign_ctx;
+	/* diffie-hellman-group-exchange (RFC 4419): a group for a client
+	 * asking for min <= n <= max bits (already checked to be in order,
+	 * max at least 2048): prime p and generator g, unsigned big-endian
+	 * without leading zeros, each at most RP_DH_MAX_BYTES. 1 on success,
+	 * 0 when there is none (the exchange fails). NULL: the method fails
+	 * if negotiated. Uses sign_ctx. */
+	int (*gex_group)(void *ctx, uint32_t min, uint32_t n, uint32_t max, uint8_t *p,
+	    size_t *p_len, uint8_t *g, size_t *g_len);
 	/* Re-exchange keys after this many bytes in either direction under one
 	 * set of keys (0: 1 GiB). */
 	uint64_t rekey_bytes;

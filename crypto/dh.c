@@ -107,15 +107,13 @@ rp_dh_group_prime(enum rp_dh_group group, uint8_t *out)
 	return ok;
 }
 
-/* The group's DH object with a fresh key pair. */
+/* A DH object for (p, g) with a fresh key pair. Takes p and g. */
 static DH *
-new_key(enum rp_dh_group group)
+new_key(BIGNUM *p, BIGNUM *g)
 {
 	DH *dh = DH_new();
-	BIGNUM *p = NULL, *g = BN_new();
 
-	if (dh == NULL || g == NULL || !BN_set_word(g, 2) || !BN_hex2bn(&p, groups[group].hex) ||
-	    !DH_set0_pqg(dh, p, NULL, g)) {
+	if (dh == NULL || p == NULL || g == NULL || !DH_set0_pqg(dh, p, NULL, g)) {
 		BN_free(p);
 		BN_free(g);
 		DH_free(dh);
@@ -128,15 +126,14 @@ new_key(enum rp_dh_group group)
 	return dh;
 }
 
-int
-rp_dh_respond(enum rp_dh_group group, const uint8_t *e, uint8_t *f, uint8_t *k)
+/* f and K for the client's e (len bytes each). Frees dh. */
+static int
+respond(DH *dh, size_t len, const uint8_t *e, uint8_t *f, uint8_t *k)
 {
-	size_t len = groups[group].bytes;
 	BIGNUM *peer = NULL;
-	DH *dh = NULL;
 	int flags = 0, ok = 0;
 
-	if ((peer = BN_bin2bn(e, len, NULL)) == NULL || (dh = new_key(group)) == NULL)
+	if (dh == NULL || (peer = BN_bin2bn(e, len, NULL)) == NULL)
 		goto out;
 	/* RFC 4253 8: e must lie in [1, p-1]; 1 and p-1 give away the
 	 * secret, so only (1, p-1) passes. */
@@ -152,4 +149,45 @@ out:
 	BN_free(peer);
 	DH_free(dh); /* clears the private exponent */
 	return ok;
+}
+
+int
+rp_dh_respond(enum rp_dh_group group, const uint8_t *e, uint8_t *f, uint8_t *k)
+{
+	BIGNUM *p = NULL, *g = BN_new();
+
+	if (g == NULL || !BN_set_word(g, 2) || !BN_hex2bn(&p, groups[group].hex)) {
+		BN_free(p);
+		BN_free(g);
+		return 0;
+	}
+	return respond(new_key(p, g), groups[group].bytes, e, f, k);
+}
+
+int
+rp_dh_respond_group(const uint8_t *p, size_t p_len, const uint8_t *g, size_t g_len,
+    const uint8_t *e, uint8_t *f, uint8_t *k)
+{
+	BIGNUM *bp, *bg, *limit = NULL;
+	unsigned bits;
+	int g_ok;
+
+	if (p_len == 0 || p_len > RP_DH_MAX_BYTES || p[0] == 0)
+		return 0;
+	bp = BN_bin2bn(p, p_len, NULL);
+	bg = BN_bin2bn(g, g_len, NULL);
+	if (bp == NULL || bg == NULL)
+		goto fail;
+	bits = BN_num_bits(bp);
+	/* 1 < g < p - 1, for an odd p of a size we accept. */
+	g_ok = (limit = BN_dup(bp)) != NULL && BN_sub_word(limit, 1) &&
+	    BN_cmp(bg, limit) < 0 && BN_cmp(bg, BN_value_one()) > 0;
+	BN_free(limit);
+	if (!g_ok || !BN_is_odd(bp) || bits < RP_DH_GEX_MIN_BITS || bits > RP_DH_GEX_MAX_BITS)
+		goto fail;
+	return respond(new_key(bp, bg), p_len, e, f, k);
+fail:
+	BN_free(bp);
+	BN_free(bg);
+	return 0;
 }

@@ -28,6 +28,7 @@ static const struct {
 	ipc_handler_fn fn;
 } handlers[] = {
 	{ RP_IPC_KEX_SIGN, ANY_OPEN_STATE, handle_kex_sign },
+	{ RP_IPC_GEX_REQUEST, ANY_OPEN_STATE, handle_gex_request },
 	{ RP_IPC_HOSTKEYS_PROVE, CONN_AUTHED, handle_hostkeys_prove },
 	{ RP_IPC_AUTH_PUBKEY_CHECK, CONN_PREAUTH, handle_pubkey_check },
 	{ RP_IPC_AUTH_PUBKEY_VERIFY, CONN_PREAUTH, handle_pubkey_verify },

@@ -21,6 +21,7 @@
 #include "common/kex.h"
 #include "common/log.h"
 #include "common/wire.h"
+#include "crypto/dh.h"
 #include "crypto/secret.h"
 #include "monitor/monitor.h"
 
@@ -103,6 +104,37 @@ version_refused(struct monitor *m, struct conn *c, const CBS *v_c, uint32_t id)
 	return 1;
 }
 
+/* Group exchange: the group in the request must be the one this monitor
+ * last handed out for the connection (GEX_REQUEST), for the same min, n
+ * and max; it is then used up. Other methods carry no group. gex gets the
+ * group for the exchange hash. */
+static const char *
+gex_group_check(struct conn *c, const struct rp_kex_method *method,
+    const struct rp_ipc_kex_sign *req, struct rp_kex_gex *gex)
+{
+	const struct rp_dh_modulus *g = c->gex_group;
+
+	if (method->kind != RP_KEX_DH_GEX) {
+		if (req->gex_min != 0 || req->gex_n != 0 || req->gex_max != 0 ||
+		    CBS_len(&req->gex_p) != 0 || CBS_len(&req->gex_g) != 0)
+			return "group exchange fields for another method";
+		return NULL;
+	}
+	if (g == NULL)
+		return "group exchange without a group";
+	if (req->gex_min != c->gex_min || req->gex_n != c->gex_n || req->gex_max != c->gex_max ||
+	    !CBS_mem_equal(&req->gex_p, g->p, g->p_len) ||
+	    !CBS_mem_equal(&req->gex_g, g->g, g->g_len))
+		return "group exchange group is not the one handed out";
+	c->gex_group = NULL;
+	gex->min = req->gex_min;
+	gex->n = req->gex_n;
+	gex->max = req->gex_max;
+	gex->p = req->gex_p;
+	gex->g = req->gex_g;
+	return NULL;
+}
+
 const char *
 handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 {
@@ -126,8 +158,12 @@ handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 		return "unknown key exchange method";
 	if ((hk = hostkeys_for_alg(m, req.hostkey_alg)) == NULL)
 		return "no host key for that algorithm";
-	if (CBS_len(&req.q_c) != method->q_c_len || CBS_len(&req.q_s) != method->q_s_len ||
-	    CBS_len(&req.k) != method->k_len)
+	memset(&parts, 0, sizeof(parts));
+	if ((violation = gex_group_check(c, method, &req, &parts.gex)) != NULL)
+		return violation;
+	if (CBS_len(&req.q_c) != rp_kex_value_len(method, method->q_c_len, &parts.gex) ||
+	    CBS_len(&req.q_s) != rp_kex_value_len(method, method->q_s_len, &parts.gex) ||
+	    CBS_len(&req.k) != rp_kex_value_len(method, method->k_len, &parts.gex))
 		return "key exchange values of the wrong size";
 	if (!CBS_mem_equal(&req.v_s, (const uint8_t *)c->server_version,
 	    strlen(c->server_version)))
@@ -187,6 +223,47 @@ handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 		(void)ipc_reply(m, c, &reply, NULL, 0);
 	OPENSSL_free(sig_data);
 	return violation;
+}
+
+/* diffie-hellman-group-exchange (RFC 4419 3): the client's worker asks
+ * for a group of min <= n <= max bits; the monitor picks one from the
+ * policy's moduli file (policy/moduli.c) and remembers it, so the worker
+ * can only have exchanges signed over groups the administrator chose. */
+const char *
+handle_gex_request(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
+{
+	struct rp_ipc_gex_request req;
+	struct rp_ipc_gex_group rep;
+	const struct rp_policy *policy = c->pref->policy;
+	const struct rp_dh_modulus *g;
+	char why[96];
+	CBB cbb;
+
+	if (!rp_ipc_gex_request_read(payload, &req))
+		return "malformed";
+	/* The worker checks the client's request the same way. */
+	if (req.min > req.n || req.n > req.max || req.max < RP_DH_GEX_MIN_BITS)
+		return "group exchange request out of order";
+	c->gex_group = NULL;
+	if ((g = rp_moduli_choose(policy->moduli, policy->dh_group_bits, req.min, req.n,
+	    req.max)) == NULL) {
+		snprintf(why, sizeof(why), "no group exchange group of %u to %u bits", req.min,
+		    req.max);
+		rp_info("conn=%llu %s", (unsigned long long)c->id, why);
+		ipc_reply_denied(m, c, id, why);
+		return NULL;
+	}
+	c->gex_group = g;
+	c->gex_min = req.min;
+	c->gex_n = req.n;
+	c->gex_max = req.max;
+	rp_debug("conn=%llu group exchange %u<%u<%u: a %u-bit group", (unsigned long long)c->id,
+	    req.min, req.n, req.max, g->bits);
+	CBS_init(&rep.p, g->p, g->p_len);
+	CBS_init(&rep.g, g->g, g->g_len);
+	if (rp_ipc_gex_group_build(&cbb, id, &rep))
+		(void)ipc_reply(m, c, &cbb, NULL, 0);
+	return NULL;
 }
 
 /* The host key (not a certificate's slot) whose public blob is blob. */

@@ -164,6 +164,11 @@ struct conn {
 	char cipher[RP_IPC_MAX_NAME * 4]; /* server to client, as reported */
 	unsigned kex_tokens;  /* rate limit of KEX_SIGN (monitor/kex_sign.c) */
 	unsigned hostkey_proofs; /* HOSTKEYS_PROVE requests answered */
+	/* The group exchange group last handed out (GEX_REQUEST), inside
+	 * pref's policy or the built-in groups; the next KEX_SIGN must name
+	 * it, and uses it up. NULL: none pending. */
+	const struct rp_dh_modulus *gex_group;
+	uint32_t gex_min, gex_n, gex_max;
 	uint64_t last_kex_ms; /* last refill of kex_tokens */
 	unsigned auth_failures;
 	int auth_exhausted;       /* max-auth-tries reached */
@@ -441,6 +446,7 @@ typedef const char *(*ipc_handler_fn)(struct monitor *m, struct conn *c, uint32_
     CBS *payload);
 /* monitor/kex_sign.c */
 const char *handle_kex_sign(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
+const char *handle_gex_request(struct monitor *m, struct conn *c, uint32_t id, CBS *payload);
 const char *handle_hostkeys_prove(struct monitor *m, struct conn *c, uint32_t id,
     CBS *payload);
 /* monitor/auth_pubkey.c */

@@ -37,7 +37,6 @@
 
 /* Names known from the references (OpenSSH, RFCs) but not implemented. */
 static const char *const known_kex[] = {
-	"diffie-hellman-group-exchange-sha256",
 	"diffie-hellman-group14-sha1", "diffie-hellman-group1-sha1",
 	"diffie-hellman-group-exchange-sha1", NULL,
 };

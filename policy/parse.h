@@ -131,6 +131,7 @@ int rp_set_absolute_path(struct parser *, const struct directive *, const struct
 int rp_do_listen(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_host_key(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_revoked_keys(struct parser *, const struct directive *, const struct stmt *);
+int rp_do_moduli_file(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_server_version(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_algorithms(struct parser *, const struct directive *, const struct stmt *);
 int rp_do_idle_timeout(struct parser *, const struct directive *, const struct stmt *);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/dh.h"
 #include "crypto/krl.h"
 #include "crypto/sshkey.h"
 
@@ -127,6 +128,7 @@ rp_policy_new(void)
 	policy->max_startups_full = 100;
 	policy->session_umask = DEFAULT_SESSION_UMASK;
 	policy->max_channels = DEFAULT_MAX_CHANNELS;
+	policy->dh_group_bits = RP_DH_GEX_MIN_BITS;
 	policy->connect_timeout_s = DEFAULT_CONNECT_TIMEOUT;
 	policy->tcp_nodelay = 1;
 	policy->log_level = RP_LOG_INFO;
@@ -474,6 +476,8 @@ rp_policy_free(struct rp_policy *policy)
 	free(policy->macs);
 	free(policy->pubkey_algorithms);
 	free(policy->compression);
+	free(policy->moduli_file);
+	rp_moduli_free(policy->moduli);
 	for (size_t i = 0; i < policy->naudit_logs; i++)
 		free(policy->audit_logs[i].path);
 	free(policy->audit_logs);

@@ -290,6 +290,12 @@ struct rp_policy {
 	char *macs;
 	char *pubkey_algorithms;     /* user-key signatures; advertised in server-sig-algs */
 	char *compression;
+	/* `moduli-file`: diffie-hellman-group-exchange groups, read at load;
+	 * NULL: RFC 3526's groups 14, 16 and 18. */
+	char *moduli_file;
+	struct rp_moduli *moduli;
+	unsigned dh_group_bits;      /* the smallest group offered when the
+	                              * client allows it; default 2048 */
 	unsigned login_grace_time_s; /* default 30 */
 	unsigned max_auth_tries;     /* default 6 */
 	unsigned idle_timeout_s;     /* 0: off (default) */
@@ -381,6 +387,40 @@ const char *rp_policy_subsystem_command(const struct rp_policy *policy, const ch
  * after "SSH-2.0-", without comments) matches, or NULL. */
 const struct rp_policy_version_pattern *rp_policy_refused_version(const struct rp_policy *policy,
     const char *software);
+
+/* --- diffie-hellman-group-exchange groups (moduli.c) ------------------------- */
+
+/* One group: prime p and generator g, unsigned big-endian without leading
+ * zero bytes. */
+struct rp_dh_modulus {
+	unsigned bits;
+	uint8_t *p;
+	size_t p_len;
+	uint8_t g[4];
+	size_t g_len;
+};
+
+/* The groups of a moduli file (OpenSSH's moduli(5) format). */
+struct rp_moduli {
+	struct rp_dh_modulus *groups;
+	size_t n;
+	size_t skipped;              /* outside 2048..8192 bits */
+	unsigned first_skipped_line;
+};
+
+/* Parse a moduli file's text; why says what is wrong and on which line. */
+int rp_moduli_parse(const char *text, size_t len, struct rp_moduli **out, char *why,
+    size_t whysz);
+int rp_moduli_load_file(const char *path, struct rp_moduli **out, char *why, size_t whysz);
+void rp_moduli_free(struct rp_moduli *m);
+/* The group for a client asking for min <= n <= max bits (RFC 4419 3):
+ * of the groups in m (NULL: RFC 3526's 14, 16 and 18) within [min, max],
+ * the smallest of at least max(n, preferred_bits) bits, else the largest
+ * below that; one of that size at random. Falls back to RFC 3526's groups
+ * when m has none in range. NULL for a request out of order, with max
+ * under 2048, or with no group in range. */
+const struct rp_dh_modulus *rp_moduli_choose(const struct rp_moduli *m,
+    unsigned preferred_bits, uint32_t min, uint32_t n, uint32_t max);
 
 /* --- admission ------------------------------------------------------------ */
 

@@ -227,6 +227,13 @@ print_daemon(struct printer *pr, const struct rp_policy *policy)
 	for (size_t i = 0; i < RP_NELEM(lists); i++)
 		emit(pr, set_at(policy, lists[i].name), NULL, "%s %s", lists[i].name,
 		    *(char *const *)(const void *)((const char *)policy + lists[i].field));
+	if (policy->moduli_file == NULL)
+		fprintf(pr->out, "# moduli-file: none (RFC 3526 groups 14, 16, 18)  # default\n");
+	else
+		emit(pr, set_at(policy, "moduli-file"), "read at load", "moduli-file %s",
+		    policy->moduli_file);
+	emit(pr, set_at(policy, "dh-group-bits"), NULL, "dh-group-bits %u",
+	    policy->dh_group_bits);
 	emit(pr, set_at(policy, "login-grace-time"), NULL, "login-grace-time %s",
 	    rp_format_duration(policy->login_grace_time_s, a, sizeof(a)));
 	emit(pr, set_at(policy, "max-auth-tries"), NULL, "max-auth-tries %u",

@@ -256,6 +256,37 @@ rp_do_revoked_keys(struct parser *p, const struct directive *d, const struct stm
 	return 1;
 }
 
+/* moduli-file PATH: read now, so a bad file fails the load (or the reload,
+ * which then keeps the groups in use). */
+int
+rp_do_moduli_file(struct parser *p, const struct directive *d, const struct stmt *st)
+{
+	const struct rp_token *arg = &st->words[1];
+	struct rp_moduli *moduli;
+	char *path, why[256], ex[80];
+
+	(void)d;
+	if (!rp_resolve_path(p, arg, &path))
+		return 0;
+	if (!rp_moduli_load_file(path, &moduli, why, sizeof(why))) {
+		rp_perr(p, arg, "cannot use moduli file '%s': %s; expected safe primes of 2048 to "
+		    "8192 bits in OpenSSH's moduli(5) format", rp_diag_excerpt(path, ex, sizeof(ex)),
+		    why);
+		free(path);
+		return 0;
+	}
+	if (moduli->skipped > 0) {
+		struct rp_srcpos pos = rp_at(p, arg);
+
+		rp_diag_warn(p->diag, &pos, "moduli file '%s': %zu group%s outside 2048 to 8192 "
+		    "bits ignored (the first on line %u)", rp_diag_excerpt(path, ex, sizeof(ex)),
+		    moduli->skipped, moduli->skipped == 1 ? "" : "s", moduli->first_skipped_line);
+	}
+	p->policy->moduli_file = path;
+	p->policy->moduli = moduli;
+	return 1;
+}
+
 /* --- transport ----------------------------------------------------------- */
 
 /* RFC 4253 4.2: softwareversion is printable US-ASCII without whitespace

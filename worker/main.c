@@ -194,6 +194,7 @@ main(int argc, char **argv)
 		cfg.server_sig_algs = pubkey_algs;
 		cfg.rekey_bytes = hello.rekey_bytes;
 		cfg.sign = mc_sign_exchange;
+		cfg.gex_group = mc_gex_group;
 		cfg.sign_ctx = &w.mc;
 		w.t = rp_transport_new(RP_WORKER_FD_CLIENT, &cfg);
 		for (size_t j = 0; j < i; j++)

@@ -12,6 +12,7 @@
 
 #include "common/log.h"
 #include "common/wire.h"
+#include "crypto/dh.h"
 #include "crypto/secret.h"
 
 static struct monitor_client *log_client;
@@ -181,6 +182,11 @@ mc_sign_exchange(void *arg, const char *kex, const char *hostkey_alg,
 	req.q_c = parts->q_c;
 	req.q_s = parts->q_s;
 	req.k = parts->k;
+	req.gex_min = parts->gex.min;
+	req.gex_n = parts->gex.n;
+	req.gex_max = parts->gex.max;
+	req.gex_p = parts->gex.p;
+	req.gex_g = parts->gex.g;
 	id = next_id(mc);
 	if (!rp_ipc_kex_sign_build(&cbb, id, &req) || !call(mc, &cbb, id, NULL, 0))
 		return 0;
@@ -191,6 +197,32 @@ mc_sign_exchange(void *arg, const char *kex, const char *hostkey_alg,
 	    !rp_ipc_kex_signed_read(&mc->msg->payload, &rep))
 		return 0;
 	return CBB_add_bytes(sig, CBS_data(&rep.sig), CBS_len(&rep.sig));
+}
+
+int
+mc_gex_group(void *arg, uint32_t min, uint32_t n, uint32_t max, uint8_t *p, size_t *p_len,
+    uint8_t *g, size_t *g_len)
+{
+	struct monitor_client *mc = arg;
+	struct rp_ipc_gex_request req = { min, n, max };
+	struct rp_ipc_gex_group rep;
+	char why[128];
+	CBB cbb;
+	uint32_t id = next_id(mc);
+
+	if (!rp_ipc_gex_request_build(&cbb, id, &req) || !call(mc, &cbb, id, NULL, 0))
+		return 0;
+	if (denied_reason(mc, why, sizeof(why)))
+		return 0;
+	if (mc->msg->type != RP_IPC_GEX_GROUP || mc->msg->nfds != 0 ||
+	    !rp_ipc_gex_group_read(&mc->msg->payload, &rep) ||
+	    CBS_len(&rep.p) > RP_DH_MAX_BYTES || CBS_len(&rep.g) > CBS_len(&rep.p))
+		return 0;
+	memcpy(p, CBS_data(&rep.p), CBS_len(&rep.p));
+	*p_len = CBS_len(&rep.p);
+	memcpy(g, CBS_data(&rep.g), CBS_len(&rep.g));
+	*g_len = CBS_len(&rep.g);
+	return 1;
 }
 
 /* Read the reply to an authentication request into r (and prompts). */

@@ -57,6 +57,10 @@ int mc_read_hello(struct monitor_client *mc, struct rp_ipc_hello *hello);
 /* The transport's sign hook (struct rp_transport_config.sign). */
 int mc_sign_exchange(void *mc, const char *kex, const char *hostkey_alg,
     const struct rp_kex_hash_parts *parts, CBB *sig, char *why, size_t whysz);
+/* transport gex_group hook: a group exchange group from the monitor. 0
+ * when the monitor has none for [min, max] (or the call failed). */
+int mc_gex_group(void *mc, uint32_t min, uint32_t n, uint32_t max, uint8_t *p, size_t *p_len,
+    uint8_t *g, size_t *g_len);
 
 /* The monitor's answer to an authentication request. status: -1 the IPC
  * failed (end the connection), 0 an AUTH_RESULT (result, methods, banner),

@@ -99,6 +99,14 @@ make_seeds(void)
 		rp_ipc_kex_sign_write(&cbb, &ks);
 		add(state, &cbb);
 
+		{
+			struct rp_ipc_gex_request gr = { 2048, 3072, 8192 };
+
+			rp_ipc_begin(&cbb, RP_IPC_GEX_REQUEST, 1);
+			rp_ipc_gex_request_write(&cbb, &gr);
+			add(state, &cbb);
+		}
+
 		memset(&pc, 0, sizeof(pc));
 		strcpy(pc.user, "fuzz");
 		strcpy(pc.alg, "ssh-ed25519");

@@ -85,11 +85,13 @@ send_session_start(uint32_t id)
 		send_cbb(&cbb);
 }
 
-/* A KEX_SIGN; variant tweaks one part. */
+/* A KEX_SIGN; variant tweaks one part. gex_p_len > 0 adds a group
+ * exchange group of that many 0xff bytes (min 2048, n 3072, max 8192). */
 static void
-kex_sign(const char *method, size_t q_c_len, const char *v_s, int trailing)
+kex_sign_gex(const char *method, size_t q_c_len, const char *v_s, int trailing,
+    size_t gex_p_len)
 {
-	static const uint8_t zeros[64];
+	static const uint8_t zeros[256], ones[256] = { [0 ... 255] = 0xff };
 	static const struct rp_kex_offer offer = { "curve25519-sha256", "ssh-ed25519",
 		"chacha20-poly1305@openssh.com", "hmac-sha2-256", "none" };
 	uint8_t *i_c = NULL, *i_s = NULL;
@@ -111,10 +113,34 @@ kex_sign(const char *method, size_t q_c_len, const char *v_s, int trailing)
 	OPENSSL_free(i_c);
 	OPENSSL_free(i_s);
 	ssh_add_string(&cbb, zeros, q_c_len);
-	ssh_add_string(&cbb, zeros, 32);
-	ssh_add_string(&cbb, zeros, 32);
+	ssh_add_string(&cbb, zeros, q_c_len > 32 ? q_c_len : 32);
+	ssh_add_string(&cbb, zeros, q_c_len > 32 ? q_c_len : 32);
+	CBB_add_u32(&cbb, gex_p_len ? 2048 : 0);
+	CBB_add_u32(&cbb, gex_p_len ? 3072 : 0);
+	CBB_add_u32(&cbb, gex_p_len ? 8192 : 0);
+	ssh_add_string(&cbb, ones, gex_p_len);
+	ssh_add_string(&cbb, (const uint8_t *)"\x02", gex_p_len ? 1 : 0);
 	if (trailing)
 		CBB_add_u8(&cbb, 0);
+	send_cbb(&cbb);
+}
+
+static void
+kex_sign(const char *method, size_t q_c_len, const char *v_s, int trailing)
+{
+	kex_sign_gex(method, q_c_len, v_s, trailing, 0);
+}
+
+/* A group exchange request for min, n and max bits. */
+static void
+gex_request(uint32_t min, uint32_t n, uint32_t max)
+{
+	CBB cbb;
+
+	rp_ipc_begin(&cbb, RP_IPC_GEX_REQUEST, 1);
+	CBB_add_u32(&cbb, min);
+	CBB_add_u32(&cbb, n);
+	CBB_add_u32(&cbb, max);
 	send_cbb(&cbb);
 }
 
@@ -243,6 +269,19 @@ attack(int n)
 			ssh_add_cstring(&cbb, "flood");
 			send_cbb(&cbb);
 		}
+		break;
+	case 16: /* a group exchange signed without asking for a group */
+		kex_sign_gex("diffie-hellman-group-exchange-sha256", 256, ours, 0, 256);
+		break;
+	case 17: /* a group exchange over a group the monitor did not give */
+		gex_request(2048, 3072, 8192);
+		kex_sign_gex("diffie-hellman-group-exchange-sha256", 256, ours, 0, 256);
+		break;
+	case 18: /* a group request no client may make */
+		gex_request(512, 1024, 1536);
+		break;
+	case 19: /* group exchange fields on another method */
+		kex_sign_gex("curve25519-sha256", 32, ours, 0, 256);
 		break;
 	default:
 		fprintf(stderr, "ipc-garbage-worker: unknown attack %d\n", n);

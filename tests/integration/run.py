@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import admin_tests  # noqa: E402
 import auth_tests  # noqa: E402
 import forward_tests  # noqa: E402
+import gex_tests  # noqa: E402
 import remote_forward_tests  # noqa: E402
 import session_tests  # noqa: E402
 import x11_tests  # noqa: E402
@@ -47,8 +48,9 @@ MACS = ["hmac-sha2-256", "hmac-sha2-512", "hmac-sha2-256-etm@openssh.com",
 # the unsuffixed sntrup761 name came with 9.9).
 KEX = ["sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com",
        "curve25519-sha256", "curve25519-sha256@libssh.org", "ecdh-sha2-nistp256",
-       "ecdh-sha2-nistp384", "ecdh-sha2-nistp521", "diffie-hellman-group14-sha256",
-       "diffie-hellman-group16-sha512", "diffie-hellman-group18-sha512"]
+       "ecdh-sha2-nistp384", "ecdh-sha2-nistp521", "diffie-hellman-group-exchange-sha256",
+       "diffie-hellman-group14-sha256", "diffie-hellman-group16-sha512",
+       "diffie-hellman-group18-sha512"]
 
 
 def setUpModule():
@@ -230,8 +232,8 @@ class TestExec(DaemonTest):
     def test_paramiko_matrix(self):
         # Every algorithm paramiko 2.12 shares with us, forced in turn.
         for kex in ("curve25519-sha256@libssh.org", "ecdh-sha2-nistp256", "ecdh-sha2-nistp384",
-                    "ecdh-sha2-nistp521", "diffie-hellman-group16-sha512",
-                    "diffie-hellman-group14-sha256"):
+                    "ecdh-sha2-nistp521", "diffie-hellman-group-exchange-sha256",
+                    "diffie-hellman-group16-sha512", "diffie-hellman-group14-sha256"):
             with self.subTest(kex=kex):
                 self.assertEqual(self.paramiko_echo(kex=kex)[0], b"ok\n")
         for cipher in ("aes128-ctr", "aes192-ctr", "aes256-ctr"):
@@ -256,7 +258,8 @@ class TestExec(DaemonTest):
             return asyncio.run(asyncio.wait_for(echo(**algs), 60))
 
         for kex in ("curve25519-sha256", "curve25519-sha256@libssh.org", "ecdh-sha2-nistp256",
-                    "ecdh-sha2-nistp384", "ecdh-sha2-nistp521", "diffie-hellman-group14-sha256",
+                    "ecdh-sha2-nistp384", "ecdh-sha2-nistp521",
+                    "diffie-hellman-group-exchange-sha256", "diffie-hellman-group14-sha256",
                     "diffie-hellman-group16-sha512", "diffie-hellman-group18-sha512"):
             with self.subTest(kex=kex):
                 self.assertEqual(run(kex_algs=[kex])[0], "ok\n")
@@ -535,6 +538,9 @@ class TestSshAudit(DaemonTest):
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
         out = r.stdout.decode(errors="replace")
         self.assertIn("(kex) mlkem768x25519-sha256", out)
+        # It probes group exchange with sizes from 512 bits up: the
+        # smallest group it gets must be 2048 bits.
+        self.assertIn("(kex) diffie-hellman-group-exchange-sha256 (2048-bit)", out)
         problems = []
         for line in out.splitlines():
             m = re.match(r"^\((\w+)\) (\S+)\s+-- \[(fail|warn)\] (.*)$", line)
@@ -727,6 +733,10 @@ class TestIpcGarbage(unittest.TestCase):
         9: r"may not pass descriptors",
         10: r"malformed message",
         11: r"KEX_SIGN: server identification is not ours",
+        16: r"KEX_SIGN: group exchange without a group",
+        17: r"KEX_SIGN: group exchange group is not the one handed out",
+        18: r"GEX_REQUEST: group exchange request out of order",
+        19: r"KEX_SIGN: group exchange fields for another method",
     }
 
     def test_each_attack_is_refused_and_the_daemon_keeps_serving(self):
@@ -901,11 +911,13 @@ def main():
     admin_tests.set_build(BUILD)
     auth_tests.set_build(BUILD)
     forward_tests.set_build(BUILD)
+    gex_tests.set_build(BUILD)
     session_tests.set_build(BUILD)
     suite = unittest.TestSuite([loader.loadTestsFromModule(sys.modules[__name__]),
                                 loader.loadTestsFromModule(admin_tests),
                                 loader.loadTestsFromModule(auth_tests),
                                 loader.loadTestsFromModule(forward_tests),
+                                loader.loadTestsFromModule(gex_tests),
                                 loader.loadTestsFromModule(remote_forward_tests),
                                 loader.loadTestsFromModule(session_tests),
                                 loader.loadTestsFromModule(x11_tests)])

@@ -112,6 +112,11 @@ sample_hello(struct rp_ipc_hello *m)
 #define KS_QC "\x00q_c-ephemeral"
 #define KS_QS "\xffq_s-ephemeral"
 #define KS_K "\x80shared-secret"
+#define KS_GEX_MIN 2048
+#define KS_GEX_N 3072
+#define KS_GEX_MAX 8192
+#define KS_GEX_P "\xc5group-prime"
+#define KS_GEX_G "\x02"
 
 static void
 sample_kex_sign(struct rp_ipc_kex_sign *m)
@@ -126,6 +131,26 @@ sample_kex_sign(struct rp_ipc_kex_sign *m)
 	m->q_c = CBS_LIT(KS_QC);
 	m->q_s = CBS_LIT(KS_QS);
 	m->k = CBS_LIT(KS_K);
+	m->gex_min = KS_GEX_MIN;
+	m->gex_n = KS_GEX_N;
+	m->gex_max = KS_GEX_MAX;
+	m->gex_p = CBS_LIT(KS_GEX_P);
+	m->gex_g = CBS_LIT(KS_GEX_G);
+}
+
+static void
+sample_gex_request(struct rp_ipc_gex_request *m)
+{
+	m->min = KS_GEX_MIN;
+	m->n = KS_GEX_N;
+	m->max = KS_GEX_MAX;
+}
+
+static void
+sample_gex_group(struct rp_ipc_gex_group *m)
+{
+	m->p = CBS_LIT(KS_GEX_P);
+	m->g = CBS_LIT(KS_GEX_G);
 }
 
 #define SIGNED_SIG "\x00\x00\x00\x0bssh-ed25519sig\x00"
@@ -446,7 +471,58 @@ START_TEST(test_kex_sign_round_trips_every_field)
 	ck_assert_cbs_eq(out.q_c, KS_QC);
 	ck_assert_cbs_eq(out.q_s, KS_QS);
 	ck_assert_cbs_eq(out.k, KS_K);
+	ck_assert_uint_eq(out.gex_min, KS_GEX_MIN);
+	ck_assert_uint_eq(out.gex_n, KS_GEX_N);
+	ck_assert_uint_eq(out.gex_max, KS_GEX_MAX);
+	ck_assert_cbs_eq(out.gex_p, KS_GEX_P);
+	ck_assert_cbs_eq(out.gex_g, KS_GEX_G);
 	OPENSSL_free(buf);
+}
+END_TEST
+
+START_TEST(test_gex_messages_round_trip_and_group_numbers_are_checked)
+{
+	struct rp_ipc_gex_request rq_in, rq_out;
+	struct rp_ipc_gex_group g_in, g_out;
+	uint8_t *buf;
+	size_t len;
+	CBS cbs;
+	/* p and g must be positive numbers without a leading zero byte. */
+	static const struct {
+		const char *p, *g;
+		size_t p_len, g_len;
+	} bad[] = {
+		{ "", "\x02", 0, 1 },
+		{ "\xc5p", "", 2, 0 },
+		{ "\x00\xc5p", "\x02", 3, 1 },
+		{ "\xc5p", "\x00\x02", 2, 2 },
+	};
+
+	sample_gex_request(&rq_in);
+	WRITE(rp_ipc_gex_request_write, &rq_in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert(rp_ipc_gex_request_read(&cbs, &rq_out));
+	ck_assert_uint_eq(rq_out.min, KS_GEX_MIN);
+	ck_assert_uint_eq(rq_out.n, KS_GEX_N);
+	ck_assert_uint_eq(rq_out.max, KS_GEX_MAX);
+	OPENSSL_free(buf);
+
+	sample_gex_group(&g_in);
+	WRITE(rp_ipc_gex_group_write, &g_in, &buf, &len);
+	cbs = cbs_of(buf, len);
+	ck_assert(rp_ipc_gex_group_read(&cbs, &g_out));
+	ck_assert_cbs_eq(g_out.p, KS_GEX_P);
+	ck_assert_cbs_eq(g_out.g, KS_GEX_G);
+	OPENSSL_free(buf);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		g_in.p = cbs_of((const uint8_t *)bad[i].p, bad[i].p_len);
+		g_in.g = cbs_of((const uint8_t *)bad[i].g, bad[i].g_len);
+		WRITE(rp_ipc_gex_group_write, &g_in, &buf, &len);
+		cbs = cbs_of(buf, len);
+		ck_assert_msg(!rp_ipc_gex_group_read(&cbs, &g_out), "GEX_GROUP case %zu accepted", i);
+		OPENSSL_free(buf);
+	}
 }
 END_TEST
 
@@ -939,6 +1015,8 @@ struct ipc_case {
 CASE_FNS(hello)
 CASE_FNS(kex_sign)
 CASE_FNS(kex_signed)
+CASE_FNS(gex_request)
+CASE_FNS(gex_group)
 CASE_FNS(pubkey_check)
 CASE_FNS(pubkey_verify)
 CASE_FNS(auth_result)
@@ -1021,9 +1099,21 @@ static const struct ipc_case cases[] = {
 		F_STR(FK_BLOB, KS_IS, RP_IPC_MAX_KEXINIT, "I_S"),
 		F_STR(FK_BLOB, KS_QC, RP_IPC_MAX_KEX_VALUE, "Q_C"),
 		F_STR(FK_BLOB, KS_QS, RP_IPC_MAX_KEX_VALUE, "Q_S"),
-		F_STR(FK_BLOB, KS_K, RP_IPC_MAX_KEX_VALUE, "K") } },
+		F_STR(FK_BLOB, KS_K, RP_IPC_MAX_KEX_VALUE, "K"),
+		F_U32(KS_GEX_MIN, "group exchange min"),
+		F_U32(KS_GEX_N, "group exchange n"),
+		F_U32(KS_GEX_MAX, "group exchange max"),
+		F_STR(FK_BLOB, KS_GEX_P, RP_IPC_MAX_KEX_VALUE, "group exchange p"),
+		F_STR(FK_BLOB, KS_GEX_G, RP_IPC_MAX_KEX_VALUE, "group exchange g") } },
 	{ "KEX_SIGNED", write_kex_signed, read_kex_signed, {
 		F_STR(FK_BLOB, SIGNED_SIG, RP_IPC_MAX_SIG_BLOB, "signature") } },
+	{ "GEX_REQUEST", write_gex_request, read_gex_request, {
+		F_U32(KS_GEX_MIN, "min"),
+		F_U32(KS_GEX_N, "n"),
+		F_U32(KS_GEX_MAX, "max") } },
+	{ "GEX_GROUP", write_gex_group, read_gex_group, {
+		F_STR(FK_BLOB, KS_GEX_P, RP_IPC_MAX_KEX_VALUE, "p"),
+		F_STR(FK_BLOB, KS_GEX_G, RP_IPC_MAX_KEX_VALUE, "g") } },
 	{ "AUTH_PUBKEY_CHECK", write_pubkey_check, read_pubkey_check, {
 		F_NAME(PK_USER, "user"),
 		F_NAME(PK_ALG, "algorithm"),
@@ -1339,8 +1429,8 @@ START_TEST(test_named_bounds_have_the_documented_values)
 	ck_assert_uint_eq(RP_IPC_MAX_FDS, 7);
 	/* The largest KEX_SIGN (two KEXINITs at their bound and every other
 	 * field at its bound) must still fit one message. */
-	ck_assert_uint_le(RP_IPC_HEADER_LEN + 9 * 4 + 2 * (RP_IPC_MAX_NAME - 1) +
-	    2 * RP_IPC_MAX_VERSION + 2 * RP_IPC_MAX_KEXINIT + 3 * RP_IPC_MAX_KEX_VALUE,
+	ck_assert_uint_le(RP_IPC_HEADER_LEN + 14 * 4 + 2 * (RP_IPC_MAX_NAME - 1) +
+	    2 * RP_IPC_MAX_VERSION + 2 * RP_IPC_MAX_KEXINIT + 5 * RP_IPC_MAX_KEX_VALUE,
 	    RP_IPC_MAX_MSG);
 }
 END_TEST
@@ -2179,6 +2269,7 @@ RP_TEST_SUITE(ipc)
 	tcase_add_test(msgs, test_hello_round_trips_every_field);
 	tcase_add_test(msgs, test_kex_sign_round_trips_every_field);
 	tcase_add_test(msgs, test_kex_signed_round_trips_every_field);
+	tcase_add_test(msgs, test_gex_messages_round_trip_and_group_numbers_are_checked);
 	tcase_add_test(msgs, test_pubkey_check_round_trips_every_field);
 	tcase_add_test(msgs, test_pubkey_verify_round_trips_every_field);
 	tcase_add_test(msgs, test_auth_result_round_trips_each_result);

@@ -79,7 +79,7 @@ START_TEST(test_supported_list_names_only_known_methods)
 		    "supported list names \"%s\", which has no method", buf);
 		n++;
 	}
-	ck_assert_int_eq(n, 11);
+	ck_assert_int_eq(n, 12);
 	/* OpenSSH 10's order: what its client offers first is what we agree
 	 * to. */
 	ck_assert_msg(strncmp(list, "mlkem768x25519-sha256,sntrup761x25519-sha512,", 44) == 0,
@@ -150,21 +150,21 @@ START_TEST(test_server_reply_agrees_with_the_client)
 			uint8_t c_priv[RP_ECDH_MAX_SECRET];
 
 			ck_assert(rp_ecdh_keypair(curve, c_priv, q_c));
-			ck_assert_msg(rp_kex_server_reply(m, q_c, q_s, k), "%s: reply refused",
+			ck_assert_msg(rp_kex_server_reply(m, NULL, q_c, q_s, k), "%s: reply refused",
 			    names[i]);
 			ck_assert(rp_ecdh_shared(curve, c_priv, q_s, want));
 			ck_assert_msg(memcmp(k, want, m->k_len) == 0, "%s: K differs", names[i]);
 			/* Not a point of the curve: one bit of y flipped. */
 			q_c[m->q_c_len - 1] ^= 1;
-			ck_assert_msg(!rp_kex_server_reply(m, q_c, q_s, k),
+			ck_assert_msg(!rp_kex_server_reply(m, NULL, q_c, q_s, k),
 			    "%s: a point off the curve must be refused", names[i]);
 			q_c[m->q_c_len - 1] ^= 1;
 			q_c[0] = 0x02; /* compressed: not what SSH sends */
-			ck_assert(!rp_kex_server_reply(m, q_c, q_s, k));
+			ck_assert(!rp_kex_server_reply(m, NULL, q_c, q_s, k));
 			continue;
 		}
 		rp_x25519_keypair(q_c + kem_pk, priv);
-		ck_assert_msg(rp_kex_server_reply(m, q_c, q_s, k), "%s: reply refused", names[i]);
+		ck_assert_msg(rp_kex_server_reply(m, NULL, q_c, q_s, k), "%s: reply refused", names[i]);
 		ck_assert(rp_x25519_shared(secrets + 32, priv, q_s + kem_ct));
 		if (m->kind == RP_KEX_X25519) {
 			ck_assert(memcmp(k, secrets + 32, 32) == 0);
@@ -209,18 +209,134 @@ START_TEST(test_dh_groups_reply_and_refuse)
 			ck_assert(p[b] == 0xff && p[dh[i].bytes - 1 - b] == 0xff);
 		memset(e, 0, dh[i].bytes);
 		e[dh[i].bytes - 1] = 2;
-		ck_assert_msg(rp_kex_server_reply(m, e, f, k), "%s: e = 2 refused", dh[i].name);
+		ck_assert_msg(rp_kex_server_reply(m, NULL, e, f, k), "%s: e = 2 refused", dh[i].name);
 		ck_assert_msg(memcmp(f, k, dh[i].bytes) == 0, "%s: K != f for e = g", dh[i].name);
 		/* 0, 1, p-1 and p are all refused. */
 		e[dh[i].bytes - 1] = 0;
-		ck_assert(!rp_kex_server_reply(m, e, f, k));
+		ck_assert(!rp_kex_server_reply(m, NULL, e, f, k));
 		e[dh[i].bytes - 1] = 1;
-		ck_assert(!rp_kex_server_reply(m, e, f, k));
+		ck_assert(!rp_kex_server_reply(m, NULL, e, f, k));
 		memcpy(e, p, dh[i].bytes);
-		ck_assert(!rp_kex_server_reply(m, e, f, k));
+		ck_assert(!rp_kex_server_reply(m, NULL, e, f, k));
 		e[dh[i].bytes - 1] -= 1;
-		ck_assert(!rp_kex_server_reply(m, e, f, k));
+		ck_assert(!rp_kex_server_reply(m, NULL, e, f, k));
 	}
+}
+END_TEST
+
+/* diffie-hellman-group-exchange-sha256 (RFC 4419 3): the exchange hash
+ * puts min, n, max, p and g between K_S and e; checked against a known
+ * answer computed independently in Python (hashlib, with RFC 4251 mpints),
+ * for group 14, g = 2, an e with its top bit set and a K with a leading
+ * zero byte. */
+START_TEST(test_group_exchange_hash_known_answer)
+{
+	const struct rp_kex_method *m = rp_kex_method_by_name("diffie-hellman-group-exchange-sha256");
+	static const char want_hex[] =
+	    "ee9a896597eb99f9c10277589cd3a2dde9f589fca6f9a09d4ce881a5cd487783";
+	uint8_t p[256], g = 2, e[256], f[256], k[256], h[RP_HASH_MAX_LEN], want[32];
+	struct rp_kex_hash_parts parts;
+	size_t hlen = 0;
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert(m->kind == RP_KEX_DH_GEX && m->hash == RP_HASH_SHA256);
+	ck_assert(rp_dh_group_prime(RP_DH_GROUP14, p));
+	e[0] = 0x80;
+	for (size_t i = 1; i < 256; i++)
+		e[i] = (uint8_t)(i - 1);
+	memset(f, 1, sizeof(f));
+	memset(k, 0xaa, sizeof(k));
+	k[0] = 0;
+	k[1] = 0x7f;
+	memset(&parts, 0, sizeof(parts));
+	CBS_init(&parts.v_c, (const uint8_t *)"SSH-2.0-client", 14);
+	CBS_init(&parts.v_s, (const uint8_t *)"SSH-2.0-server", 14);
+	CBS_init(&parts.i_c, (const uint8_t *)"\x14" "client-kexinit", 15);
+	CBS_init(&parts.i_s, (const uint8_t *)"\x14" "server-kexinit", 15);
+	CBS_init(&parts.k_s, (const uint8_t *)"host-key-blob", 13);
+	CBS_init(&parts.q_c, e, sizeof(e));
+	CBS_init(&parts.q_s, f, sizeof(f));
+	CBS_init(&parts.k, k, sizeof(k));
+	parts.gex.min = 2048;
+	parts.gex.n = 3072;
+	parts.gex.max = 8192;
+	CBS_init(&parts.gex.p, p, sizeof(p));
+	CBS_init(&parts.gex.g, &g, 1);
+	ck_assert_uint_eq(rp_kex_value_len(m, m->q_c_len, &parts.gex), 256);
+	ck_assert(rp_kex_exchange_hash(m, &parts, h, &hlen));
+	ck_assert_uint_eq(hlen, 32);
+	rp_test_unhex(want_hex, want, sizeof(want));
+	ck_assert_mem_eq(h, want, 32);
+
+	/* Each group field is in the hash. */
+	parts.gex.n = 4096;
+	ck_assert(rp_kex_exchange_hash(m, &parts, h, &hlen));
+	ck_assert(memcmp(h, want, 32) != 0);
+	/* Values must be as long as the prime; the request must be one a
+	 * server answers; a group must be there. */
+	parts.gex.n = 3072;
+	CBS_init(&parts.q_c, e, 255);
+	ck_assert(!rp_kex_exchange_hash(m, &parts, h, &hlen));
+	CBS_init(&parts.q_c, e, sizeof(e));
+	parts.gex.max = 1536;
+	parts.gex.n = parts.gex.min = 1024;
+	ck_assert(!rp_kex_exchange_hash(m, &parts, h, &hlen));
+	memset(&parts.gex, 0, sizeof(parts.gex));
+	ck_assert(!rp_kex_exchange_hash(m, &parts, h, &hlen));
+}
+END_TEST
+
+/* The server's side of a group exchange: any safe-prime group of 2048 to
+ * 8192 bits, the same refusals as the fixed groups, and none without a
+ * group or with a group out of shape. */
+START_TEST(test_group_exchange_reply_and_refuse)
+{
+	const struct rp_kex_method *m = rp_kex_method_by_name("diffie-hellman-group-exchange-sha256");
+	uint8_t p[512], g[2] = { 0, 2 }, e[512], f[512], k[512];
+	struct rp_kex_gex gex;
+
+	ck_assert(rp_kex_gex_request_ok(2048, 2048, 2048));
+	ck_assert(rp_kex_gex_request_ok(1024, 2048, 8192));
+	ck_assert(!rp_kex_gex_request_ok(2048, 1024, 8192));
+	ck_assert(!rp_kex_gex_request_ok(2048, 8192, 4096));
+	ck_assert(!rp_kex_gex_request_ok(512, 1024, 1536));
+
+	ck_assert(rp_dh_group_prime(RP_DH_GROUP16, p));
+	memset(&gex, 0, sizeof(gex));
+	gex.min = 2048;
+	gex.n = gex.max = 8192;
+	CBS_init(&gex.p, p, 512);
+	CBS_init(&gex.g, g + 1, 1);
+	memset(e, 0, sizeof(e));
+	e[511] = 2;
+	ck_assert(rp_kex_server_reply(m, &gex, e, f, k));
+	ck_assert_mem_eq(f, k, 512);
+	/* e of 1 or p-1. */
+	e[511] = 1;
+	ck_assert(!rp_kex_server_reply(m, &gex, e, f, k));
+	memcpy(e, p, 512);
+	e[511] -= 1;
+	ck_assert(!rp_kex_server_reply(m, &gex, e, f, k));
+	e[511] = 2;
+	memset(e, 0, 511);
+	ck_assert(!rp_kex_server_reply(m, NULL, e, f, k));
+	/* g of 1, g with a leading zero byte is still 2, g = p - 1. */
+	g[1] = 1;
+	ck_assert(!rp_kex_server_reply(m, &gex, e, f, k));
+	g[1] = 2;
+	CBS_init(&gex.g, g, 2);
+	ck_assert(rp_kex_server_reply(m, &gex, e, f, k));
+	memcpy(e + 256, p, 256); /* scratch: p - 1 as g */
+	e[511] -= 1;
+	CBS_init(&gex.g, e + 256, 256);
+	ck_assert(!rp_dh_respond_group(p + 256, 256, e + 256, 256, e, f, k));
+	/* A prime under 2048 bits, an even one, one with a leading zero. */
+	ck_assert(!rp_dh_respond_group(p, 200, g + 1, 1, e, f, k));
+	p[511] &= 0xfe;
+	ck_assert(!rp_dh_respond_group(p, 512, g + 1, 1, e, f, k));
+	p[511] |= 1;
+	p[0] = 0;
+	ck_assert(!rp_dh_respond_group(p, 512, g + 1, 1, e, f, k));
 }
 END_TEST
 
@@ -235,12 +351,12 @@ START_TEST(test_server_reply_refuses_bad_client_values)
 
 	rp_mlkem768_keygen(q_c, dk);
 	rp_x25519_keypair(q_c + RP_MLKEM768_EK_LEN, priv);
-	ck_assert(rp_kex_server_reply(m, q_c, q_s, k));
+	ck_assert(rp_kex_server_reply(m, NULL, q_c, q_s, k));
 	/* The first coefficient all ones: 4095 >= q. */
 	q_c[0] = 0xff;
 	q_c[1] |= 0x0f;
-	ck_assert_msg(!rp_kex_server_reply(m, q_c, q_s, k), "an ek with 4095 must be refused");
-	ck_assert_msg(!rp_kex_server_reply(x, zero, q_s, k),
+	ck_assert_msg(!rp_kex_server_reply(m, NULL, q_c, q_s, k), "an ek with 4095 must be refused");
+	ck_assert_msg(!rp_kex_server_reply(x, NULL, zero, q_s, k),
 	    "the all-zero X25519 value gives the all-zero secret and must be refused");
 }
 END_TEST
@@ -869,6 +985,8 @@ RP_TEST_SUITE(kex)
 	tcase_add_test(methods, test_server_reply_agrees_with_the_client);
 	tcase_add_test(methods, test_server_reply_refuses_bad_client_values);
 	tcase_add_test(methods, test_dh_groups_reply_and_refuse);
+	tcase_add_test(methods, test_group_exchange_hash_known_answer);
+	tcase_add_test(methods, test_group_exchange_reply_and_refuse);
 	suite_add_tcase(s, methods);
 
 	tcase_add_test(kexinit, test_server_kexinit_has_s_markers_only_in_first_kex);

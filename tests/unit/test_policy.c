@@ -447,7 +447,7 @@ START_TEST(test_unknown_directive_lists_the_known_ones)
 	    "unknown directive 'permit' (expected one of: include, listen, host-key, "
 	    "host-certificate, revoked-keys, server-version, refuse-client-version, kex-algorithms, host-key-algorithms, "
 	    "ciphers, macs, "
-	    "pubkey-algorithms, compression, login-grace-time, max-auth-tries, idle-timeout, "
+	    "pubkey-algorithms, compression, moduli-file, dh-group-bits, login-grace-time, max-auth-tries, idle-timeout, "
 	    "keepalive, rekey-limit, max-connections, max-startups, max-channels, "
 	    "connect-timeout, tcp-nodelay, log-level, audit-log, audit-failure, recording-dir, "
 	    "session-umask, subsystem, control-socket, worker-user, worker-chroot, penalties, "

@@ -33,13 +33,13 @@
 	"umac-128@openssh.com,umac-64@openssh.com"
 #define DEFAULT_KEX "mlkem768x25519-sha256,sntrup761x25519-sha512," \
 	"sntrup761x25519-sha512@openssh.com,curve25519-sha256,curve25519-sha256@libssh.org," \
-	"diffie-hellman-group16-sha512,diffie-hellman-group18-sha512," \
-	"diffie-hellman-group14-sha256"
+	"diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512," \
+	"diffie-hellman-group18-sha512,diffie-hellman-group14-sha256"
 #define ALL_KEX "mlkem768x25519-sha256,sntrup761x25519-sha512," \
 	"sntrup761x25519-sha512@openssh.com,curve25519-sha256,curve25519-sha256@libssh.org," \
 	"ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521," \
-	"diffie-hellman-group16-sha512,diffie-hellman-group18-sha512," \
-	"diffie-hellman-group14-sha256"
+	"diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512," \
+	"diffie-hellman-group18-sha512,diffie-hellman-group14-sha256"
 /* Host key algorithms: every key type's, certificates only with a
  * host-certificate. */
 #define HOSTKEY_ALGS "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
@@ -746,12 +746,17 @@ START_TEST(test_algorithm_edits)
 	    "aes192-ctr");
 	EDIT(RP_ALG_KEX, "^curve25519-sha256@libssh.org",
 	    "curve25519-sha256@libssh.org,mlkem768x25519-sha256,sntrup761x25519-sha512,"
-	    "sntrup761x25519-sha512@openssh.com,curve25519-sha256,diffie-hellman-group16-sha512,"
+	    "sntrup761x25519-sha512@openssh.com,curve25519-sha256,"
+	    "diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,"
 	    "diffie-hellman-group18-sha512,diffie-hellman-group14-sha256");
 	EDIT(RP_ALG_KEX, "-sntrup761x25519-sha512@openssh.com,mlkem768x25519-sha256,ecdh-*,"
 	    "diffie-hellman-*", "sntrup761x25519-sha512,curve25519-sha256,"
 	    "curve25519-sha256@libssh.org");
-	EDIT(RP_ALG_KEX, "-diffie-hellman-group-exchange-sha256", DEFAULT_KEX);
+	EDIT(RP_ALG_KEX, "-diffie-hellman-group-exchange-sha256", "mlkem768x25519-sha256,"
+	    "sntrup761x25519-sha512,sntrup761x25519-sha512@openssh.com,curve25519-sha256,"
+	    "curve25519-sha256@libssh.org,diffie-hellman-group16-sha512,"
+	    "diffie-hellman-group18-sha512,diffie-hellman-group14-sha256");
+	EDIT(RP_ALG_KEX, "-diffie-hellman-group-exchange-sha1", DEFAULT_KEX);
 	EDIT(RP_ALG_HOSTKEY, "ssh-ed25519", "ssh-ed25519");
 	EDIT(RP_ALG_PUBKEY, "-rsa-sha2-*", "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,"
 	    "ecdsa-sha2-nistp521,ssh-ed25519-cert-v01@openssh.com,"
@@ -776,8 +781,8 @@ START_TEST(test_algorithm_edits)
 	EDIT_ERROR(RP_ALG_KEX, "curve25519-sha256,diffie-hellman-group14-sha1", 18,
 	    "key exchange algorithm 'diffie-hellman-group14-sha1' is not implemented yet; "
 	    "expected one of: " ALL_KEX);
-	EDIT_ERROR(RP_ALG_KEX, "+diffie-hellman-group-exchange-sha256", 1, "key exchange "
-	    "algorithm 'diffie-hellman-group-exchange-sha256' is not implemented yet; expected one "
+	EDIT_ERROR(RP_ALG_KEX, "+diffie-hellman-group-exchange-sha1", 1, "key exchange "
+	    "algorithm 'diffie-hellman-group-exchange-sha1' is not implemented yet; expected one "
 	    "of: " ALL_KEX);
 	EDIT_ERROR(RP_ALG_MAC, "hmac-sha1-etm@openssh.com", 0, "MAC 'hmac-sha1-etm@openssh.com' is "
 	    "not implemented yet; expected one of: " ALL_MACS);

@@ -20,6 +20,7 @@
 #include "common/ssh_msg.h"
 #include "common/transport.h"
 #include "common/wire.h"
+#include "crypto/dh.h"
 #include "crypto/pkt_cipher.h"
 #include "crypto/secret.h"
 #include "crypto/sshkey.h"
@@ -49,6 +50,28 @@ test_sign(void *ctx, const char *kex, const char *hostkey_alg,
 	ck_assert(rp_kex_exchange_hash(m, parts, h, &h_len));
 	signatures++;
 	return rp_privkey_sign(host_key, h, h_len, sig);
+}
+
+/* The group exchange hook: RFC 3526 group 14 for any request, unless
+ * gex_refuse is set; what it was asked last is kept. */
+static uint32_t gex_asked[3];
+static int gex_refuse;
+
+static int
+test_gex_group(void *ctx, uint32_t min, uint32_t n, uint32_t max, uint8_t *p, size_t *p_len,
+    uint8_t *g, size_t *g_len)
+{
+	(void)ctx;
+	gex_asked[0] = min;
+	gex_asked[1] = n;
+	gex_asked[2] = max;
+	if (gex_refuse)
+		return 0;
+	ck_assert(rp_dh_group_prime(RP_DH_GROUP14, p));
+	*p_len = 256;
+	g[0] = 2;
+	*g_len = 1;
+	return 1;
 }
 
 struct client {
@@ -106,6 +129,8 @@ setup_pair(struct pair *p, uint64_t rekey_bytes)
 	cfg.hostkey_blob_len[0] = host_blob_len;
 	cfg.server_sig_algs = "ssh-ed25519";
 	cfg.sign = test_sign;
+	cfg.gex_group = test_gex_group;
+	gex_refuse = 0;
 	cfg.rekey_bytes = rekey_bytes;
 	p->t = rp_transport_new(p->server_fd, &cfg);
 	ck_assert_ptr_nonnull(p->t);
@@ -344,6 +369,7 @@ client_finish_kex(struct pair *p, int first)
 	    ssh_get_string(&cbs, &sig) && CBS_len(&cbs) == 0);
 	ck_assert(CBS_len(&q_s) == 32);
 	ck_assert(rp_x25519_shared(shared, priv, CBS_data(&q_s)));
+	memset(&parts, 0, sizeof(parts));
 	CBS_init(&parts.v_c, (const uint8_t *)CLIENT_VERSION, strlen(CLIENT_VERSION));
 	CBS_init(&parts.v_s, (const uint8_t *)SERVER_VERSION, strlen(SERVER_VERSION));
 	CBS_init(&parts.i_c, p->c.i_c, p->c.i_c_len);
@@ -499,6 +525,148 @@ START_TEST(test_server_starts_rekey_after_its_byte_limit_and_holds_messages)
 	client_expect(&p.c, SSH_MSG_SERVICE_ACCEPT, msg, sizeof(msg), &len);
 	client_expect(&p.c, SSH_MSG_IGNORE, msg, sizeof(msg), &len);
 	teardown_pair(&p);
+}
+END_TEST
+
+/* diffie-hellman-group-exchange-sha256 end to end: REQUEST, GROUP (from
+ * the hook), INIT, REPLY (message 33) signed over a hash with the group,
+ * then NEWKEYS and encrypted traffic. The client sends e = g = 2, so K =
+ * e^y = g^y = f and it needs no DH of its own. */
+START_TEST(test_group_exchange_end_to_end)
+{
+	const struct rp_kex_method *m = rp_kex_method_by_name("diffie-hellman-group-exchange-sha256");
+	uint8_t msg[4096], prime[256], two = 2, h[RP_HASH_MAX_LEN], k_enc[300];
+	size_t len, h_len, k_enc_len;
+	CBS cbs, gp, gg, k_s, f, sig;
+	struct rp_kex_hash_parts parts;
+	struct rp_pubkey *hk;
+	struct pair p;
+	CBB cbb;
+
+	setup_pair(&p, 0);
+	client_hello(&p, CLIENT_VERSION "\r\n");
+	client_kexinit(&p, "diffie-hellman-group-exchange-sha256", 1, 0);
+	client_send(&p.c, (const uint8_t[]){ SSH_MSG_KEX_DH_GEX_REQUEST, 0, 0, 8, 0, 0, 0, 12, 0,
+	    0, 0, 32, 0 }, 13, 0);
+	ck_assert_int_eq(server_step(&p), RP_TRANSPORT_NEED_MORE);
+	ck_assert_uint_eq(gex_asked[0], 2048);
+	ck_assert_uint_eq(gex_asked[1], 3072);
+	ck_assert_uint_eq(gex_asked[2], 8192);
+	client_expect(&p.c, SSH_MSG_KEX_DH_GEX_GROUP, msg, sizeof(msg), &len);
+	CBS_init(&cbs, msg + 1, len - 1);
+	ck_assert(ssh_get_string(&cbs, &gp) && ssh_get_string(&cbs, &gg) && CBS_len(&cbs) == 0);
+	/* mpints: group 14's prime has its top bit set, so a zero byte leads. */
+	ck_assert(rp_dh_group_prime(RP_DH_GROUP14, prime));
+	ck_assert_uint_eq(CBS_len(&gp), 257);
+	ck_assert(CBS_data(&gp)[0] == 0 && memcmp(CBS_data(&gp) + 1, prime, 256) == 0);
+	ck_assert(CBS_len(&gg) == 1 && CBS_data(&gg)[0] == 2);
+
+	client_send(&p.c, (const uint8_t[]){ SSH_MSG_KEX_DH_GEX_INIT, 0, 0, 0, 1, 2 }, 6, 0);
+	ck_assert_int_eq(server_step(&p), RP_TRANSPORT_NEED_MORE);
+	client_expect(&p.c, SSH_MSG_KEX_DH_GEX_REPLY, msg, sizeof(msg), &len);
+	CBS_init(&cbs, msg + 1, len - 1);
+	ck_assert(ssh_get_string(&cbs, &k_s) && ssh_get_string(&cbs, &f) &&
+	    ssh_get_string(&cbs, &sig) && CBS_len(&cbs) == 0);
+	ck_assert(CBS_len(&f) >= 200 && CBS_len(&f) <= 257);
+	{
+		uint8_t e_pad[256], f_pad[256];
+
+		memset(e_pad, 0, sizeof(e_pad));
+		e_pad[255] = 2;
+		memset(f_pad, 0, sizeof(f_pad));
+		while (CBS_len(&f) > 256 && CBS_data(&f)[0] == 0)
+			CBS_skip(&f, 1);
+		memcpy(f_pad + 256 - CBS_len(&f), CBS_data(&f), CBS_len(&f));
+		memset(&parts, 0, sizeof(parts));
+		CBS_init(&parts.v_c, (const uint8_t *)CLIENT_VERSION, strlen(CLIENT_VERSION));
+		CBS_init(&parts.v_s, (const uint8_t *)SERVER_VERSION, strlen(SERVER_VERSION));
+		CBS_init(&parts.i_c, p.c.i_c, p.c.i_c_len);
+		CBS_init(&parts.i_s, p.c.i_s, p.c.i_s_len);
+		parts.k_s = k_s;
+		CBS_init(&parts.q_c, e_pad, 256);
+		CBS_init(&parts.q_s, f_pad, 256);
+		CBS_init(&parts.k, f_pad, 256); /* K = f, as e = g */
+		parts.gex.min = 2048;
+		parts.gex.n = 3072;
+		parts.gex.max = 8192;
+		CBS_init(&parts.gex.p, prime, 256);
+		CBS_init(&parts.gex.g, &two, 1);
+		ck_assert(rp_kex_exchange_hash(m, &parts, h, &h_len));
+		ck_assert(rp_pubkey_from_blob(CBS_data(&k_s), CBS_len(&k_s), &hk));
+		ck_assert_msg(rp_pubkey_verify(hk, "ssh-ed25519", CBS_data(&sig), CBS_len(&sig), h,
+		    h_len), "the signature does not cover the group exchange hash");
+		rp_pubkey_free(hk);
+		ck_assert(CBB_init_fixed(&cbb, k_enc, sizeof(k_enc)));
+		ck_assert(rp_kex_encode_k(m, f_pad, 256, &cbb));
+		ck_assert(CBB_finish(&cbb, NULL, &k_enc_len));
+	}
+	memcpy(p.c.session_id, h, h_len);
+	p.c.session_id_len = h_len;
+	client_expect(&p.c, SSH_MSG_NEWKEYS, msg, sizeof(msg), &len);
+	p.c.recv = derive(&p.c, k_enc, k_enc_len, h, h_len, 'B', 0);
+	p.c.recv_seq = 0;
+	client_expect(&p.c, SSH_MSG_EXT_INFO, msg, sizeof(msg), &len);
+	client_send(&p.c, (const uint8_t[]){ SSH_MSG_NEWKEYS }, 1, 0);
+	p.c.send = derive(&p.c, k_enc, k_enc_len, h, h_len, 'A', 1);
+	p.c.send_seq = 0;
+	ck_assert_int_eq(server_step(&p), RP_TRANSPORT_NEED_MORE);
+	ck_assert(rp_transport_established(p.t));
+	ck_assert_str_eq(rp_transport_algs(p.t)->kex, "diffie-hellman-group-exchange-sha256");
+	send_service_request(&p.c);
+	ck_assert_int_eq(server_step(&p), RP_TRANSPORT_NEED_MORE);
+	client_expect(&p.c, SSH_MSG_SERVICE_ACCEPT, msg, sizeof(msg), &len);
+	teardown_pair(&p);
+}
+END_TEST
+
+/* What a group exchange refuses: a request a server may not answer, INIT
+ * before REQUEST, the obsolete REQUEST_OLD (30), a second REQUEST, and no
+ * group for the range. */
+START_TEST(test_group_exchange_refusals)
+{
+	static const struct {
+		uint8_t first[14], second[14];
+		size_t first_len, second_len;
+		int refuse;
+		uint32_t reason;
+		const char *why;
+	} cases[] = {
+		{ { SSH_MSG_KEX_DH_GEX_REQUEST, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 6, 0 }, { 0 }, 13, 0, 0,
+		  SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "out of order, or a maximum under 2048" },
+		{ { SSH_MSG_KEX_DH_GEX_REQUEST, 0, 0, 8, 0, 0, 0, 4, 0, 0, 0, 32, 0 }, { 0 }, 13, 0, 0,
+		  SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "out of order, or a maximum under 2048" },
+		{ { SSH_MSG_KEX_DH_GEX_REQUEST, 0, 0, 8, 0, 0, 0, 12, 0 }, { 0 }, 9, 0, 0,
+		  SSH_DISCONNECT_PROTOCOL_ERROR, "malformed KEX_DH_GEX_REQUEST" },
+		{ { SSH_MSG_KEX_DH_GEX_INIT, 0, 0, 0, 1, 2 }, { 0 }, 6, 0, 0,
+		  SSH_DISCONNECT_PROTOCOL_ERROR, "unexpected key exchange message 32" },
+		{ { SSH_MSG_KEX_ECDH_INIT, 0, 0, 12, 0 }, { 0 }, 5, 0, 0,
+		  SSH_DISCONNECT_PROTOCOL_ERROR, "unexpected key exchange message 30" },
+		{ { SSH_MSG_KEX_DH_GEX_REQUEST, 0, 0, 8, 0, 0, 0, 12, 0, 0, 0, 32, 0 },
+		  { SSH_MSG_KEX_DH_GEX_REQUEST, 0, 0, 8, 0, 0, 0, 12, 0, 0, 0, 32, 0 }, 13, 13, 0,
+		  SSH_DISCONNECT_PROTOCOL_ERROR, "unexpected key exchange message 34" },
+		{ { SSH_MSG_KEX_DH_GEX_REQUEST, 0, 0, 8, 0, 0, 0, 12, 0, 0, 0, 32, 0 }, { 0 }, 13, 0, 1,
+		  SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "no group exchange group of 2048 to 8192 bits" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pair p;
+		uint8_t msg[4096];
+		size_t len;
+
+		setup_pair(&p, 0);
+		gex_refuse = cases[i].refuse;
+		client_hello(&p, CLIENT_VERSION "\r\n");
+		client_kexinit(&p, "diffie-hellman-group-exchange-sha256", 1, 0);
+		client_send(&p.c, cases[i].first, cases[i].first_len, 0);
+		if (cases[i].second_len > 0) {
+			ck_assert_int_eq(server_step(&p), RP_TRANSPORT_NEED_MORE);
+			client_expect(&p.c, SSH_MSG_KEX_DH_GEX_GROUP, msg, sizeof(msg), &len);
+			client_send(&p.c, cases[i].second, cases[i].second_len, 0);
+		}
+		ck_assert_msg(server_step(&p) == RP_TRANSPORT_ERROR, "case %zu accepted", i);
+		assert_failed_with(&p, cases[i].reason, cases[i].why);
+		teardown_pair(&p);
+	}
 }
 END_TEST
 
@@ -746,6 +914,8 @@ RP_TEST_SUITE(transport)
 	tcase_add_loop_test(tc, test_full_exchange_then_encrypted_messages_both_ways, 0, 4);
 	tcase_add_test(tc, test_client_rekey_changes_keys_and_keeps_session_id);
 	tcase_add_test(tc, test_server_starts_rekey_after_its_byte_limit_and_holds_messages);
+	tcase_add_test(tc, test_group_exchange_end_to_end);
+	tcase_add_test(tc, test_group_exchange_refusals);
 	tcase_add_test(tc, test_strict_kex_requires_kexinit_first);
 	tcase_add_test(tc, test_without_strict_kex_an_early_ignore_is_fine);
 	tcase_add_test(tc, test_strict_kex_refuses_ignore_during_initial_exchange);
