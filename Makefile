@@ -166,6 +166,31 @@ demo: deps-build
 	$(MAKE) all
 	build-aux/demo $(BUILD)
 
+# --- benchmark (not part of check) -----------------------------------------
+# `sudo make bench`: OpenSSH's sshd, Dropbear and rampartd on loopback ports,
+# driven by OpenSSH's client; prints one table and writes
+# bench/results/latest.json (docs/bench.md). Options for the driver go in
+# BENCH_ARGS, e.g. `make bench BENCH_ARGS="--only bulk --runs 5"`.
+# `make bench-smoke` checks the harness in well under a minute.
+BENCH_DEPS := openssh-server openssh-client dropbear-bin python3 procps passwd coreutils
+BENCH_ARGS ?=
+.PHONY: bench bench-smoke
+
+# The raw single-core sealing speed the CPU-per-GB target is measured against.
+$(BUILD)/tests/seal-speed: $(call obj,tests/bench/seal_speed.c) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: deps-build
+	@build-aux/ensure-packages $(BENCH_DEPS)
+	$(MAKE) all $(BUILD)/tests/seal-speed
+	$(PYTHON) tests/bench/run.py --build $(BUILD) $(BENCH_ARGS)
+
+bench-smoke: deps-build
+	@build-aux/ensure-packages $(BENCH_DEPS)
+	$(MAKE) all $(BUILD)/tests/seal-speed
+	$(PYTHON) tests/bench/run.py --build $(BUILD) --smoke $(BENCH_ARGS)
+
 clean:
 	rm -rf build build-asan build-fuzz
 
