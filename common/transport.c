@@ -26,10 +26,13 @@
 #include "common/transport.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -45,6 +48,9 @@
 #define OUT_LIMIT (8 * 1024 * 1024)
 #define DEFERRED_LIMIT (2 * 1024 * 1024)
 #define READ_CHUNK (256 * 1024)
+/* Reads shorter than this look like handshake or interactive traffic:
+ * acknowledge them at once (see ack_now). */
+#define QUICKACK_BELOW (16 * 1024)
 #define VERSION_MAX 255
 #define DEFAULT_REKEY_BYTES ((uint64_t)1 << 30)
 /* RFC 4344 3.1: re-exchange at least every 2^31 packets. */
@@ -553,6 +559,21 @@ consume_pending(struct rp_transport *t)
 	}
 }
 
+/* Acknowledge what was just read without TCP's delayed ACK (up to 40 ms
+ * on Linux). Clients that leave Nagle's algorithm on (OpenSSH without a
+ * tty) send a second small packet only when the first is acknowledged;
+ * when the first needs no answer (NEWKEYS, a channel request without
+ * want-reply), the delayed ACK stalls the handshake and every command.
+ * TCP_QUICKACK is not sticky, so it is set again after each short read.
+ * Not a TCP socket (tests use socketpairs): nothing happens. */
+static void
+ack_now(int fd)
+{
+	static const int one = 1;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+}
+
 int
 rp_transport_read(struct rp_transport *t)
 {
@@ -575,6 +596,8 @@ rp_transport_read(struct rp_transport *t)
 		return (errno == EAGAIN || errno == EWOULDBLOCK) ? 1 : -1;
 	if (n == 0)
 		return 0;
+	if (n < QUICKACK_BELOW)
+		ack_now(t->fd);
 	rp_buf_added(&t->in, (size_t)n);
 	t->wire_in += (uint64_t)n;
 	return 1;

@@ -13,6 +13,8 @@
 #include "worker/sandbox.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <linux/futex.h>
 #include <seccomp.h>
 #include <sys/mman.h>
@@ -55,6 +57,13 @@ seccomp_policy_install(void)
 	 * SOCK_NONBLOCK | SOCK_CLOEXEC, the flags worker/listen.c uses. */
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(accept4), 1,
 	    SCMP_A3(SCMP_CMP_EQ, SOCK_NONBLOCK | SOCK_CLOEXEC));
+	/* setsockopt(IPPROTO_TCP, TCP_QUICKACK) only: the transport asks
+	 * TCP to acknowledge a short read at once instead of after the
+	 * delayed-ACK timer, which otherwise stalls clients that use Nagle's
+	 * algorithm (common/transport.c, ack_now). It changes when this
+	 * socket sends ACKs and nothing else; no other level or option. */
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setsockopt), 2,
+	    SCMP_A1(SCMP_CMP_EQ, IPPROTO_TCP), SCMP_A2(SCMP_CMP_EQ, TCP_QUICKACK));
 	/* close: release descriptors of finished channels. */
 	rc |= ALLOW(ctx, close);
 	/* exit/exit_group: ending the worker. */

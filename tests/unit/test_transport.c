@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -98,11 +100,10 @@ struct pair {
 	size_t napp;
 };
 
+/* The server configuration every test uses. */
 static void
-setup_pair(struct pair *p, uint64_t rekey_bytes)
+test_config(struct rp_transport_config *cfg, uint64_t rekey_bytes)
 {
-	int sv[2];
-	struct rp_transport_config cfg;
 	CBB cbb;
 
 	if (host_key == NULL) {
@@ -111,27 +112,36 @@ setup_pair(struct pair *p, uint64_t rekey_bytes)
 		ck_assert(rp_pubkey_to_blob(rp_privkey_public(host_key), &cbb));
 		ck_assert(CBB_finish(&cbb, NULL, &host_blob_len));
 	}
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->version = SERVER_VERSION;
+	cfg->offer.kex = rp_kex_supported_list();
+	cfg->offer.hostkey = "ssh-ed25519";
+	cfg->offer.ciphers = rp_cipher_supported_list();
+	cfg->offer.macs = rp_mac_supported_list();
+	cfg->nhostkeys = 1;
+	cfg->hostkey_alg[0] = "ssh-ed25519";
+	cfg->hostkey_blob[0] = host_blob;
+	cfg->hostkey_blob_len[0] = host_blob_len;
+	cfg->server_sig_algs = "ssh-ed25519";
+	cfg->sign = test_sign;
+	cfg->gex_group = test_gex_group;
+	gex_refuse = 0;
+	cfg->rekey_bytes = rekey_bytes;
+}
+
+static void
+setup_pair(struct pair *p, uint64_t rekey_bytes)
+{
+	int sv[2];
+	struct rp_transport_config cfg;
+
 	memset(p, 0, sizeof(*p));
 	ck_assert(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
 	ck_assert(fcntl(sv[0], F_SETFL, O_NONBLOCK) == 0);
 	ck_assert(fcntl(sv[1], F_SETFL, O_NONBLOCK) == 0);
 	p->server_fd = sv[0];
 	p->c.fd = sv[1];
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.version = SERVER_VERSION;
-	cfg.offer.kex = rp_kex_supported_list();
-	cfg.offer.hostkey = "ssh-ed25519";
-	cfg.offer.ciphers = rp_cipher_supported_list();
-	cfg.offer.macs = rp_mac_supported_list();
-	cfg.nhostkeys = 1;
-	cfg.hostkey_alg[0] = "ssh-ed25519";
-	cfg.hostkey_blob[0] = host_blob;
-	cfg.hostkey_blob_len[0] = host_blob_len;
-	cfg.server_sig_algs = "ssh-ed25519";
-	cfg.sign = test_sign;
-	cfg.gex_group = test_gex_group;
-	gex_refuse = 0;
-	cfg.rekey_bytes = rekey_bytes;
+	test_config(&cfg, rekey_bytes);
 	p->t = rp_transport_new(p->server_fd, &cfg);
 	ck_assert_ptr_nonnull(p->t);
 	ck_assert(rp_transport_start(p->t));
@@ -670,6 +680,52 @@ START_TEST(test_group_exchange_refusals)
 }
 END_TEST
 
+/* A short read is acknowledged at once (TCP_QUICKACK), even on a socket
+ * TCP has put in its interactive ("pingpong") mode, where it would delay
+ * the ACK and stall a client waiting on Nagle's algorithm. Over real
+ * loopback TCP: a few request-answer rounds put the server's socket in
+ * that mode, which getsockopt(TCP_QUICKACK) shows as 0. */
+START_TEST(test_short_reads_are_acknowledged_at_once)
+{
+	struct sockaddr_in addr;
+	socklen_t alen = sizeof(addr);
+	struct rp_transport_config cfg;
+	struct rp_transport *t;
+	int lfd, cfd, sfd, quick = -1;
+	socklen_t qlen = sizeof(quick);
+	char b;
+
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert((lfd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	ck_assert(bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) == 0);
+	ck_assert(listen(lfd, 1) == 0);
+	ck_assert(getsockname(lfd, (struct sockaddr *)&addr, &alen) == 0);
+	ck_assert((cfd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	ck_assert(connect(cfd, (struct sockaddr *)&addr, sizeof(addr)) == 0);
+	ck_assert((sfd = accept(lfd, NULL, NULL)) >= 0);
+	for (int i = 0; i < 4; i++) {
+		ck_assert(write(cfd, "x", 1) == 1 && read(sfd, &b, 1) == 1);
+		ck_assert(write(sfd, "y", 1) == 1 && read(cfd, &b, 1) == 1);
+	}
+	ck_assert(getsockopt(sfd, IPPROTO_TCP, TCP_QUICKACK, &quick, &qlen) == 0);
+	ck_assert_msg(quick == 0, "the kernel did not enter delayed-ACK (pingpong) mode");
+
+	test_config(&cfg, 0);
+	ck_assert_ptr_nonnull(t = rp_transport_new(sfd, &cfg));
+	ck_assert(write(cfd, CLIENT_VERSION "\r\n", strlen(CLIENT_VERSION) + 2) ==
+	    (ssize_t)strlen(CLIENT_VERSION) + 2);
+	ck_assert_int_eq(rp_transport_read(t), 1);
+	ck_assert(getsockopt(sfd, IPPROTO_TCP, TCP_QUICKACK, &quick, &qlen) == 0);
+	ck_assert_int_eq(quick, 1);
+	rp_transport_free(t);
+	close(sfd);
+	close(cfd);
+	close(lfd);
+}
+END_TEST
+
 START_TEST(test_strict_kex_requires_kexinit_first)
 {
 	struct pair p;
@@ -914,6 +970,7 @@ RP_TEST_SUITE(transport)
 	tcase_add_loop_test(tc, test_full_exchange_then_encrypted_messages_both_ways, 0, 4);
 	tcase_add_test(tc, test_client_rekey_changes_keys_and_keeps_session_id);
 	tcase_add_test(tc, test_server_starts_rekey_after_its_byte_limit_and_holds_messages);
+	tcase_add_test(tc, test_short_reads_are_acknowledged_at_once);
 	tcase_add_test(tc, test_group_exchange_end_to_end);
 	tcase_add_test(tc, test_group_exchange_refusals);
 	tcase_add_test(tc, test_strict_kex_requires_kexinit_first);
