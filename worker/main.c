@@ -157,8 +157,12 @@ main(int argc, char **argv)
 	w.keepalive_count = hello.keepalive_count;
 	w.rekey_interval_ms = (uint64_t)hello.rekey_seconds * 1000;
 	w.max_channels = hello.max_channels;
+	/* calloc's fresh pages stay untouched (and so unresident) until a
+	 * channel uses them. */
+	w.ch = calloc(w.max_channels, sizeof(*w.ch));
 	if (version == NULL || kex == NULL || hostkey_algs == NULL || ciphers == NULL ||
-	    macs == NULL || compression == NULL || w.auth_methods == NULL || pubkey_algs == NULL) {
+	    macs == NULL || compression == NULL || w.auth_methods == NULL || pubkey_algs == NULL ||
+	    w.ch == NULL) {
 		rp_error("out of memory");
 		return 1;
 	}
@@ -207,6 +211,7 @@ main(int argc, char **argv)
 	status = worker_run(&w, RP_WORKER_FD_CLIENT);
 
 	channels_free_all(&w);
+	free(w.ch);
 	listeners_free_all(&w);
 	rp_transport_free(w.t);
 	mc_free(&w.mc);

@@ -127,7 +127,10 @@ struct worker {
 	size_t kbdint_pending;  /* prompts awaiting INFO_RESPONSE, 0: none */
 	char *banner;           /* shown to everyone before the first answer */
 	int banner_sent;
-	struct channel ch[MAX_CHANNELS];
+	/* max_channels slots, allocated once the policy's max-channels is
+	 * known (not MAX_CHANNELS in the struct: 125 KiB of dirty stack in
+	 * every worker, most of an idle connection's memory). */
+	struct channel *ch;
 	size_t max_channels;    /* the policy's max-channels, <= MAX_CHANNELS */
 	struct listener listeners[MAX_LISTENERS];
 	uint32_t next_session;
