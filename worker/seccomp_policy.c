@@ -45,6 +45,12 @@ seccomp_policy_install(void)
 	/* poll: the event loop waits on descriptors it holds. */
 	rc |= ALLOW(ctx, poll);
 	rc |= ALLOW(ctx, ppoll);
+	/* restart_syscall: when a stopped worker continues (SIGSTOP/SIGCONT,
+	 * the cgroup freezer, suspend and resume, a debugger attaching), the
+	 * kernel resumes an interrupted poll with a timeout through this call.
+	 * It only continues that already-allowed poll with its saved
+	 * arguments; without it, freezing a worker killed it. */
+	rc |= ALLOW(ctx, restart_syscall);
 	/* shutdown: a forwarded socket's end of input (the client sent EOF)
 	 * must reach the target as a FIN while its answer still flows back.
 	 * It acts only on sockets the worker already holds (the monitor

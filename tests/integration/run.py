@@ -16,6 +16,7 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -711,6 +712,43 @@ class TestSandbox(unittest.TestCase):
             self.assertNotIn("the sandbox did not stop it", d.log())
             r = d.ssh("echo still-serving")
             self.assertEqual(r.stdout, b"still-serving\n", r.stderr)
+        finally:
+            d.stop()
+            reports = d.sanitizer_reports()
+            d.cleanup()
+        self.assertEqual(reports, [])
+
+
+    def test_a_stopped_and_continued_worker_carries_on(self):
+        # SIGSTOP then SIGCONT (as the cgroup freezer or suspend does) while
+        # the worker waits in poll with a timeout: the kernel resumes the
+        # wait with restart_syscall, which the sandbox must allow.
+        d = Daemon(BUILD)
+        d.start()
+        try:
+            p = subprocess.Popen(d.ssh_cmd() + ["sleep 2; echo done"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+            try:
+                deadline = time.monotonic() + 10
+                worker = None
+                while worker is None and time.monotonic() < deadline:
+                    pids = subprocess.run(["pgrep", "-P", str(d.proc.pid), "-f",
+                                           "rampart-worker"], stdout=subprocess.PIPE,
+                                          timeout=10).stdout.split()
+                    worker = int(pids[-1]) if pids else None
+                    time.sleep(0.1)
+                self.assertIsNotNone(worker)
+                time.sleep(0.5)  # in the session, waiting in poll
+                os.kill(worker, signal.SIGSTOP)
+                time.sleep(0.2)
+                os.kill(worker, signal.SIGCONT)
+                out, err = p.communicate(timeout=30)
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+            self.assertEqual(out, b"done\n", err)
+            self.assertNotIn("SIGSYS", d.log())
         finally:
             d.stop()
             reports = d.sanitizer_reports()
