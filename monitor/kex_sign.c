@@ -21,7 +21,6 @@
 #include "common/kex.h"
 #include "common/log.h"
 #include "common/wire.h"
-#include "crypto/dh.h"
 #include "crypto/secret.h"
 #include "monitor/monitor.h"
 
@@ -242,7 +241,7 @@ handle_gex_request(struct monitor *m, struct conn *c, uint32_t id, CBS *payload)
 	if (!rp_ipc_gex_request_read(payload, &req))
 		return "malformed";
 	/* The worker checks the client's request the same way. */
-	if (req.min > req.n || req.n > req.max || req.max < RP_DH_GEX_MIN_BITS)
+	if (!rp_kex_gex_request_ok(req.min, req.n, req.max))
 		return "group exchange request out of order";
 	c->gex_group = NULL;
 	if ((g = rp_moduli_choose(policy->moduli, policy->dh_group_bits, req.min, req.n,

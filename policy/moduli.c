@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/kex.h"
 #include "crypto/dh.h"
 #include "crypto/secret.h"
 #include "policy/internal.h"
@@ -308,7 +309,7 @@ rp_moduli_choose(const struct rp_moduli *m, unsigned preferred_bits, uint32_t mi
 	uint32_t want = n;
 	unsigned size, count = 0, pick;
 
-	if (min > n || n > max || max < RP_DH_GEX_MIN_BITS)
+	if (!rp_kex_gex_request_ok(min, n, max))
 		return NULL;
 	/* The server's preference raises the client's, within its max. */
 	if (want < preferred_bits)
