@@ -251,7 +251,7 @@ START_TEST(test_choice_honours_min_n_max_and_the_servers_preference)
 END_TEST
 
 static void
-count_warning(void *ctx, const char *msg)
+keep_last_warning(void *ctx, const char *msg)
 {
 	char *last = ctx;
 
@@ -279,7 +279,7 @@ START_TEST(test_moduli_file_and_dh_group_bits_directives)
 	fprintf(f, "%s%s", small, good);
 	ck_assert_int_eq(fclose(f), 0);
 	snprintf(text, sizeof(text), BASE "moduli-file %s\ndh-group-bits 3072\n", path);
-	policy = rp_test_policy_load(text, count_warning, warning, __LINE__);
+	policy = rp_test_policy_load(text, keep_last_warning, warning, __LINE__);
 	ck_assert_str_eq(policy->moduli_file, path);
 	ck_assert_uint_eq(policy->moduli->n, 1);
 	ck_assert_uint_eq(policy->dh_group_bits, 3072);
