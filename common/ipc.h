@@ -21,6 +21,10 @@
  * Worker file descriptors at exec: RP_WORKER_FD_CLIENT is the TCP connection,
  * RP_WORKER_FD_IPC the worker's end of the socketpair; 0 and 1 are /dev/null,
  * 2 is the monitor's stderr in debug mode and /dev/null otherwise.
+ * RP_WORKER_FD_EXE is the program file itself (an O_PATH descriptor the
+ * monitor opened at startup and executes through /proc/self/fd, so that an
+ * upgrade that replaces the file on disk cannot pair a running monitor with
+ * a worker of another version); the worker closes it first thing.
  */
 #ifndef RAMPART_COMMON_IPC_H
 #define RAMPART_COMMON_IPC_H
@@ -32,6 +36,7 @@
 
 #define RP_WORKER_FD_CLIENT 3
 #define RP_WORKER_FD_IPC 4
+#define RP_WORKER_FD_EXE 5
 
 #define RP_IPC_HEADER_LEN 6
 /* Largest message either side accepts: a KEX_SIGN carries both KEXINITs. */

@@ -352,6 +352,7 @@ main(int argc, char **argv)
 	}
 	snprintf(m.policy_hash, sizeof(m.policy_hash), "%s", m.pref->hash);
 	m.ctl_fd = -1;
+	m.worker_fd = -1;
 	m.audit.fd = -1;
 	m.next_conn_id = 1;
 	rp_policy_advise(m.policy, &diag);
@@ -414,6 +415,8 @@ main(int argc, char **argv)
 	policy_ref_put(m.pref);
 	audit_close(&m.audit);
 	free(m.worker_path);
+	if (m.worker_fd >= 0)
+		close(m.worker_fd);
 	free(m.msg);
 	free(m.penalties);
 	return 0;

@@ -269,6 +269,7 @@ struct monitor {
 	size_t nbound;
 	size_t nlisten;
 	char *worker_path;
+	int worker_fd; /* O_PATH, opened once: what every worker runs */
 	int privileged; /* running as root: workers drop to worker_uid */
 	uid_t worker_uid;
 	gid_t worker_gid;

@@ -9,6 +9,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <pwd.h>
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/ipc.h"
 #include "common/log.h"
 #include "monitor/monitor.h"
 
@@ -26,6 +28,7 @@ privsep_find_worker(struct monitor *m, const char *override)
 {
 	char self[PATH_MAX], candidate[PATH_MAX + 32], *dir;
 	ssize_t n;
+	int fd;
 	struct stat st;
 
 	if (override != NULL) {
@@ -47,7 +50,23 @@ privsep_find_worker(struct monitor *m, const char *override)
 		rp_error("worker program %s: %s", candidate, strerror(errno));
 		return 0;
 	}
-	if (stat(m->worker_path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	/* Held open for the daemon's life: every worker is executed through
+	 * this descriptor, so the program checked here is the one that runs,
+	 * even after a package upgrade replaces the file on disk (the new
+	 * program starts with the new rampartd). */
+	if ((fd = open(m->worker_path, O_PATH | O_CLOEXEC)) < 0) {
+		rp_error("worker program %s: %s", m->worker_path, strerror(errno));
+		return 0;
+	}
+	/* Above the numbers workers get (common/ipc.h), so that handing out
+	 * a worker's descriptors never overwrites it. */
+	m->worker_fd = fcntl(fd, F_DUPFD_CLOEXEC, RP_WORKER_FD_EXE + 1);
+	close(fd);
+	if (m->worker_fd < 0) {
+		rp_error("worker program %s: %s", m->worker_path, strerror(errno));
+		return 0;
+	}
+	if (fstat(m->worker_fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    access(m->worker_path, X_OK) != 0) {
 		rp_error("worker program %s is not an executable file", m->worker_path);
 		return 0;

@@ -152,7 +152,7 @@ spawn_worker(struct monitor *m, struct conn *c, int client_fd)
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, all;
-	char drop[64], env_buf[NPASSED_ENV][1024];
+	char drop[64], exe[32], env_buf[NPASSED_ENV][1024];
 	char *argv[8], *envp[NPASSED_ENV + 1];
 	size_t argc = 0, envc = 0;
 	int sv[2] = { -1, -1 }, client = -1, child_ipc = -1, rc, ok = 0, saved_errno;
@@ -210,14 +210,18 @@ spawn_worker(struct monitor *m, struct conn *c, int client_fd)
 		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, client, RP_WORKER_FD_CLIENT);
 	posix_spawn_file_actions_adddup2(&fa, child_ipc, RP_WORKER_FD_IPC);
-	posix_spawn_file_actions_addclosefrom_np(&fa, RP_WORKER_FD_IPC + 1);
+	posix_spawn_file_actions_adddup2(&fa, m->worker_fd, RP_WORKER_FD_EXE);
+	posix_spawn_file_actions_addclosefrom_np(&fa, RP_WORKER_FD_EXE + 1);
 	posix_spawnattr_init(&attr);
 	sigemptyset(&none);
 	sigfillset(&all);
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &all);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	rc = posix_spawn(&pid, m->worker_path, &fa, &attr, argv, envp);
+	/* The program opened at startup (monitor/privsep.c), not whatever
+	 * file has its name now. */
+	snprintf(exe, sizeof(exe), "/proc/self/fd/%d", RP_WORKER_FD_EXE);
+	rc = posix_spawn(&pid, exe, &fa, &attr, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	if (rc != 0) {

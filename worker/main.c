@@ -107,6 +107,10 @@ main(int argc, char **argv)
 	}
 	if (optind != argc || (sp.drop_privileges != (sp.chroot_dir != NULL)))
 		usage();
+	/* The descriptor this program was executed through (common/ipc.h):
+	 * nothing to do with it, so it is not kept. Absent when started by
+	 * hand. */
+	(void)close(RP_WORKER_FD_EXE);
 	if (!is_socket(RP_WORKER_FD_CLIENT) || !is_socket(RP_WORKER_FD_IPC)) {
 		fprintf(stderr, "rampart-worker: descriptors %d and %d must be the client "
 		    "connection and the monitor's socket; start rampartd instead\n",

@@ -756,6 +756,35 @@ class TestSandbox(unittest.TestCase):
         self.assertEqual(reports, [])
 
 
+    def test_a_replaced_worker_program_does_not_reach_a_running_daemon(self):
+        # A package upgrade renames a new rampart-worker over the old one
+        # while the old rampartd still runs. The daemon keeps starting the
+        # program it checked at startup, never one of another version.
+        tmp = tempfile.mkdtemp(prefix="rampart-upgrade-")
+        os.chmod(tmp, 0o755)
+        worker = os.path.join(tmp, "rampart-worker")
+        shutil.copy2(os.path.join(os.path.abspath(BUILD), "rampart-worker"), worker)
+        os.chmod(worker, 0o755)
+        d = Daemon(BUILD, worker=worker)
+        d.start()
+        try:
+            r = d.ssh("echo before")
+            self.assertEqual(r.stdout, b"before\n", r.stderr)
+            with open(worker + ".dpkg-new", "w") as f:
+                f.write("#!/bin/sh\necho not the worker >&2\nexit 3\n")
+            os.chmod(worker + ".dpkg-new", 0o755)
+            os.rename(worker + ".dpkg-new", worker)
+            r = d.ssh("echo after")
+            self.assertEqual(r.stdout, b"after\n", r.stderr)
+            self.assertNotIn("not the worker", d.log())
+        finally:
+            d.stop()
+            reports = d.sanitizer_reports()
+            d.cleanup()
+            shutil.rmtree(tmp, ignore_errors=True)
+        self.assertEqual(reports, [])
+
+
 class TestIpcGarbage(unittest.TestCase):
     """A worker that speaks garbage to the monitor is cut off; the daemon goes on."""
 
