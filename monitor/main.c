@@ -29,7 +29,7 @@
 #include "monitor/monitor.h"
 #include "monitor/outbound.h"
 
-static volatile sig_atomic_t got_sigchld, got_sigterm, got_sighup;
+static volatile sig_atomic_t got_sigchld, got_sigterm, got_sighup, got_sigusr1;
 
 static void
 on_signal(int sig)
@@ -40,6 +40,9 @@ on_signal(int sig)
 		break;
 	case SIGHUP:
 		got_sighup = 1;
+		break;
+	case SIGUSR1:
+		got_sigusr1 = 1;
 		break;
 	default:
 		got_sigterm = 1;
@@ -52,7 +55,7 @@ setup_signals(sigset_t *during_poll)
 {
 	struct sigaction sa;
 	sigset_t block;
-	const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
+	const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -295,6 +298,16 @@ run(struct monitor *m, const sigset_t *during_poll)
 			rp_info("SIGHUP: reloading the policy");
 			(void)monitor_reload(m, err, sizeof(err));
 		}
+		if (got_sigusr1) {
+			/* logrotate moved the audit log: write to a new file
+			 * at the policy's path, and nothing else changes. */
+			got_sigusr1 = 0;
+			if (audit_reopen(&m->audit, err, sizeof(err)))
+				rp_info("SIGUSR1: audit log reopened");
+			else
+				rp_error("SIGUSR1: cannot reopen the audit log, still writing the "
+				    "old one: %s", err);
+		}
 	}
 	control_flush_all(m);
 	free(pfd);
@@ -313,6 +326,8 @@ main(int argc, char **argv)
 	ensure_stdio();
 	memset(&m, 0, sizeof(m));
 	rp_log_init("rampartd", RP_LOG_INFO);
+	/* Before anything is started that could inherit it. */
+	(void)monitor_notify_init();
 	while ((ch = getopt(argc, argv, "f:W:dhV")) != -1) {
 		switch (ch) {
 		case 'f':
@@ -399,6 +414,7 @@ main(int argc, char **argv)
 	rp_info("rampartd %s started (%s mode, policy %s, worker %s)", RAMPART_VERSION,
 	    m.privileged ? "privileged" : "unprivileged", policy_path, m.worker_path);
 	monitor_audit_daemon(&m, "start", NULL, 1);
+	monitor_notify("READY=1\nSTATUS=running");
 
 	run(&m, &during_poll);
 

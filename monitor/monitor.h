@@ -408,6 +408,13 @@ void monitor_shutdown(struct monitor *m, uint64_t drain_ms);
  * Returns milliseconds until then, or -1. */
 int monitor_shutdown_progress(struct monitor *m);
 
+/* monitor/sd_notify.c: systemd's readiness protocol. _init() reads and
+ * removes $NOTIFY_SOCKET (0 when it is malformed: then nothing is sent);
+ * monitor_notify() sends one state ("READY=1\nSTATUS=...") if there is a
+ * service manager to tell. */
+int monitor_notify_init(void);
+void monitor_notify(const char *state);
+
 /* monitor/settings.c: apply the current policy's daemon settings. */
 void monitor_apply_settings(struct monitor *m);
 /* Open the audit destinations p names (reopen the same file). On failure

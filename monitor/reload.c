@@ -142,8 +142,8 @@ policy_warning(void *ctx, const char *message)
 	rp_warn("policy: %s", message);
 }
 
-int
-monitor_reload(struct monitor *m, char *err, size_t errsz)
+static int
+reload_policy(struct monitor *m, char *err, size_t errsz)
 {
 	struct rp_policy_diag diag;
 	struct rp_policy *np;
@@ -243,11 +243,26 @@ disconnect_all(struct monitor *m)
 	m->drain_disconnected = 1;
 }
 
+int
+monitor_reload(struct monitor *m, char *err, size_t errsz)
+{
+	int ok;
+
+	/* systemd shows the unit as reloading until READY=1, whatever the
+	 * outcome: a failed reload leaves the old policy running. */
+	monitor_notify("RELOADING=1\nSTATUS=reloading the policy");
+	ok = reload_policy(m, err, errsz);
+	monitor_notify(ok ? "READY=1\nSTATUS=running; policy reloaded" :
+	    "READY=1\nSTATUS=running; the last reload failed, the previous policy stays");
+	return ok;
+}
+
 void
 monitor_shutdown(struct monitor *m, uint64_t drain_ms)
 {
 	if (!m->shutting_down) {
 		rp_info("shutting down%s", drain_ms > 0 ? " after draining" : "");
+		monitor_notify("STOPPING=1\nSTATUS=shutting down");
 		m->shutting_down = 1;
 		if (m->listening)
 			listeners_close(m);

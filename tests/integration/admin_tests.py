@@ -7,10 +7,12 @@ tests/integration/run.py.
 
 import json
 import os
+import shutil
 import signal
 import socket
 import stat
 import subprocess
+import tempfile
 import time
 import unittest
 
@@ -337,6 +339,74 @@ class TestAuditLog(AdminTest):
         self.wait_for(lambda: os.path.exists(self.d.audit) and
                       any(x["event"] == "close" for x in self.d.audit_records()),
                       what="records in the new file")
+
+    def test_sigusr1_reopens_the_audit_log_without_a_reload(self):
+        # What logrotate's postrotate does: the policy is not read again,
+        # so a half-edited policy on disk does not matter.
+        self.d.ssh("true")
+        self.wait_for(lambda: any(x["event"] == "close" for x in self.d.audit_records()),
+                      what="the first connection's close record")
+        os.rename(self.d.audit, self.d.audit + ".1")
+        with open(self.d.policy, "a") as f:
+            f.write("half-edited directive\n")
+        mark = self.d.mark()
+        self.d.proc.send_signal(signal.SIGUSR1)
+        self.d.wait_log(r"SIGUSR1: audit log reopened", after=mark)
+        self.assertNotIn("reload", "\n".join(self.d.log().splitlines()[mark:]))
+        self.d.ssh("true")
+        self.wait_for(lambda: os.path.exists(self.d.audit) and
+                      any(x["event"] == "close" for x in self.d.audit_records()),
+                      what="records in the new file")
+        with open(self.d.audit + ".1") as f:
+            old = [json.loads(line) for line in f]
+        self.assertTrue(any(x["event"] == "close" for x in old))
+
+
+class TestServiceManager(unittest.TestCase):
+    """systemd's readiness protocol (Type=notify), with a socket of our own."""
+
+    def run_with_notify(self, address, bind_to):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(bind_to)
+        sock.settimeout(20)
+        d = Daemon(BUILD)
+        os.environ["NOTIFY_SOCKET"] = address
+        try:
+            d.start()
+        finally:
+            del os.environ["NOTIFY_SOCKET"]
+        try:
+            self.assertEqual(sock.recv(4096), b"READY=1\nSTATUS=running")
+            # Nothing the daemon starts inherits the variable.
+            r = d.ssh("echo ${NOTIFY_SOCKET-unset}")
+            self.assertEqual(r.stdout, b"unset\n", r.stderr)
+            d.proc.send_signal(signal.SIGHUP)
+            self.assertTrue(sock.recv(4096).startswith(b"RELOADING=1\n"))
+            self.assertEqual(sock.recv(4096), b"READY=1\nSTATUS=running; policy reloaded")
+            with open(d.policy, "a") as f:
+                f.write("half-edited directive\n")
+            d.proc.send_signal(signal.SIGHUP)
+            self.assertTrue(sock.recv(4096).startswith(b"RELOADING=1\n"))
+            self.assertIn(b"the last reload failed", sock.recv(4096))
+            d.proc.send_signal(signal.SIGTERM)
+            self.assertTrue(sock.recv(4096).startswith(b"STOPPING=1\n"))
+        finally:
+            d.stop()
+            reports = d.sanitizer_reports()
+            d.cleanup()
+            sock.close()
+        self.assertEqual(reports, [])
+
+    def test_ready_reloading_and_stopping_on_a_path_socket(self):
+        path = os.path.join(tempfile.mkdtemp(prefix="rampart-notify-"), "notify")
+        try:
+            self.run_with_notify(path, path)
+        finally:
+            shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+
+    def test_ready_on_an_abstract_socket(self):
+        name = "rampart-test-notify-%d" % os.getpid()
+        self.run_with_notify("@" + name, "\0" + name)
 
 
 class TestAdmission(AdminTest):
