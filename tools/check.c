@@ -1,10 +1,11 @@
 /*
- * tools/check.c: `rampartctl check [-f PATH]`.
+ * tools/check.c: `rampartctl check [-q] [-f PATH]`.
  *
  * Loads the policy as rampartd would. On an error, prints it (FILE:LINE:COL:
  * what is wrong; what was expected) and exits 1. Otherwise prints the
  * effective policy in canonical form on stdout (policy/print.c) and exits 0;
- * warnings and advice go to stderr.
+ * warnings and advice go to stderr. -q leaves the policy out (for the
+ * systemd unit's ExecStartPre, whose output goes to the journal).
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,9 +19,9 @@
 void
 rp_cmd_check_usage(FILE *out)
 {
-	fprintf(out, "  check [-f PATH]\n"
+	fprintf(out, "  check [-q] [-f PATH]\n"
 	    "        validate the policy (default " DEFAULT_POLICY ") and print it in\n"
-	    "        canonical form; exit 1 on errors\n");
+	    "        canonical form (-q: print only errors and warnings); exit 1 on errors\n");
 }
 
 static void
@@ -36,14 +37,17 @@ rp_cmd_check(int argc, char **argv)
 	const char *path = DEFAULT_POLICY;
 	struct rp_policy_diag diag;
 	struct rp_policy *policy;
-	int ch;
+	int ch, quiet = 0;
 
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt(argc, argv, "+:f:h")) != -1) {
+	while ((ch = getopt(argc, argv, "+:f:hq")) != -1) {
 		switch (ch) {
 		case 'f':
 			path = optarg;
+			break;
+		case 'q':
+			quiet = 1;
 			break;
 		case 'h':
 			rp_cmd_check_usage(stdout);
@@ -70,7 +74,8 @@ rp_cmd_check(int argc, char **argv)
 		return 1;
 	}
 	rp_policy_advise(policy, &diag);
-	rp_policy_print(policy, stdout);
+	if (!quiet)
+		rp_policy_print(policy, stdout);
 	rp_policy_free(policy);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("rampartctl: check: stdout");

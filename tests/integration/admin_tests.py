@@ -659,3 +659,35 @@ class TestRampartctlCheck(unittest.TestCase):
         # policy without loading keys.
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("admit from", r.stdout)
+
+    def test_the_packaged_default_policy_admits_nobody(self):
+        # packaging/rampart.conf as the package installs it, with the
+        # listen.conf its postinst writes; check -q (the unit's
+        # ExecStartPre) prints nothing when all is well.
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                           "packaging", "rampart.conf")
+        ctl = os.path.join(BUILD, "rampartctl")
+        tmp = tempfile.mkdtemp(prefix="rampart-default-policy-")
+        try:
+            conf = os.path.join(tmp, "rampart.conf")
+            shutil.copy(src, conf)
+            shutil.copy(os.path.join(os.path.dirname(src), "moduli"), tmp)
+            with open(os.path.join(tmp, "listen.conf"), "w") as f:
+                f.write("listen *:2222\n")
+            r = subprocess.run([ctl, "check", "-q", "-f", conf], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, timeout=30)
+            self.assertEqual((r.returncode, r.stdout), (0, ""), r.stderr)
+            r = subprocess.run([ctl, "explain", "-f", conf, "root", "127.0.0.1"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               timeout=30)
+            self.assertNotEqual(r.returncode, 0, r.stdout)
+            self.assertIn("refuse", (r.stdout + r.stderr).lower())
+            os.makedirs(os.path.join(tmp, "policy.d"))
+            with open(os.path.join(tmp, "policy.d", "10-site.conf"), "w") as f:
+                f.write("admit from 127.0.0.0/8\npermit everyone\n")
+            r = subprocess.run([ctl, "check", "-q", "-f", conf], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, timeout=30)
+            self.assertEqual((r.returncode, r.stdout), (1, ""))
+            self.assertIn("10-site.conf:2:1: unknown directive 'permit'", r.stderr)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
