@@ -1,7 +1,7 @@
 /*
  * monitor/main.c: rampartd, the monitor.
  *
- *     rampartd -f POLICY [-W WORKER] [-d]
+ *     rampartd [-f POLICY] [-W WORKER] [-d]
  *
  * Startup: read the policy, load the host keys, check what running workers
  * needs, bind the listeners. Then one event loop: accept, answer workers,
@@ -117,7 +117,7 @@ policy_warning(void *ctx, const char *message)
 static void
 usage(FILE *out, int status)
 {
-	fprintf(out, "usage: rampartd -f POLICY [-W WORKER] [-d]\n"
+	fprintf(out, "usage: rampartd [-f POLICY] [-W WORKER] [-d]\n"
 	    "  -f POLICY  the policy file (default /etc/rampart/rampart.conf)\n"
 	    "  -W WORKER  path of rampart-worker (default: next to rampartd, else %s)\n"
 	    "  -d         debug logging; workers log to stderr too\n"
@@ -152,9 +152,13 @@ min_timeout(int a, int b)
 	return a < b ? a : b;
 }
 
-static void
+/* The event loop, until a shutdown completes (0) or the loop itself fails
+ * (1: out of memory, ppoll failing), so that a supervisor sees the failure
+ * and Restart=on-failure applies. */
+static int
 run(struct monitor *m, const sigset_t *during_poll)
 {
+	int status = 0;
 	/* Each connection has at most FORWARD_MAX_PENDING_PER_CONN connects
 	 * in progress; entries beyond cap wait for the next round. */
 	size_t cap = MAX_LISTENERS + 2 * m->max_conns + 64;
@@ -165,7 +169,7 @@ run(struct monitor *m, const sigset_t *during_poll)
 		rp_error("out of memory");
 		free(pfd);
 		free(ent);
-		return;
+		return 1;
 	}
 	for (;;) {
 		size_t n = 0;
@@ -244,6 +248,7 @@ run(struct monitor *m, const sigset_t *during_poll)
 		r = ppoll(pfd, n, tsp, during_poll);
 		if (r < 0 && errno != EINTR) {
 			rp_error("ppoll: %s", strerror(errno));
+			status = 1;
 			break;
 		}
 		/* Connections and control clients are only freed by reaping and
@@ -312,6 +317,7 @@ run(struct monitor *m, const sigset_t *during_poll)
 	control_flush_all(m);
 	free(pfd);
 	free(ent);
+	return status;
 }
 
 int
@@ -321,7 +327,7 @@ main(int argc, char **argv)
 	struct rp_policy_diag diag;
 	const char *policy_path = "/etc/rampart/rampart.conf", *worker = NULL;
 	sigset_t during_poll;
-	int ch;
+	int ch, status;
 
 	ensure_stdio();
 	memset(&m, 0, sizeof(m));
@@ -416,7 +422,7 @@ main(int argc, char **argv)
 	monitor_audit_daemon(&m, "start", NULL, 1);
 	monitor_notify("READY=1\nSTATUS=running");
 
-	run(&m, &during_poll);
+	status = run(&m, &during_poll);
 
 	rp_info("stopped");
 	monitor_audit_daemon(&m, "stop", NULL, 1);
@@ -435,5 +441,5 @@ main(int argc, char **argv)
 		close(m.worker_fd);
 	free(m.msg);
 	free(m.penalties);
-	return 0;
+	return status;
 }

@@ -63,9 +63,17 @@ main(int argc, char **argv)
 		printf("rampartctl %s\n", RAMPART_VERSION);
 		return 0;
 	}
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		/* `rampartctl COMMAND --help` for every command, whatever
+		 * its own option parsing (which knows -h). */
+		if (argc == 3 && strcmp(argv[2], "--help") == 0) {
+			commands[i].usage(stdout);
+			return 0;
+		}
+		return commands[i].run(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "rampartctl: unknown command \"%s\"\n", argv[1]);
 	usage(stderr);
 	return 2;

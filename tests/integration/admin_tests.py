@@ -691,3 +691,13 @@ class TestRampartctlCheck(unittest.TestCase):
             self.assertIn("10-site.conf:2:1: unknown directive 'permit'", r.stderr)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+    def test_every_command_answers_help(self):
+        ctl = os.path.join(BUILD, "rampartctl")
+        for command in ("keygen", "totp-enroll", "check", "explain", "status", "connections",
+                        "disconnect", "rekey", "stop-listening", "start-listening",
+                        "shutdown", "reload"):
+            r = subprocess.run([ctl, command, "--help"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, timeout=30)
+            self.assertEqual(r.returncode, 0, (command, r.stderr))
+            self.assertIn(command, r.stdout)
