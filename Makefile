@@ -2,7 +2,9 @@
 #
 #   make            build rampartd, rampart-worker and rampartctl into build/
 #   make asan       the same with AddressSanitizer + UBSan into build-asan/
-#   make check      install test dependencies, build both, run every test in both
+#   make check      install test dependencies, build both, run every test in both,
+#                   then build the Debian package and test it installed (package-test)
+#   make deb        the Debian package, into build/deb/ (packaging/debian/)
 #   make demo       install build dependencies, build, run a demo server on 127.0.0.1:2222
 #
 # Sources are found by folder (DESIGN.md's layout): common/, crypto/ and policy/
@@ -64,9 +66,11 @@ PROGRAMS := $(BUILD)/rampartd $(BUILD)/rampart-worker $(BUILD)/rampartctl
 # fake worker that speaks garbage to the monitor's IPC end.
 TEST_PROGRAMS := $(BUILD)/tests/unit-tests $(BUILD)/tests/rampart-worker-probe \
                  $(BUILD)/tests/ipc-garbage-worker $(BUILD)/tests/fuzz-monitor-ipc
+# rampart.conf(5) is made from docs/policy.md (see "installation" below).
+MAN_PAGES := $(BUILD)/man/rampart.conf.5 packaging/man/rampartd.8 packaging/man/rampartctl.8
 
 .PHONY: all asan check check-build unit integration demo deps-build deps-test clean \
-        lint check-one fuzz fuzz-smoke
+        lint check-one fuzz fuzz-smoke man install deb package-test
 all: $(PROGRAMS)
 
 $(BUILD)/obj/%.o: %.c
@@ -124,7 +128,7 @@ BUILD_DEPS := gcc make libc6-dev dpkg-dev android-libboringssl-dev libseccomp-de
               libcrypt-dev zlib1g-dev libqrencode-dev
 TEST_DEPS  := check pkg-config openssh-client python3 python3-paramiko python3-asyncssh passwd \
               coreutils procps openssh-server openssh-sftp-server tmux xauth \
-              ssh-audit
+              ssh-audit logrotate util-linux man-db groff-base
 
 deps-build:
 	@build-aux/ensure-packages $(BUILD_DEPS)
@@ -132,8 +136,9 @@ deps-test: deps-build
 	@build-aux/ensure-packages $(TEST_DEPS)
 
 # --- tests -----------------------------------------------------------------
-lint:
+lint: $(BUILD)/man/rampart.conf.5
 	@build-aux/check-layering
+	@build-aux/check-man $(MAN_PAGES)
 
 unit: $(BUILD)/tests/unit-tests
 	CK_DEFAULT_TIMEOUT=60 $(BUILD)/tests/unit-tests
@@ -160,6 +165,7 @@ check-one: lint unit fuzz-smoke integration
 check: deps-test
 	$(MAKE) check-one
 	$(MAKE) BUILD=build-asan SANITIZE=1 check-one
+	$(MAKE) package-test
 
 # --- demo ------------------------------------------------------------------
 demo: deps-build
@@ -190,6 +196,45 @@ bench-smoke: deps-build
 	@build-aux/ensure-packages $(BENCH_DEPS)
 	$(MAKE) all $(BUILD)/tests/seal-speed
 	$(PYTHON) tests/bench/run.py --build $(BUILD) --smoke $(BENCH_ARGS)
+
+# --- installation and the Debian package -----------------------------------
+# `make install DESTDIR=...` lays out what the package ships (packaging/).
+PREFIX     ?= /usr
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+DESTDIR    ?=
+
+# rampart.conf(5) is made from docs/policy.md, the one description of the
+# policy language; the date comes from SOURCE_DATE_EPOCH when set
+# (dpkg-buildpackage sets it), else from the file.
+$(BUILD)/man/rampart.conf.5: docs/policy.md build-aux/md2man
+	@mkdir -p $(dir $@)
+	$(PYTHON) build-aux/md2man --name rampart.conf --section 5 \
+	    --title "rampart policy language" docs/policy.md $@
+man: $(MAN_PAGES)
+
+install: all man
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(SYSCONFDIR)/rampart/policy.d
+	install -m 0755 $(BUILD)/rampartd $(BUILD)/rampartctl $(DESTDIR)$(SBINDIR)/
+	install -m 0755 $(BUILD)/rampart-worker $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0644 $(BUILD)/man/rampart.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 packaging/man/rampartd.8 packaging/man/rampartctl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 packaging/rampart.conf packaging/moduli $(DESTDIR)$(SYSCONFDIR)/rampart/
+
+# `sudo make deb`: rampart_VERSION_ARCH.deb (and its -dbgsym) in $(BUILD)/deb,
+# built by dpkg-buildpackage from a clean copy of the tree, then lintian.
+DEB_DEPS := dpkg-dev debhelper lintian python3 man-db
+deb: deps-build
+	@build-aux/ensure-packages $(DEB_DEPS)
+	build-aux/make-deb $(BUILD)/deb
+
+# Build the package, run lintian, install, use, reload, upgrade, remove and
+# purge it on this machine (tests/package/run.py: root, no systemd needed).
+package-test: deb
+	$(PYTHON) tests/package/run.py --debs $(BUILD)/deb
 
 clean:
 	rm -rf build build-asan build-fuzz
