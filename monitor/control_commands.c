@@ -397,8 +397,8 @@ cmd_shutdown(struct monitor *m, size_t nargs, char args[][1024], struct rp_buf *
 	return RP_CONTROL_OK;
 }
 
-int
-control_run(struct monitor *m, const char *command, size_t nargs, char args[][1024], int json,
+static int
+run_command(struct monitor *m, const char *command, size_t nargs, char args[][1024], int json,
     struct rp_buf *out)
 {
 	char err[1024];
@@ -441,4 +441,51 @@ control_run(struct monitor *m, const char *command, size_t nargs, char args[][10
 	}
 	out_printf(out, "unknown command '%s' or wrong arguments\n", command);
 	return RP_CONTROL_FAILED;
+}
+
+/* Commands that act (disconnect, reload, ...) answer in one line of text;
+ * with --json that line comes as {"ok": BOOL, "message": TEXT}, so scripts
+ * get JSON from every command. status and connections have their own. */
+int
+control_run(struct monitor *m, const char *command, size_t nargs, char args[][1024], int json,
+    struct rp_buf *out)
+{
+	struct rp_buf text;
+	struct rp_json j;
+	char *message;
+	size_t len;
+	int status;
+	CBB cbb;
+
+	if (!json || strcmp(command, "status") == 0 || strcmp(command, "connections") == 0)
+		return run_command(m, command, nargs, args, json, out);
+	rp_buf_init(&text, 64 * 1024);
+	status = run_command(m, command, nargs, args, 0, &text);
+	len = rp_buf_len(&text);
+	while (len > 0 && rp_buf_ptr(&text)[len - 1] == '\n')
+		len--;
+	if ((message = malloc(len + 1)) == NULL) {
+		rp_buf_free(&text);
+		out_printf(out, "out of memory\n");
+		return RP_CONTROL_FAILED;
+	}
+	memcpy(message, rp_buf_ptr(&text), len);
+	message[len] = '\0';
+	rp_buf_free(&text);
+	if (!CBB_init(&cbb, 256)) {
+		free(message);
+		out_printf(out, "out of memory\n");
+		return RP_CONTROL_FAILED;
+	}
+	rp_json_init(&j, &cbb);
+	rp_json_object_begin(&j);
+	rp_json_key(&j, "ok");
+	rp_json_bool(&j, status == RP_CONTROL_OK);
+	rp_json_key(&j, "message");
+	rp_json_string(&j, message);
+	rp_json_object_end(&j);
+	free(message);
+	if (json_finish(&j, &cbb, out) != RP_CONTROL_OK)
+		return RP_CONTROL_FAILED;
+	return status;
 }

@@ -279,8 +279,10 @@ rp_ctl_call(const char *path, const struct rp_control_request *req, unsigned tim
 		if (!print_text(stdout, text))
 			ret = fail(1, "cannot write the answer: %s", strerror(errno));
 	} else {
+		/* A JSON answer is the document a script reads, failed or not:
+		 * stdout, with the exit status saying it failed. */
 		ret = 1;
-		print_text(stderr, text);
+		print_text(req->json ? stdout : stderr, text);
 	}
 out:
 	if (fd != -1)

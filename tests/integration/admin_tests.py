@@ -154,6 +154,18 @@ class TestControlSocket(AdminTest):
         self.assertEqual(r.returncode, 1)
         self.assertIn("no connection 99999", r.stderr)
 
+    def test_every_command_answers_json_when_asked(self):
+        r = self.d.ctl("reload", json_out=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        answer = json.loads(r.stdout)
+        self.assertEqual(answer["ok"], True)
+        self.assertIn("policy reloaded", answer["message"])
+        r = self.d.ctl("disconnect", "99999", json_out=True)
+        self.assertEqual(r.returncode, 1)
+        answer = json.loads(r.stdout)
+        self.assertEqual(answer["ok"], False)
+        self.assertIn("no connection 99999", answer["message"])
+
     def test_rekey_runs_a_new_exchange(self):
         p = self.background_ssh("sleep 30")
         try:
