@@ -972,6 +972,9 @@ def main():
                  "tests/ipc-garbage-worker"):
         if not os.access(os.path.join(BUILD, prog), os.X_OK):
             sys.exit("run.py: %s/%s is missing; build it first" % (BUILD, prog))
+    # Every module's tests need the accounts, whichever runs first and
+    # whatever -k selects (setUpModule below only covers this module's).
+    setUpModule()
     loader = unittest.TestLoader()
     if args.pattern:
         loader.testNamePatterns = ["*%s*" % p for p in args.pattern]
