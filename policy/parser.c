@@ -173,7 +173,7 @@ static const struct directive directives[] = {
 	{ "totp-digits", IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "6|7|8", rp_do_block_count,
 	    offsetof(struct rp_block, totp_digits), 6, 8 },
 	{ "totp-period", IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "DURATION", rp_do_totp_period,
-	    offsetof(struct rp_block, totp_period), 15, 300 },
+	    offsetof(struct rp_block, totp_period), RP_TOTP_PERIOD_MIN, RP_TOTP_PERIOD_MAX },
 	{ "totp-algorithm", IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "sha1|sha256|sha512",
 	    rp_do_totp_algorithm, offsetof(struct rp_block, totp_algorithm), 0, 0 },
 	{ "totp-window", IN_PRINCIPAL, 1, 1, NO_BLOCK, ONCE, "N", rp_do_block_count,

@@ -723,6 +723,11 @@ struct rp_password_setting {
 int rp_principal_password(const struct rp_principal *principal,
     struct rp_password_setting *out);
 
+/* The bounds of `totp-period`, in seconds; rampartctl totp-enroll keeps to
+ * them too, so it never writes a secret the policy cannot use. */
+#define RP_TOTP_PERIOD_MIN 15
+#define RP_TOTP_PERIOD_MAX 300
+
 /* keyboard-interactive with TOTP (RFC 6238), for one principal. Each value
  * is the user block's, else the first group's that sets it, else the
  * default. Pointers into the policy. */

@@ -38,7 +38,6 @@
 #define DEFAULT_ISSUER "rampart"
 #define DEFAULT_DIGITS 6
 #define DEFAULT_PERIOD 30
-#define PERIOD_MAX 3600
 #define ISSUER_MAX 64
 #define QUIET_ZONE 2
 #define ERRSZ 512
@@ -377,9 +376,11 @@ rp_cmd_totp_enroll(int argc, char **argv)
 				return fail("--digits must be 6, 7 or 8, not \"%s\"", optarg);
 			break;
 		case 'p':
-			if (!parse_uint(optarg, 1, PERIOD_MAX, &set.period))
-				return fail("--period must be 1 to %d seconds, not \"%s\"",
-				    PERIOD_MAX, optarg);
+			/* What the policy's totp-period accepts. */
+			if (!parse_uint(optarg, RP_TOTP_PERIOD_MIN, RP_TOTP_PERIOD_MAX, &set.period))
+				return fail("--period must be %d to %d seconds, as totp-period "
+				    "allows, not \"%s\"", RP_TOTP_PERIOD_MIN, RP_TOTP_PERIOD_MAX,
+				    optarg);
 			break;
 		case 'a':
 			if (!parse_algorithm(optarg, &set.hash))

@@ -717,6 +717,9 @@ static const struct {
 	{ { "-f", "FILE", "--digits", "6x", "alice", NULL }, 1, "--digits must be 6, 7 or 8" },
 	{ { "-f", "FILE", "--period", "0", "alice", NULL }, 1, "--period must be" },
 	{ { "-f", "FILE", "--period", "-30", "alice", NULL }, 1, "--period must be" },
+	/* totp-period's bounds: a secret the policy could not use is refused. */
+	{ { "-f", "FILE", "--period", "14", "alice", NULL }, 1, "--period must be 15 to 300" },
+	{ { "-f", "FILE", "--period", "301", "alice", NULL }, 1, "--period must be 15 to 300" },
 	{ { "-f", "FILE", "--algorithm", "md5", "alice", NULL }, 1, "--algorithm must be" },
 	{ { "-f", "FILE", "--issuer", "a:b", "alice", NULL }, 1, "--issuer must be" },
 	{ { "-f", "FILE", "--issuer", "", "alice", NULL }, 1, "--issuer must be" },
