@@ -122,9 +122,8 @@ def end(p, timeout=10):
     return reap(p, timeout)
 
 
-def end_all_clients():
-    with _live_lock:
-        procs = list(_live)
+def end_processes(procs):
+    """Terminate every process of ours still running, then reap them all."""
     for p in procs:
         if p.poll() is None:
             try:
@@ -133,6 +132,12 @@ def end_all_clients():
                 pass
     for p in procs:
         reap(p, 10)
+
+
+def end_all_clients():
+    with _live_lock:
+        procs = list(_live)
+    end_processes(procs)
 
 
 class Watchdog:
@@ -1382,14 +1387,7 @@ class Bench:
                     R.sample(workload="many.ttfb", server=srv.name, run=run_no, conns=n,
                              ttfb_ms=values)
         finally:
-            for p in clients:
-                if p.poll() is None:
-                    try:
-                        p.terminate()
-                    except OSError:
-                        pass
-            for p in clients:
-                reap(p, 10)
+            end_processes(clients)
         srv.settle(timeout=60)
 
     # ---------------------------------------------------------------------------

@@ -181,7 +181,7 @@ class PackageTest:
 
     # -- helpers ----------------------------------------------------------------
     def deb(self):
-        found = [p for p in glob.glob(os.path.join(self.debs, "rampart_*.deb"))]
+        found = glob.glob(os.path.join(self.debs, "rampart_*.deb"))
         check(len(found) == 1, "expected one rampart_*.deb in %s, found %s" % (self.debs, found))
         return found[0]
 
