@@ -625,8 +625,10 @@ pump_input(struct channel *ch)
 
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			ch->stdin_blocked = 1;
 			return;
+		}
 		if (r <= 0) {
 			/* The process closed its stdin, or the target reset. */
 			drop_stdin(ch);
@@ -648,8 +650,10 @@ channels_handle_poll(struct worker *w, const struct pollfd *pfd, size_t n, const
 
 		if (pfd[i].revents == 0 || !ch->in_use || ch->fd[which] != pfd[i].fd)
 			continue;
-		if (which == SESSION_STDIN)
+		if (which == SESSION_STDIN) {
+			ch->stdin_blocked = 0;
 			pump_input(ch);
+		}
 		else if (!pump_output(w, ch, which))
 			return 0;
 	}
@@ -731,6 +735,12 @@ channels_progress(struct worker *w)
 
 		if (!ch->in_use)
 			continue;
+		/* Client data read in this round goes to the descriptor now,
+		 * not after another poll() reports it writable: in a bulk
+		 * upload or forward that halves the poll() calls per packet.
+		 * Once a write would block, POLLOUT decides (stdin_blocked). */
+		if (!ch->stdin_blocked && rp_buf_len(&ch->stdin_buf) > 0)
+			pump_input(ch);
 		if (ch->close_sent) {
 			/* Closed both ways: released once the client's last
 			 * data is written (or cannot be). */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -111,6 +112,10 @@ main(int argc, char **argv)
 	 * nothing to do with it, so it is not kept. Absent when started by
 	 * hand. */
 	(void)close(RP_WORKER_FD_EXE);
+	/* Executed as /proc/self/fd/5, the kernel named the process "5":
+	 * ps, top, pgrep, perf and the journal show this name, so it is
+	 * set back to the program's. */
+	(void)prctl(PR_SET_NAME, "rampart-worker", 0, 0, 0);
 	if (!is_socket(RP_WORKER_FD_CLIENT) || !is_socket(RP_WORKER_FD_IPC)) {
 		fprintf(stderr, "rampart-worker: descriptors %d and %d must be the client "
 		    "connection and the monitor's socket; start rampartd instead\n",

@@ -85,6 +85,8 @@ struct channel {
 	uint32_t session_no;
 	int fd[SESSION_NFDS]; /* -1 once closed */
 	struct rp_buf stdin_buf;
+	int stdin_blocked; /* the last write to fd[STDIN] would have blocked:
+	                    * wait for POLLOUT before writing again */
 	int eof_rcvd, eof_sent, close_rcvd, close_sent;
 	int exited;
 	uint64_t drain_until_ms; /* pty: stop waiting for output then */

@@ -729,14 +729,7 @@ class TestSandbox(unittest.TestCase):
             p = subprocess.Popen(d.ssh_cmd() + ["sleep 2; echo done"], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE)
             try:
-                deadline = time.monotonic() + 10
-                worker = None
-                while worker is None and time.monotonic() < deadline:
-                    pids = subprocess.run(["pgrep", "-P", str(d.proc.pid), "-f",
-                                           "rampart-worker"], stdout=subprocess.PIPE,
-                                          timeout=10).stdout.split()
-                    worker = int(pids[-1]) if pids else None
-                    time.sleep(0.1)
+                worker = running_worker(d, ["-f", "rampart-worker"])
                 self.assertIsNotNone(worker)
                 time.sleep(0.5)  # in the session, waiting in poll
                 os.kill(worker, signal.SIGSTOP)
@@ -755,6 +748,31 @@ class TestSandbox(unittest.TestCase):
             d.cleanup()
         self.assertEqual(reports, [])
 
+
+    def test_the_worker_process_is_named_rampart_worker(self):
+        # The monitor executes the worker through /proc/self/fd/5, which
+        # names the process "5"; ps, top, pgrep and the journal must
+        # show rampart-worker.
+        d = Daemon(BUILD)
+        d.start()
+        try:
+            p = subprocess.Popen(d.ssh_cmd() + ["sleep 2"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+            try:
+                worker = running_worker(d, ["-x", "rampart-worker"])
+                self.assertIsNotNone(worker, "no child of rampartd named rampart-worker")
+                with open("/proc/%d/comm" % worker) as f:
+                    self.assertEqual(f.read(), "rampart-worker\n")
+                p.communicate(timeout=30)
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+        finally:
+            d.stop()
+            reports = d.sanitizer_reports()
+            d.cleanup()
+        self.assertEqual(reports, [])
 
     def test_a_replaced_worker_program_does_not_reach_a_running_daemon(self):
         # A package upgrade renames a new rampart-worker over the old one
@@ -783,6 +801,19 @@ class TestSandbox(unittest.TestCase):
             d.cleanup()
             shutil.rmtree(tmp, ignore_errors=True)
         self.assertEqual(reports, [])
+
+
+def running_worker(d, match, timeout=10):
+    """The PID of a worker of daemon D that pgrep finds with MATCH, waited
+    for (bounded); None if there is none."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pids = subprocess.run(["pgrep", "-P", str(d.proc.pid)] + match,
+                              stdout=subprocess.PIPE, timeout=10).stdout.split()
+        if pids:
+            return int(pids[-1])
+        time.sleep(0.1)
+    return None
 
 
 class TestIpcGarbage(unittest.TestCase):
