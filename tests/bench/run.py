@@ -30,6 +30,7 @@ import json
 import os
 import platform
 import pwd
+import re
 import resource
 import select
 import shutil
@@ -70,6 +71,10 @@ CONCURRENCY = 4
 # (sntrup761x25519 in OpenSSH 9.2) the client's own key generation bounds
 # connection rates and latency, hiding the servers' differences.
 CHEAP_KEX = "curve25519-sha256"
+# The bulk rows' session commands end with this: the session's shell prints
+# its own and its children's CPU time (POSIX `times`) on stderr, so each
+# run also gives the server's CPU without the session command's.
+SESSION_TIMES = "; times >&2"
 
 
 def log(msg):
@@ -306,6 +311,15 @@ def client_cpu():
     ssh clients (for the record: it shows when the client is the limit)."""
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     return ru.ru_utime + ru.ru_stime - sum(_orphan_ticks.values()) / CLK_TCK
+
+
+def session_cpu(stderr):
+    """CPU seconds the session's shell reported with `times` (its own and
+    its children's, user and system), or None when it is not there."""
+    v = re.findall(r"(\d+)m(\d+(?:\.\d+)?)s", stderr)
+    if len(v) < 4:
+        return None
+    return sum(int(m) * 60 + float(sec) for m, sec in v[-4:])
 
 
 def pss_kib(pid):
@@ -1007,17 +1021,19 @@ class Bench:
                          "higher", {"ratio_min": 1.2})
                 R.define("bulk.%s.%s.cpu" % (cid, d), "bulk %s %s server CPU" % (what, cid),
                          "s/GB", "lower", self.cpu_target(cid))
+                R.define("bulk.%s.%s.own" % (cid, d), "  the same without the session command",
+                         "s/GB", "lower", self.cpu_target(cid))
             for name, srv in self.servers.items():
                 why = self.probe_cipher(srv, cid, cipher, mac)
                 if why:
                     log("%s does not do %s: %s" % (name, cid, why))
                     for d in ("down", "up"):
-                        R.na("bulk.%s.%s.mbps" % (cid, d), name, why)
-                        R.na("bulk.%s.%s.cpu" % (cid, d), name, why)
+                        for what in ("mbps", "cpu", "own"):
+                            R.na("bulk.%s.%s.%s" % (cid, d, what), name, why)
         for run_no in range(self.args.runs):
             for cid, cipher, mac in CIPHERS:
                 for d in ("down", "up"):
-                    rids = ["bulk.%s.%s.mbps" % (cid, d), "bulk.%s.%s.cpu" % (cid, d)]
+                    rids = ["bulk.%s.%s.%s" % (cid, d, what) for what in ("mbps", "cpu", "own")]
                     log("bulk %s %s, run %d/%d" % (cid, d, run_no + 1, self.args.runs))
                     self.each_server(rids, self.bulk_once, cid, cipher, mac, d, size, run_no)
 
@@ -1027,7 +1043,8 @@ class Bench:
         k0 = client_cpu()
         buf = bytearray(MIB)
         if direction == "down":
-            cmd = self.client.cmd(srv, "head -c %d /dev/zero" % size, cipher=cipher, mac=mac)
+            cmd = self.client.cmd(srv, "head -c %d /dev/zero%s" % (size, SESSION_TIMES),
+                                  cipher=cipher, mac=mac)
             t0 = time.monotonic()
             p = spawn(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                       stderr=subprocess.PIPE, bufsize=0)
@@ -1040,7 +1057,7 @@ class Bench:
                     if not k:
                         break
                     got += k
-                err = p.stderr.read()
+                err = p.stderr.read().decode("utf-8", "replace")
                 rc = reap(p, 30)
                 t1 = time.monotonic()
             finally:
@@ -1048,9 +1065,9 @@ class Bench:
             if wd.fired or rc != 0 or got != size:
                 raise BenchError("download: status %s, %d of %d bytes%s: %s"
                                  % (rc, got, size, " (timed out)" if wd.fired else "",
-                                    err.decode("utf-8", "replace")[-500:]))
+                                    err[-500:]))
         else:
-            cmd = self.client.cmd(srv, "cat > /dev/null", cipher=cipher, mac=mac)
+            cmd = self.client.cmd(srv, "cat > /dev/null" + SESSION_TIMES, cipher=cipher, mac=mac)
             errf = tempfile.TemporaryFile(dir=self.work)
             t0 = time.monotonic()
             p = spawn(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errf,
@@ -1083,8 +1100,15 @@ class Bench:
         R = self.results
         R.add("bulk.%s.%s.mbps" % (cid, direction), srv.name, size / MB / wall)
         R.add("bulk.%s.%s.cpu" % (cid, direction), srv.name, cpu / (size / GB))
+        cmd_cpu = session_cpu(err)
+        if cmd_cpu is None:
+            R.error("bulk.%s.%s.own" % (cid, direction), srv.name,
+                    "no `times` output from the session's shell: %r" % err[-200:])
+        else:
+            R.add("bulk.%s.%s.own" % (cid, direction), srv.name, (cpu - cmd_cpu) / (size / GB))
         R.sample(workload="bulk", cipher=cid, direction=direction, server=srv.name, run=run_no,
-                 bytes=size, wall_s=wall, server_cpu_s=cpu, client_cpu_s=kcpu)
+                 bytes=size, wall_s=wall, server_cpu_s=cpu, client_cpu_s=kcpu,
+                 session_cpu_s=cmd_cpu)
 
     # 2. Forwarding ---------------------------------------------------------------
     def forward(self):
