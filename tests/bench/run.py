@@ -71,6 +71,7 @@ CONCURRENCY = 4
 # (sntrup761x25519 in OpenSSH 9.2) the client's own key generation bounds
 # connection rates and latency, hiding the servers' differences.
 CHEAP_KEX = "curve25519-sha256"
+NOTE_MIN_BYTES = 256 * MIB         # transfers long enough for client notes
 # The bulk rows' session commands end with this: the session's shell prints
 # its own and its children's CPU time (POSIX `times`) on stderr, so each
 # run also gives the server's CPU without the session command's.
@@ -1478,6 +1479,26 @@ def client_notes(results, nproc):
                 notes.append("note: %s, %s: the ssh clients used %.0f ms of CPU per connection, "
                              "%.0f%% of all %d CPUs: the client limits that row"
                              % (wl, srv, ms, 100 * share, nproc))
+    # Transfers: one ssh client, one thread. Busy for 90% of the run or
+    # more, it sets the wall-clock rate whatever the server does. Its CPU
+    # includes its connection setup (about 80 ms with sntrup761), which the
+    # -L rows' time leaves out: only transfers where that is small count.
+    per = collections.defaultdict(list)
+    for r in results.raw:
+        if (r.get("workload") in ("bulk", "forward") and r.get("wall_s")
+                and r.get("bytes", 0) >= NOTE_MIN_BYTES):
+            key = (r["workload"], r.get("cipher") or r.get("kind"), r.get("direction", ""),
+                   r["server"])
+            per[key].append((r["client_cpu_s"] / r["wall_s"],
+                             r["client_cpu_s"] / (r["bytes"] / GB)))
+    for (wl, what, direction, srv), vals in sorted(per.items()):
+        share = statistics.median(v[0] for v in vals)
+        if share >= 0.9:
+            notes.append("note: %s %s%s, %s: the ssh client was busy %.0f%% of the time "
+                         "(%.2f s/GB): the client limits that row's MB/s"
+                         % (wl, "-" + what if wl == "forward" else what,
+                            " " + direction if direction else "", srv, 100 * share,
+                            statistics.median(v[1] for v in vals)))
     return notes
 
 
