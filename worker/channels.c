@@ -653,8 +653,7 @@ channels_handle_poll(struct worker *w, const struct pollfd *pfd, size_t n, const
 		if (which == SESSION_STDIN) {
 			ch->stdin_blocked = 0;
 			pump_input(ch);
-		}
-		else if (!pump_output(w, ch, which))
+		} else if (!pump_output(w, ch, which))
 			return 0;
 	}
 	return 1;

@@ -28,7 +28,6 @@ mc_init(struct monitor_client *mc, int fd)
 	mc->next_id = 1;
 	mc->nqueued = 0;
 	mc->nasync = 0;
-	mc->msg = NULL;
 	if ((mc->msg = malloc(sizeof(*mc->msg))) == NULL)
 		return 0;
 	mc->msg->nfds = 0;
