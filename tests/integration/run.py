@@ -12,6 +12,7 @@ unprivileged mode as that user.
 
 import argparse
 import asyncio
+import contextlib
 import os
 import pwd
 import re
@@ -726,9 +727,7 @@ class TestSandbox(unittest.TestCase):
         d = Daemon(BUILD)
         d.start()
         try:
-            p = subprocess.Popen(d.ssh_cmd() + ["sleep 2; echo done"], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE)
-            try:
+            with background_session(d, "sleep 2; echo done") as p:
                 worker = running_worker(d, ["-f", "rampart-worker"])
                 self.assertIsNotNone(worker)
                 time.sleep(0.5)  # in the session, waiting in poll
@@ -736,10 +735,6 @@ class TestSandbox(unittest.TestCase):
                 time.sleep(0.2)
                 os.kill(worker, signal.SIGCONT)
                 out, err = p.communicate(timeout=30)
-            finally:
-                if p.poll() is None:
-                    p.kill()
-                    p.wait()
             self.assertEqual(out, b"done\n", err)
             self.assertNotIn("SIGSYS", d.log())
         finally:
@@ -756,18 +751,11 @@ class TestSandbox(unittest.TestCase):
         d = Daemon(BUILD)
         d.start()
         try:
-            p = subprocess.Popen(d.ssh_cmd() + ["sleep 2"], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE)
-            try:
+            with background_session(d, "sleep 2"):
                 worker = running_worker(d, ["-x", "rampart-worker"])
                 self.assertIsNotNone(worker, "no child of rampartd named rampart-worker")
                 with open("/proc/%d/comm" % worker) as f:
                     self.assertEqual(f.read(), "rampart-worker\n")
-                p.communicate(timeout=30)
-            finally:
-                if p.poll() is None:
-                    p.kill()
-                    p.wait()
         finally:
             d.stop()
             reports = d.sanitizer_reports()
@@ -801,6 +789,22 @@ class TestSandbox(unittest.TestCase):
             d.cleanup()
             shutil.rmtree(tmp, ignore_errors=True)
         self.assertEqual(reports, [])
+
+
+@contextlib.contextmanager
+def background_session(d, command):
+    """ssh running COMMAND on daemon D, its output piped; killed (by PID) on
+    leaving if it is still running."""
+    p = subprocess.Popen(d.ssh_cmd() + [command], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    try:
+        yield p
+    finally:
+        if p.poll() is None:
+            p.kill()
+        p.wait(timeout=30)
+        p.stdout.close()
+        p.stderr.close()
 
 
 def running_worker(d, match, timeout=10):
