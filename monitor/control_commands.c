@@ -452,7 +452,6 @@ control_run(struct monitor *m, const char *command, size_t nargs, char args[][10
 {
 	struct rp_buf text;
 	struct rp_json j;
-	char *message;
 	size_t len;
 	int status;
 	CBB cbb;
@@ -464,16 +463,8 @@ control_run(struct monitor *m, const char *command, size_t nargs, char args[][10
 	len = rp_buf_len(&text);
 	while (len > 0 && rp_buf_ptr(&text)[len - 1] == '\n')
 		len--;
-	if ((message = malloc(len + 1)) == NULL) {
-		rp_buf_free(&text);
-		out_printf(out, "out of memory\n");
-		return RP_CONTROL_FAILED;
-	}
-	memcpy(message, rp_buf_ptr(&text), len);
-	message[len] = '\0';
-	rp_buf_free(&text);
 	if (!CBB_init(&cbb, 256)) {
-		free(message);
+		rp_buf_free(&text);
 		out_printf(out, "out of memory\n");
 		return RP_CONTROL_FAILED;
 	}
@@ -482,9 +473,9 @@ control_run(struct monitor *m, const char *command, size_t nargs, char args[][10
 	rp_json_key(&j, "ok");
 	rp_json_bool(&j, status == RP_CONTROL_OK);
 	rp_json_key(&j, "message");
-	rp_json_string(&j, message);
+	rp_json_string_bytes(&j, rp_buf_ptr(&text), len);
 	rp_json_object_end(&j);
-	free(message);
+	rp_buf_free(&text);
 	if (json_finish(&j, &cbb, out) != RP_CONTROL_OK)
 		return RP_CONTROL_FAILED;
 	return status;
