@@ -44,8 +44,7 @@ class AdminTest(unittest.TestCase):
             raise AssertionError("sanitizer reports in rampartd's log:\n" + log)
 
     def background_ssh(self, command, **kw):
-        return subprocess.Popen(self.d.ssh_cmd(**kw) + [command], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        return self.d.ssh_background(command, **kw)
 
     def wait_for(self, predicate, timeout=10, what="condition"):
         deadline = time.monotonic() + timeout

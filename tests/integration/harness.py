@@ -250,6 +250,12 @@ class Daemon:
                               timeout=timeout,
                               stdin=None if input is not None else subprocess.DEVNULL)
 
+    def ssh_background(self, command, **kw):
+        """ssh running COMMAND, not waited for: the caller ends it (by PID).
+        Keywords as for ssh_cmd."""
+        return subprocess.Popen(self.ssh_cmd(**kw) + [command], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+
     def raw_connect(self, first_bytes, timeout=10):
         """Send raw bytes; return everything received until the server closes."""
         s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)

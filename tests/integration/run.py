@@ -795,8 +795,7 @@ class TestSandbox(unittest.TestCase):
 def background_session(d, command):
     """ssh running COMMAND on daemon D, its output piped; killed (by PID) on
     leaving if it is still running."""
-    p = subprocess.Popen(d.ssh_cmd() + [command], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
+    p = d.ssh_background(command)
     try:
         yield p
     finally:
